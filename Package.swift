@@ -1,0 +1,39 @@
+// swift-tools-version:5.9
+// One package, two modes. Plain `swift build` / `swift test` compiles the library as
+// ordinary Swift for unit tests. With SWIFT_LIBEVENT_EMBEDDED=1 (what `make` sets) the
+// same sources compile in Embedded Swift with whole-module optimisation into a static
+// archive that the Makefile links into the libevent-compatible shared objects.
+import PackageDescription
+
+let embedded = Context.environment["SWIFT_LIBEVENT_EMBEDDED"] != nil
+
+var swiftSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-strict-aliasing"])]
+if embedded {
+    swiftSettings += [
+        .enableExperimentalFeature("Embedded"),
+        .unsafeFlags(["-wmo", "-Xfrontend", "-function-sections", "-Xcc", "-fPIC"]),
+    ]
+}
+
+let package = Package(
+    name: "swift-libevent",
+    products: [
+        .library(name: "EventEmbedded", type: .static, targets: ["Event"]),
+    ],
+    targets: [
+        // System headers, our public structs, and the few variadic entry points C must own.
+        .target(
+            name: "CEventSys",
+            cSettings: [.unsafeFlags(["-fPIC", "-fvisibility=hidden"])]
+        ),
+        .target(
+            name: "Event",
+            dependencies: ["CEventSys"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventTests",
+            dependencies: ["Event", "CEventSys"]
+        ),
+    ]
+)

@@ -1,0 +1,41 @@
+/*
+ * The C surface the Swift code sees: system headers (Embedded Swift has no
+ * Glibc module), our public structs, and a few helpers for things Swift
+ * cannot reach (errno, FD_SET macros, variadic formatting).
+ */
+#ifndef CEVENTSYS_H
+#define CEVENTSYS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+
+#include <event2/event_struct.h>
+
+static inline int cev_errno(void) { return errno; }
+static inline void cev_set_errno(int e) { errno = e; }
+
+static inline void cev_fd_set(int fd, fd_set *s) { FD_SET(fd, s); }
+static inline void cev_fd_clr(int fd, fd_set *s) { FD_CLR(fd, s); }
+static inline int cev_fd_isset(int fd, const fd_set *s) { return FD_ISSET(fd, s); }
+
+#endif
