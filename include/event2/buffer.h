@@ -349,4 +349,4 @@ size_t evbuffer_add_iovec(struct evbuffer * buffer, struct evbuffer_iovec * vec,
 }
 #endif
 
-#endif /* EVENT2_BUFFER_H_INCLUDED_ */
+#endif /* end of include guard */

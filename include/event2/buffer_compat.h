@@ -26,4 +26,4 @@ unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what,
 #define EVBUFFER_LENGTH(x)	evbuffer_get_length(x)
 #define EVBUFFER_DATA(x)	evbuffer_pullup((x), -1)
 
-#endif /* EVENT2_BUFFER_COMPAT_H_INCLUDED_ */
+#endif /* end of include guard */

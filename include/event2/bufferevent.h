@@ -396,4 +396,4 @@ bufferevent_rate_limit_group_reset_totals(
 }
 #endif
 
-#endif /* EVENT2_BUFFEREVENT_H_INCLUDED_ */
+#endif /* end of include guard */

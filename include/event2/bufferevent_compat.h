@@ -33,4 +33,4 @@ void bufferevent_settimeout(struct bufferevent *bufev,
 #define EVBUFFER_INPUT(x)	bufferevent_get_input(x)
 #define EVBUFFER_OUTPUT(x)	bufferevent_get_output(x)
 
-#endif /* EVENT2_BUFFEREVENT_COMPAT_H_INCLUDED_ */
+#endif /* end of include guard */

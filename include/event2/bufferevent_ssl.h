@@ -73,4 +73,4 @@ unsigned long bufferevent_get_openssl_error(struct bufferevent *bev);
 }
 #endif
 
-#endif /* EVENT2_BUFFEREVENT_SSL_H_INCLUDED_ */
+#endif /* end of include guard */

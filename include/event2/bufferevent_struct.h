@@ -67,4 +67,4 @@ struct bufferevent {
 }
 #endif
 
-#endif /* EVENT2_BUFFEREVENT_STRUCT_H_INCLUDED_ */
+#endif /* end of include guard */

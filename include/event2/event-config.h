@@ -197,4 +197,4 @@
 #define _TANDEM_SOURCE 1
 #endif
 
-#endif /* EVENT2_EVENT_CONFIG_H_INCLUDED_ */
+#endif /* end of include guard */

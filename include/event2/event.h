@@ -454,4 +454,4 @@ void libevent_global_shutdown(void);
 }
 #endif
 
-#endif /* EVENT2_EVENT_H_INCLUDED_ */
+#endif /* end of include guard */

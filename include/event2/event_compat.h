@@ -91,4 +91,4 @@ void event_set(struct event *, evutil_socket_t, short, void (*)(evutil_socket_t,
 }
 #endif
 
-#endif /* EVENT2_EVENT_COMPAT_H_INCLUDED_ */
+#endif /* end of include guard */

@@ -126,4 +126,4 @@ LIST_HEAD (event_dlist, event);
 }
 #endif
 
-#endif /* EVENT2_EVENT_STRUCT_H_INCLUDED_ */
+#endif /* end of include guard */

@@ -40,4 +40,4 @@ TAILQ_HEAD (evkeyvalq, evkeyval);
 }
 #endif
 
-#endif /* EVENT2_KEYVALQ_STRUCT_H_INCLUDED_ */
+#endif /* end of include guard */

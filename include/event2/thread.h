@@ -104,4 +104,4 @@ int evthread_make_base_notifiable(struct event_base *base);
 }
 #endif
 
-#endif /* EVENT2_THREAD_H_INCLUDED_ */
+#endif /* end of include guard */

@@ -579,4 +579,4 @@ void evutil_secure_rng_add_bytes(const char *dat, size_t datlen);
 }
 #endif
 
-#endif /* EVENT2_UTIL_H_INCLUDED_ */
+#endif /* end of include guard */

@@ -45,4 +45,4 @@
 #define EVENT2_CORE_EXPORT_SYMBOL EVENT2_EXPORT_SYMBOL
 #endif
 
-#endif /* EVENT2_VISIBILITY_H_INCLUDED_ */
+#endif /* end of include guard */
