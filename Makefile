@@ -45,3 +45,7 @@ size: lib
 
 clean:
 	rm -rf $(BUILD) $(SCRATCH) .build
+
+# Benchmarks: libevent vs ours vs raw epoll (bench/README.md).
+bench:
+	@bash bench/run.sh
