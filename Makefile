@@ -11,7 +11,7 @@ MAPFILE   := Sources/libevent.map
 SONAMES   := libevent-2.1.so.7 libevent_core-2.1.so.7 libevent_extra-2.1.so.7 libevent_pthreads-2.1.so.7
 SOURCES   := $(shell find Sources include -type f) Package.swift
 
-.PHONY: all lib test swift-test ctest check-symbols install uninstall demo examples bench clean size
+.PHONY: all lib test swift-test ctest check-symbols coverage install uninstall demo examples bench clean size
 
 all: lib
 
@@ -49,3 +49,81 @@ clean:
 # Benchmarks: libevent vs ours vs raw epoll (bench/README.md).
 bench:
 	@bash bench/run.sh
+
+# ---------------------------------------------------------------- tests
+# `make test` is what CI runs (.ci/run): swift test, make lib, the parity matrix
+# with valgrind, coverage, exported-symbol check and tests/*.sh, closing with
+# one `N passed, N failed` line (tests/make_test.py).
+PYTHON           ?= python3
+COVERAGE_HEADERS ?= include/event2/event.h include/event2/event_compat.h
+CTEST_ARGS       ?=
+
+test:
+	@$(PYTHON) tests/make_test.py
+
+swift-test:
+	$(SWIFT) test
+
+# Parity matrix alone; e.g. make ctest CTEST_ARGS="--no-valgrind event_add_del"
+ctest: lib
+	@$(PYTHON) ctests/run_matrix.py $(CTEST_ARGS)
+
+check-symbols: lib
+	@$(PYTHON) tests/check_symbols.py --ours $(LIBDIR)/libevent-2.1.so.7
+
+coverage:
+	@$(PYTHON) tests/coverage.py $(COVERAGE_HEADERS)
+
+# ---------------------------------------------------------------- install
+# make install PREFIX=/dir [DESTDIR=/stage]: headers, libraries (real files and
+# symlinks) and pkg-config files.  Every file and every directory it creates is
+# listed in $(MANIFEST), which `make uninstall` replays, so uninstall removes
+# exactly what install put there.
+libdir       ?= $(PREFIX)/lib
+includedir   ?= $(PREFIX)/include
+pkgconfigdir ?= $(libdir)/pkgconfig
+MANIFEST_DIR := $(PREFIX)/share/swift-libevent
+MANIFEST     := $(MANIFEST_DIR)/install-manifest.txt
+PC_FILES     := libevent libevent_core libevent_extra libevent_pthreads
+
+install: lib
+	@set -e; D='$(DESTDIR)'; new=$$(mktemp); \
+	if [ -n "$$D" ]; then mkdir -p "$$D"; fi; \
+	mkd() { for d in "$$@"; do p=; for part in $$(echo "$$d" | tr / ' '); do p="$$p/$$part"; \
+	  if [ ! -d "$$D$$p" ]; then mkdir "$$D$$p"; echo "d $$p" >> "$$new"; fi; done; done; }; \
+	mkd '$(includedir)/event2' '$(libdir)' '$(pkgconfigdir)' '$(MANIFEST_DIR)'; \
+	for h in include/event2/*.h; do install -m 644 "$$h" "$$D$(includedir)/event2/"; \
+	  echo "f $(includedir)/event2/$${h##*/}" >> "$$new"; done; \
+	for h in include/*.h; do [ -f "$$h" ] || continue; install -m 644 "$$h" "$$D$(includedir)/"; \
+	  echo "f $(includedir)/$${h##*/}" >> "$$new"; done; \
+	for f in $(LIBDIR)/lib*; do rm -f "$$D$(libdir)/$${f##*/}"; cp -P "$$f" "$$D$(libdir)/"; \
+	  echo "f $(libdir)/$${f##*/}" >> "$$new"; done; \
+	for pc in $(PC_FILES); do \
+	  sed -e 's|@prefix@|$(PREFIX)|g' -e 's|@libdir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(libdir))|g' \
+	      -e 's|@includedir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(includedir))|g' \
+	    pkgconfig/$$pc.pc.in > "$$D$(pkgconfigdir)/$$pc.pc"; echo "f $(pkgconfigdir)/$$pc.pc" >> "$$new"; done; \
+	echo "f $(MANIFEST)" >> "$$new"; \
+	if [ -f "$$D$(MANIFEST)" ]; then cat "$$D$(MANIFEST)" >> "$$new"; fi; \
+	awk '!seen[$$0]++' "$$new" > "$$D$(MANIFEST)"; rm -f "$$new"; \
+	echo "installed swift-libevent into $$D$(PREFIX) ($$(grep -c '^f ' "$$D$(MANIFEST)") files, list in $(MANIFEST))"
+
+uninstall:
+	@set -e; D='$(DESTDIR)'; m="$$D$(MANIFEST)"; \
+	if [ ! -f "$$m" ]; then echo "uninstall: no $$m, so nothing of ours is installed under $$D$(PREFIX)"; exit 0; fi; \
+	list=$$(cat "$$m"); n=0; \
+	for f in $$(printf '%s\n' "$$list" | sed -n 's/^f //p'); do rm -f "$$D$$f"; n=$$((n+1)); done; \
+	for d in $$(printf '%s\n' "$$list" | sed -n 's/^d //p' | tac); do rmdir "$$D$$d" 2>/dev/null || true; done; \
+	echo "removed $$n files of swift-libevent from $$D$(PREFIX)"
+
+# ---------------------------------------------------------------- demo
+# A timer program from shared/examples built against our headers and library.
+# It never exits on its own, so it runs for 5 seconds.
+DEMO_SRC ?= $(firstword $(wildcard $(CURDIR)/../shared/examples/054_s003_timer_demo.c))
+
+demo: lib
+	@if [ -z "$(DEMO_SRC)" ]; then echo "demo: shared/examples/054_s003_timer_demo.c not found; set DEMO_SRC=path"; exit 1; fi
+	$(CC) -g -w -I include -o $(BUILD)/demo $(DEMO_SRC) -L$(LIBDIR) -levent -Wl,-rpath,$(CURDIR)/$(LIBDIR)
+	@echo "--- $(BUILD)/demo: one timer every 1.5 s, one re-created every 3 s; stopped after 5 s ---"
+	@rc=0; timeout 5 stdbuf -oL $(BUILD)/demo || rc=$$?; \
+	if [ $$rc -eq 124 ]; then echo "--- stopped by timeout, as expected ---"; \
+	else echo "--- demo exited early with status $$rc ---"; exit 1; fi
