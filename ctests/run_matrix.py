@@ -351,6 +351,9 @@ def run_valgrind(test, build, timeout_scale):
         if f.startswith("valgrind.") and f.endswith(".log"):
             os.unlink(os.path.join(test.out, f))
     env = base_env()
+    # epoll, unless the test excludes it: then its first backend.
+    be = "epoll" if "epoll" in test.backends or not test.backends else test.backends[0]
+    env.update(BACKENDS[be])
     env.update(test.env)
     cmd = ["valgrind", "--error-exitcode=99", "--leak-check=full",
            "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite",
