@@ -60,6 +60,7 @@ function ratio(key, i1, i2, metric,    a, b) {
     key = $1; impl = $2
     remember(key)
     if ($3 == "FAIL") { fails[key SUBSEP impl] = $4; next }
+    if ($3 == "SKIP") next
     split(key, k, "/")
     kind = k[1]
     if (kind == "dispatch" || kind == "alloc" || kind == "cg") {
