@@ -73,8 +73,9 @@ void evbuffer_lock(struct evbuffer *buf);
 EVENT2_EXPORT_SYMBOL
 void evbuffer_unlock(struct evbuffer *buf);
 
-/* Buffer flag: data leaving this buffer goes to a socket, so memory may be
- * released more eagerly. */
+/* Buffer flag: bytes only ever leave by being written to a descriptor,
+ * drained, or moved out whole, which lets evbuffer_add_file() use
+ * sendfile(). */
 #define EVBUFFER_FLAG_DRAINS_TO_FD 1
 EVENT2_EXPORT_SYMBOL
 int evbuffer_set_flags(struct evbuffer *buf, ev_uint64_t flags);

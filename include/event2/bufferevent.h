@@ -102,7 +102,7 @@ int bufferevent_priority_set(struct bufferevent *bufev, int pri);
 EVENT2_EXPORT_SYMBOL
 int bufferevent_get_priority(const struct bufferevent *bufev);
 
-/* Release the bufferevent; pending output may still be flushed first. */
+/* Release the bufferevent; output not yet written is usually lost. */
 EVENT2_EXPORT_SYMBOL
 void bufferevent_free(struct bufferevent *bufev);
 
