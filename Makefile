@@ -21,13 +21,14 @@ lib: $(LIBDIR)/.stamp
 # object carries the SONAME a binary may ask for.  A process that loads two of
 # them binds every call to the first, so there is still one library state.
 $(ARCHIVE): $(SOURCES)
+	@rm -f $(ARCHIVE)  # SwiftPM appends to a stale archive: start clean
 	SWIFT_LIBEVENT_EMBEDDED=1 $(SWIFT) build -c release --scratch-path $(SCRATCH) --product EventEmbedded
 
 $(LIBDIR)/.stamp: $(ARCHIVE) $(MAPFILE)
 	@mkdir -p $(LIBDIR)
 	@for so in $(SONAMES); do \
 	  $(LINKCC) -shared -o $(LIBDIR)/$$so.0.1 -Wl,--whole-archive $(ARCHIVE) -Wl,--no-whole-archive \
-	    -Wl,-soname,$$so -Wl,--version-script=$(MAPFILE) -Wl,--gc-sections -Wl,-z,now \
+	    -Wl,-soname,$$so -Wl,--version-script=$(MAPFILE) -Wl,--gc-sections -Wl,-z,now -Wl,--no-undefined \
 	    -lm -lpthread || exit 1; \
 	  ln -sf $$so.0.1 $(LIBDIR)/$$so; \
 	done

@@ -7,7 +7,7 @@ import PackageDescription
 
 let embedded = Context.environment["SWIFT_LIBEVENT_EMBEDDED"] != nil
 
-var swiftSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-strict-aliasing"])]
+var swiftSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-D_GNU_SOURCE", "-Xcc", "-fno-strict-aliasing"])]
 if embedded {
     swiftSettings += [
         .enableExperimentalFeature("Embedded"),
@@ -24,7 +24,7 @@ let package = Package(
         // System headers, our public structs, and the few variadic entry points C must own.
         .target(
             name: "CEventSys",
-            cSettings: [.unsafeFlags(["-fPIC", "-fvisibility=hidden"])]
+            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fPIC", "-fvisibility=hidden"])]
         ),
         .target(
             name: "Event",

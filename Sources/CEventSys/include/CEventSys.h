@@ -34,6 +34,12 @@
 static inline int cev_errno(void) { return errno; }
 static inline void cev_set_errno(int e) { errno = e; }
 
+/* fcntl is variadic; these fixed-arity forms are what Swift can call. */
+static inline int fcntl_getfl(int fd) { return fcntl(fd, F_GETFL); }
+static inline int fcntl_setfl(int fd, int fl) { return fcntl(fd, F_SETFL, fl); }
+static inline int fcntl_getfd(int fd) { return fcntl(fd, F_GETFD); }
+static inline int fcntl_setfd(int fd, int fl) { return fcntl(fd, F_SETFD, fl); }
+
 static inline void cev_fd_set(int fd, fd_set *s) { FD_SET(fd, s); }
 static inline void cev_fd_clr(int fd, fd_set *s) { FD_CLR(fd, s); }
 static inline int cev_fd_isset(int fd, const fd_set *s) { return FD_ISSET(fd, s); }

@@ -1,0 +1,77 @@
+import CEventSys
+
+/// What the core asks of an I/O multiplexer: libevent's `struct eventop`.
+/// One subclass per mechanism (Epoll, Poll, Select), chosen at run time from
+/// `BackendKind.allCases` so event_config_avoid_method and EVENT_NO* can skip one.
+///
+/// `add` / `del` are called only on transitions of a fd's interest set:
+/// `old` is what the fd had, `change` the bits being added or removed (plus
+/// EV_ET when edge-triggered). `dispatch` waits at most `timeout` (nil: no
+/// limit) and reports readiness through `base.ioReady(fd:what:)`.
+class Backend {
+    var kind: BackendKind { .select }
+    var name: StaticString { kind.name }
+    var features: Int32 { kind.features }
+    /// Kernel state that does not survive fork (epoll's fd) must be rebuilt.
+    var needsReinit: Bool { false }
+
+    func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 { -1 }
+    func del(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 { -1 }
+    /// 0 on success (including EINTR), -1 on failure.
+    func dispatch(timeout: Micros?) -> Int32 { -1 }
+    func close() {}
+}
+
+/// The mechanisms this library has, in order of preference.
+enum BackendKind: CaseIterable {
+    case epoll, poll, select
+
+    var name: StaticString {
+        switch self {
+        case .epoll: return "epoll"
+        case .poll: return "poll"
+        case .select: return "select"
+        }
+    }
+
+    /// EV_FEATURE_* bits.
+    var features: Int32 {
+        switch self {
+        case .epoll: return Feature.et | Feature.o1 | Feature.earlyClose
+        case .poll, .select: return Feature.fds
+        }
+    }
+
+    /// Environment variable that disables it: EVENT_NOEPOLL etc.
+    var disablingVariable: StaticString {
+        switch self {
+        case .epoll: return "EVENT_NOEPOLL"
+        case .poll: return "EVENT_NOPOLL"
+        case .select: return "EVENT_NOSELECT"
+        }
+    }
+
+    func make(base: EventBase) -> Backend? {
+        switch self {
+        case .epoll: return EpollBackend.create(base: base)
+        case .poll: return PollBackend(base: base)
+        case .select: return SelectBackend(base: base)
+        }
+    }
+}
+
+enum Feature {
+    static let et: Int32 = 0x01
+    static let o1: Int32 = 0x02
+    static let fds: Int32 = 0x04
+    static let earlyClose: Int32 = 0x08
+}
+
+/// Milliseconds for poll/epoll, rounded up like libevent (a 1 µs timeout must not spin).
+@inline(__always)
+func timeoutMillis(_ t: Micros?, cap: Int64 = 35 * 60 * 1000) -> Int32 {
+    guard let t else { return -1 }
+    if t <= 0 { return 0 }
+    let ms = (t + 999) / 1000
+    return Int32(ms > cap ? cap : ms)
+}

@@ -1,0 +1,138 @@
+import CEventSys
+
+/// epoll(7). Interest changes are applied immediately with epoll_ctl; the
+/// ready list grows when a wait fills it.
+final class EpollBackend: Backend {
+    private unowned(unsafe) let base: EventBase
+    private let epfd: Int32
+    private var ready: UnsafeMutablePointer<epoll_event>
+    private var capacity: Int32 = 32
+    private static let maxCapacity: Int32 = 4096
+
+    override var kind: BackendKind { .epoll }
+    override var needsReinit: Bool { true }
+
+    static func create(base: EventBase) -> EpollBackend? {
+        let fd = Sys.call { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        if fd.failed {
+            if fd.errno != ENOSYS { Log.warnErrno("epoll_create", fd.errno) }
+            return nil
+        }
+        return EpollBackend(base: base, epfd: fd.value)
+    }
+
+    private init(base: EventBase, epfd: Int32) {
+        self.base = base
+        self.epfd = epfd
+        ready = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(capacity))
+    }
+
+    deinit { ready.deallocate() }
+
+    override func close() { Sys.close(epfd) }
+
+    /// epoll bits for an EV_* interest mask.
+    @inline(__always)
+    private static func bits(_ mask: Int16, et: Bool) -> UInt32 {
+        var b: UInt32 = 0
+        if mask & EV.read != 0 { b |= EPOLLIN.rawValue }
+        if mask & EV.write != 0 { b |= EPOLLOUT.rawValue }
+        if mask & EV.closed != 0 { b |= EPOLLRDHUP.rawValue }
+        if et && b != 0 { b |= EPOLLET.rawValue }
+        return b
+    }
+
+    override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
+        apply(fd: fd, old: old, adding: change, removing: 0)
+    }
+
+    override func del(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
+        apply(fd: fd, old: old, adding: 0, removing: change)
+    }
+
+    private func apply(fd: Int32, old: Int16, adding: Int16, removing: Int16) -> Int32 {
+        let et = (adding | removing) & EV.et != 0
+        let oldMask = old & EV.io
+        let newMask = (oldMask | (adding & EV.io)) & ~(removing & EV.io)
+        let op: Int32
+        if newMask == 0 {
+            if oldMask == 0 { return 0 }
+            op = EPOLL_CTL_DEL
+        } else {
+            op = oldMask == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD
+        }
+        var ev = epoll_event()
+        ev.events = op == EPOLL_CTL_DEL ? EpollBackend.bits(removing, et: et) : EpollBackend.bits(newMask, et: et)
+        ev.data.fd = fd
+        let r = Sys.call { epoll_ctl(epfd, op, fd, &ev) }
+        if !r.failed { return 0 }
+        switch op {
+        case EPOLL_CTL_MOD where r.errno == ENOENT:
+            // The fd was closed and reopened: the kernel forgot it. Add afresh.
+            if Sys.call({ epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) }).failed {
+                Log.warnErrno("Epoll MOD(\(ev.events)) on \(fd) retried as ADD; that failed too")
+                return -1
+            }
+            return 0
+        case EPOLL_CTL_ADD where r.errno == EEXIST:
+            // A dup'ed fd can share the kernel's registration: modify it instead.
+            if Sys.call({ epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) }).failed {
+                Log.warnErrno("Epoll ADD(\(ev.events)) on \(fd) retried as MOD; that failed too")
+                return -1
+            }
+            return 0
+        case EPOLL_CTL_DEL where r.errno == ENOENT || r.errno == EBADF || r.errno == EPERM:
+            // Already closed by the program: nothing left to remove.
+            return 0
+        default:
+            let opName = op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL"
+            let rc = EpollBackend.changeText(adding: adding, removing: removing, bit: EV.read)
+            let wc = EpollBackend.changeText(adding: adding, removing: removing, bit: EV.write)
+            let cc = EpollBackend.changeText(adding: adding, removing: removing, bit: EV.closed)
+            Log.warnErrno("Epoll \(opName)(\(ev.events)) on fd \(fd) failed. Old events were \(oldMask); read change was \(rc); write change was \(wc); close change was \(cc)", r.errno)
+            return -1
+        }
+    }
+
+    /// libevent's rendering of one direction's change in its failure message.
+    private static func changeText(adding: Int16, removing: Int16, bit: Int16) -> String {
+        let etBit: Int16 = (adding | removing) & EV.et
+        if adding & bit != 0 { return "\(1 | Int(etBit)) (add)" }
+        if removing & bit != 0 { return "\(2 | Int(etBit)) (del)" }
+        return "0 (none)"
+    }
+
+    override func dispatch(timeout: Micros?) -> Int32 {
+        let ms = timeoutMillis(timeout)
+        let n = Sys.once { epoll_wait(epfd, ready, capacity, ms) }
+        if n.failed {
+            if n.errno != EINTR {
+                Log.warnErrno("epoll_wait", n.errno)
+                return -1
+            }
+            return 0
+        }
+        let count = Int(n.value)
+        for i in 0..<count {
+            let what = ready[i].events
+            var ev: Int16 = 0
+            if what & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                ev = EV.read | EV.write
+            } else {
+                if what & EPOLLIN.rawValue != 0 { ev |= EV.read }
+                if what & EPOLLOUT.rawValue != 0 { ev |= EV.write }
+                if what & EPOLLRDHUP.rawValue != 0 { ev |= EV.closed }
+            }
+            if ev == 0 { continue }
+            // EV_ET rides along so edge-triggered events see it in their result.
+            base.ioReady(fd: ready[i].data.fd, what: ev | EV.et)
+        }
+        if n.value == capacity && capacity < EpollBackend.maxCapacity {
+            let newCap = capacity * 2
+            ready.deallocate()
+            ready = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(newCap))
+            capacity = newCap
+        }
+        return 0
+    }
+}

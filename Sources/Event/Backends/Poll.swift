@@ -1,0 +1,81 @@
+import CEventSys
+
+/// poll(2). One pollfd per watched fd, packed at the front of the array; the
+/// fd's slot remembers its index so add/del are O(1).
+final class PollBackend: Backend {
+    private unowned(unsafe) let base: EventBase
+    private var set: UnsafeMutablePointer<pollfd>
+    private var capacity = 32
+    private var used = 0
+
+    override var kind: BackendKind { .poll }
+
+    init(base: EventBase) {
+        self.base = base
+        set = UnsafeMutablePointer<pollfd>.allocate(capacity: capacity)
+    }
+
+    deinit { set.deallocate() }
+
+    override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
+        if change & (EV.read | EV.write) == 0 { return 0 }
+        var i = Int(slot.pointee.backendIndex)
+        if i < 0 {
+            if used == capacity {
+                let bigger = UnsafeMutablePointer<pollfd>.allocate(capacity: capacity * 2)
+                bigger.moveInitialize(from: set, count: used)
+                set.deallocate()
+                set = bigger
+                capacity *= 2
+            }
+            i = used
+            used += 1
+            set[i] = pollfd(fd: fd, events: 0, revents: 0)
+            slot.pointee.backendIndex = Int32(i)
+        }
+        set[i].revents = 0
+        if change & EV.write != 0 { set[i].events |= Int16(POLLOUT) }
+        if change & EV.read != 0 { set[i].events |= Int16(POLLIN) }
+        return 0
+    }
+
+    override func del(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
+        if change & (EV.read | EV.write) == 0 { return 0 }
+        let i = Int(slot.pointee.backendIndex)
+        if i < 0 { return -1 }
+        if change & EV.read != 0 { set[i].events &= ~Int16(POLLIN) }
+        if change & EV.write != 0 { set[i].events &= ~Int16(POLLOUT) }
+        if set[i].events != 0 { return 0 }
+        slot.pointee.backendIndex = -1
+        used -= 1
+        if i != used {
+            // Keep the array dense: move the last entry into the hole.
+            set[i] = set[used]
+            base.io.slot(set[i].fd)?.pointee.backendIndex = Int32(i)
+        }
+        return 0
+    }
+
+    override func dispatch(timeout: Micros?) -> Int32 {
+        let n = Sys.once { poll(set, nfds_t(used), timeoutMillis(timeout, cap: Int64(Int32.max))) }
+        if n.failed {
+            if n.errno != EINTR {
+                Log.warnErrno("poll", n.errno)
+                return -1
+            }
+            return 0
+        }
+        if n.value == 0 { return 0 }
+        for i in 0..<used {
+            var what = Int32(set[i].revents)
+            if what == 0 { continue }
+            if what & Int32(POLLHUP | POLLERR | POLLNVAL) != 0 { what |= Int32(POLLIN | POLLOUT) }
+            var res: Int16 = 0
+            if what & Int32(POLLIN) != 0 { res |= EV.read }
+            if what & Int32(POLLOUT) != 0 { res |= EV.write }
+            if res == 0 { continue }
+            base.ioReady(fd: set[i].fd, what: res)
+        }
+        return 0
+    }
+}

@@ -1,0 +1,114 @@
+import CEventSys
+
+/// select(2) over bit sets sized to the largest fd, so fds above FD_SETSIZE
+/// work (the kernel reads as many bits as nfds says).
+final class SelectBackend: Backend {
+    private unowned(unsafe) let base: EventBase
+    private var readIn: UnsafeMutablePointer<UInt>
+    private var writeIn: UnsafeMutablePointer<UInt>
+    private var readOut: UnsafeMutablePointer<UInt>
+    private var writeOut: UnsafeMutablePointer<UInt>
+    private var words: Int
+    private var maxFd: Int32 = -1
+    private static let bitsPerWord = UInt.bitWidth
+
+    override var kind: BackendKind { .select }
+
+    init(base: EventBase) {
+        self.base = base
+        // Never smaller than an fd_set: select() may touch all of it.
+        words = MemoryLayout<fd_set>.size / MemoryLayout<UInt>.size
+        readIn = SelectBackend.zeroed(words)
+        writeIn = SelectBackend.zeroed(words)
+        readOut = SelectBackend.zeroed(words)
+        writeOut = SelectBackend.zeroed(words)
+    }
+
+    deinit {
+        readIn.deallocate(); writeIn.deallocate(); readOut.deallocate(); writeOut.deallocate()
+    }
+
+    private static func zeroed(_ n: Int) -> UnsafeMutablePointer<UInt> {
+        let p = UnsafeMutablePointer<UInt>.allocate(capacity: n)
+        p.initialize(repeating: 0, count: n)
+        return p
+    }
+
+    private func ensure(_ fd: Int32) {
+        let need = Int(fd) / SelectBackend.bitsPerWord + 1
+        if need <= words { return }
+        var n = words
+        while n < need { n *= 2 }
+        readIn = SelectBackend.grow(readIn, words, n)
+        writeIn = SelectBackend.grow(writeIn, words, n)
+        readOut = SelectBackend.grow(readOut, words, n)
+        writeOut = SelectBackend.grow(writeOut, words, n)
+        words = n
+    }
+
+    private static func grow(_ old: UnsafeMutablePointer<UInt>, _ from: Int, _ to: Int) -> UnsafeMutablePointer<UInt> {
+        let p = zeroed(to)
+        p.update(from: old, count: from)
+        old.deallocate()
+        return p
+    }
+
+    @inline(__always)
+    private static func setBit(_ s: UnsafeMutablePointer<UInt>, _ fd: Int32, _ on: Bool) {
+        let w = Int(fd) / bitsPerWord, b = UInt(1) << UInt(Int(fd) % bitsPerWord)
+        if on { s[w] |= b } else { s[w] &= ~b }
+    }
+
+    @inline(__always)
+    private static func bit(_ s: UnsafeMutablePointer<UInt>, _ fd: Int) -> Bool {
+        return s[fd / bitsPerWord] & (UInt(1) << UInt(fd % bitsPerWord)) != 0
+    }
+
+    override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
+        if change & (EV.read | EV.write) == 0 { return 0 }
+        ensure(fd)
+        if fd > maxFd { maxFd = fd }
+        if change & EV.read != 0 { SelectBackend.setBit(readIn, fd, true) }
+        if change & EV.write != 0 { SelectBackend.setBit(writeIn, fd, true) }
+        return 0
+    }
+
+    override func del(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
+        if change & (EV.read | EV.write) == 0 { return 0 }
+        if Int(fd) / SelectBackend.bitsPerWord >= words { return 0 }
+        if change & EV.read != 0 { SelectBackend.setBit(readIn, fd, false) }
+        if change & EV.write != 0 { SelectBackend.setBit(writeIn, fd, false) }
+        return 0
+    }
+
+    override func dispatch(timeout: Micros?) -> Int32 {
+        let nfds = Int(maxFd) + 1
+        let used = nfds / SelectBackend.bitsPerWord + 1
+        readOut.update(from: readIn, count: min(used, words))
+        writeOut.update(from: writeIn, count: min(used, words))
+        var tv = timevalFrom(timeout ?? 0)
+        let r = readOut.withMemoryRebound(to: fd_set.self, capacity: 1) { rs in
+            writeOut.withMemoryRebound(to: fd_set.self, capacity: 1) { ws in
+                withUnsafeMutablePointer(to: &tv) { tvp in
+                    Sys.once { select(Int32(nfds), rs, ws, nil, timeout == nil ? nil : tvp) }
+                }
+            }
+        }
+        if r.failed {
+            if r.errno != EINTR {
+                Log.warnErrno("select", r.errno)
+                return -1
+            }
+            return 0
+        }
+        if r.value == 0 { return 0 }
+        for fd in 0..<nfds {
+            var res: Int16 = 0
+            if SelectBackend.bit(readOut, fd) { res |= EV.read }
+            if SelectBackend.bit(writeOut, fd) { res |= EV.write }
+            if res == 0 { continue }
+            base.ioReady(fd: Int32(fd), what: res)
+        }
+        return 0
+    }
+}

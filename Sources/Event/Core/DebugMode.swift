@@ -1,0 +1,72 @@
+import CEventSys
+
+/// event_enable_debug_mode: remember every event that was set up, and
+/// catch the misuse libevent catches (using an event nobody assigned,
+/// re-assigning one that is pending).
+enum Debug {
+    nonisolated(unsafe) static var on = false
+    /// Set once an event or base exists: enabling debug mode then is an error.
+    nonisolated(unsafe) static var tooLate = false
+    /// Set-up events, and whether each is currently added.
+    nonisolated(unsafe) static var events: [UInt: Bool] = [:]
+
+    static func enable() {
+        if on { Log.fatal(1, "event_enable_debug_mode was called twice!") }
+        if tooLate { Log.fatal(1, "event_enable_debug_mode must be called *before* creating any events or event_bases") }
+        on = true
+    }
+
+    @inline(__always) private static func key(_ ev: EventPtr) -> UInt { UInt(bitPattern: ev) }
+
+    static func noteBaseCreated() { tooLate = true }
+
+    static func noteSetUp(_ ev: EventPtr) {
+        tooLate = true
+        if on { events[key(ev)] = false }
+    }
+
+    static func noteTeardown(_ ev: EventPtr) {
+        if on { events[key(ev)] = nil }
+    }
+
+    static func noteAdded(_ ev: EventPtr, _ added: Bool) {
+        if on, events[key(ev)] != nil { events[key(ev)] = added }
+    }
+
+    private static func describe(_ ev: EventPtr) -> String {
+        "\(hexPointer(ev)) (events: 0x\(String(Int(UInt16(bitPattern: ev.events)), radix: 16)), fd: \(ev.fd), flags: 0x\(String(Int(UInt16(bitPattern: ev.flags)), radix: 16)))"
+    }
+
+    static func assertSetUp(_ ev: EventPtr, _ fn: String) {
+        if on && events[key(ev)] == nil {
+            Log.fatal(Log.errAbort, "\(fn) called on a non-initialized event \(describe(ev))")
+        }
+    }
+
+    static func assertNotAdded(_ ev: EventPtr, _ fn: String) {
+        if on, events[key(ev)] == true {
+            Log.fatal(Log.errAbort, "\(fn) called on an already added event \(describe(ev))")
+        }
+    }
+
+    static func checkNonBlocking(_ fd: Int32) {
+        if fd < 0 { return }
+        let fl = fcntl_getfl(fd)
+        if fl >= 0 && fl & O_NONBLOCK == 0 {
+            Log.warnx("fd \(fd) is not in nonblocking mode")
+        }
+    }
+
+    /// event_debug_unassign.
+    static func unassign(_ ev: EventPtr) {
+        assertNotAdded(ev, "event_debug_unassign")
+        noteTeardown(ev)
+        ev.flags &= ~EVList.initialized
+    }
+
+    static func reset() {
+        events = [:]
+        on = false
+        tooLate = false
+    }
+}

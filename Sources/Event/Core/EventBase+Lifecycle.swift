@@ -1,0 +1,225 @@
+import CEventSys
+
+/// Freeing a base, re-initialising it after fork, and walking its events.
+extension EventBase {
+    /// event_base_free: delete every event still pending (the caller owns
+    /// their memory), run or drop queued callbacks, release the backend.
+    func destroy(runFinalizers: Bool) {
+        // I/O and signal events.
+        for fd in 0..<io.count {
+            while let ev = io.slots![fd].events.first { _ = del(ev, mode: .evenIfFinalizing) }
+        }
+        for sig in 0..<SignalMap.nsig {
+            while let ev = signals.slots[sig].first { _ = del(ev, mode: .evenIfFinalizing) }
+        }
+        while let top = timers.top { _ = del(top.event, mode: .evenIfFinalizing) }
+        for ct in common {
+            _ = del(CommonTimeout.timer(ct), mode: .evenIfFinalizing)
+            var e = ct.pointee.queue.first
+            while let ev = e {
+                e = TimeoutQueue.next(ev)
+                if ev.flags & EVList.internal == 0 { _ = del(ev, mode: .evenIfFinalizing) }
+            }
+            Memory.free(UnsafeMutableRawPointer(ct))
+        }
+        common = []
+        while drainQueues(runFinalizers: runFinalizers) > 0 {}
+        while let rec = onceRecords {
+            unlinkOnce(rec)
+            Memory.free(UnsafeMutableRawPointer(rec))
+        }
+        if backend != nil {
+            closeSignals()
+            backend.close()
+            backend = nil
+        } else {
+            if signalState.readFd >= 0 { Sys.close(signalState.readFd) }
+            if signalState.writeFd >= 0 { Sys.close(signalState.writeFd) }
+        }
+        timers.release()
+        io.release()
+        signals.release()
+        if priorityCount > 0 { activeQueues.deallocate() } else { activeQueues.deallocate() }
+        priorityCount = 0
+        if Globals.currentBase == cPointer { Globals.currentBase = nil }
+    }
+
+    /// Empty the active queues once; finalizers run when asked. Returns how
+    /// many user callbacks were removed.
+    private func drainQueues(runFinalizers: Bool) -> Int {
+        var n = 0
+        func drain(_ cb: CallbackPtr) {
+            let c = cb.pointee.evcb_closure
+            if runFinalizers && cb.flags & EVList.finalizing != 0 &&
+                (c == Closure.eventFinalize || c == Closure.eventFinalizeFree || c == Closure.callbackFinalize) {
+                removeActive(cb)
+                if c == Closure.callbackFinalize {
+                    cb.pointee.evcb_cb_union.evcb_cbfinalize?(cb, cb.pointee.evcb_arg)
+                } else {
+                    let ev = cb.asEvent
+                    Debug.noteTeardown(ev)
+                    ev.pointee.ev_evcallback.evcb_cb_union.evcb_evfinalize?(ev, cb.pointee.evcb_arg)
+                    if c == Closure.eventFinalizeFree { Memory.free(UnsafeMutableRawPointer(ev)) }
+                }
+            } else {
+                cancelCallback(cb, evenIfFinalizing: true)
+            }
+        }
+        for pri in 0..<priorityCount {
+            var cb = activeQueues[pri].first
+            while let c = cb {
+                cb = CallbackQueue.next(c)
+                if c.flags & EVList.internal == 0 { drain(c); n += 1 }
+            }
+        }
+        var cb = activeLater.first
+        while let c = cb {
+            cb = CallbackQueue.next(c)
+            if c.flags & EVList.internal == 0 { drain(c); n += 1 }
+        }
+        return n
+    }
+
+    /// event_reinit: after fork, rebuild the kernel state (epoll fd, signal
+    /// pipe) and register every inserted event again.
+    func reinit() -> Int32 {
+        if !backend.needsReinit && !signalState.handlerInstalled { return 0 }
+        let hadSignals = signalState.handlerInstalled
+        // The pipe is shared with the parent: replace it.
+        if let ev = signalState.pipeEvent, hadSignals { _ = del(ev, mode: .autoBlock) }
+        signalState.handlerInstalled = false
+        Sys.close(signalState.readFd)
+        Sys.close(signalState.writeFd)
+        signalState.readFd = -1
+        signalState.writeFd = -1
+        if backend.needsReinit {
+            let kind = backend.kind
+            backend.close()
+            guard let b = kind.make(base: self) else {
+                Log.warnx("event_reinit: could not reinitialize event mechanism")
+                return -1
+            }
+            backend = b
+        }
+        if !signalState.open() { return -1 }
+        if let ev = signalState.pipeEvent {
+            ev.pointee.ev_fd = signalState.readFd
+        }
+        if Signals.owner == Unmanaged.passUnretained(self).toOpaque() { Signals.writeFd = signalState.writeFd }
+        var result: Int32 = 0
+        for fd in 0..<io.count {
+            let slot = io.slots! + fd
+            slot.pointee.backendIndex = -1
+            let m = slot.pointee.mask
+            if m == 0 { continue }
+            var et: Int16 = 0
+            var e = slot.pointee.events.first
+            while let ev = e { et |= ev.events & EV.et; e = EventChain.next(ev) }
+            if backend.add(fd: Int32(fd), old: 0, change: m | et, slot: slot) == -1 { result = -1 }
+        }
+        if hadSignals, let ev = signalState.pipeEvent {
+            if add(ev, timeout: nil) == -1 { result = -1 }
+            signalState.handlerInstalled = true
+        }
+        return result
+    }
+
+    /// event_base_foreach_event's order: mapped events, then heap timers,
+    /// common timeouts, and active-only events. Stops at a non-zero return.
+    func forEachEvent(_ body: (EventPtr) -> Int32) -> Int32 {
+        for fd in 0..<io.count {
+            var e = io.slots![fd].events.first
+            while let ev = e {
+                e = EventChain.next(ev)
+                let r = body(ev); if r != 0 { return r }
+            }
+        }
+        for sig in 0..<SignalMap.nsig {
+            var e = signals.slots[sig].first
+            while let ev = e {
+                e = EventChain.next(ev)
+                let r = body(ev); if r != 0 { return r }
+            }
+        }
+        for i in 0..<timers.count {
+            let ev = timers[i].event
+            if ev.flags & EVList.inserted != 0 { continue }
+            let r = body(ev); if r != 0 { return r }
+        }
+        for ct in common {
+            var e = ct.pointee.queue.first
+            while let ev = e {
+                e = TimeoutQueue.next(ev)
+                if ev.flags & EVList.inserted != 0 { continue }
+                let r = body(ev); if r != 0 { return r }
+            }
+        }
+        for pri in 0..<priorityCount {
+            var cb = activeQueues[pri].first
+            while let c = cb {
+                cb = CallbackQueue.next(c)
+                if c.flags & (EVList.initialized | EVList.inserted | EVList.timeout) != EVList.initialized { continue }
+                let r = body(c.asEvent); if r != 0 { return r }
+            }
+        }
+        return 0
+    }
+
+    /// event_base_dump_events' text.
+    func dump(_ out: UnsafeMutablePointer<FILE>) {
+        func put(_ s: String) {
+            var s = s
+            s.withUTF8 { u in _ = fwrite(u.baseAddress, 1, u.count, out) }
+        }
+        put("Inserted events:\n")
+        _ = forEachEvent { e in
+            if e.flags & (EVList.inserted | EVList.timeout) == 0 { return 0 }
+            let ev = e.events
+            var line = "  \(hexPointer(e)) [\(ev & EV.signal != 0 ? "sig" : "fd") \(e.fd)]"
+            if ev & EV.read != 0 { line += " Read" }
+            if ev & EV.write != 0 { line += " Write" }
+            if ev & EV.closed != 0 { line += " EOF" }
+            if ev & EV.signal != 0 { line += " Signal" }
+            if ev & EV.persist != 0 { line += " Persist" }
+            if ev & EV.et != 0 { line += " ET" }
+            if e.flags & EVList.internal != 0 { line += " Internal" }
+            if e.flags & EVList.timeout != 0 {
+                var t = e.pointee.ev_timeout
+                t.tv_usec &= CommonTimeout.microsMask
+                t = tvAdd(t, clockDiff)
+                line += " Timeout=\(t.tv_sec).\(pad6(t.tv_usec & CommonTimeout.microsMask))"
+            }
+            put(line + "\n")
+            return 0
+        }
+        put("Active events:\n")
+        _ = forEachEvent { e in
+            if e.flags & (EVList.active | EVList.activeLater) == 0 { return 0 }
+            let r = e.res
+            var line = "  \(hexPointer(e)) [\(e.events & EV.signal != 0 ? "sig" : "fd") \(e.fd), priority=\(e.priority)]"
+            if r & EV.read != 0 { line += " Read" }
+            if r & EV.write != 0 { line += " Write" }
+            if r & EV.closed != 0 { line += " EOF" }
+            if r & EV.signal != 0 { line += " Signal" }
+            if r & EV.timeout != 0 { line += " Timeout" }
+            line += " active"
+            if e.flags & EVList.internal != 0 { line += " [Internal]" }
+            if e.flags & EVList.activeLater != 0 { line += " [NextTime]" }
+            put(line + "\n")
+            return 0
+        }
+    }
+}
+
+/// Zero-padded six-digit microseconds, as "%06d" prints them.
+func pad6(_ v: Int) -> String {
+    var s = String(v)
+    while s.utf8.count < 6 { s = "0" + s }
+    return s
+}
+
+/// Process-wide state of the old API.
+enum Globals {
+    /// The base event_init created: what event_set, event_dispatch... use.
+    nonisolated(unsafe) static var currentBase: OpaquePointer? = nil
+}

@@ -1,0 +1,216 @@
+import CEventSys
+
+/// event_base_loop: wait, expire timers, run active callbacks by priority.
+extension EventBase {
+    enum LoopFlag {
+        static let once: Int32 = 0x01
+        static let nonBlock: Int32 = 0x02
+        static let noExitOnEmpty: Int32 = 0x04
+    }
+
+    func loop(flags: Int32) -> Int32 {
+        if running {
+            Log.warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.")
+            return -1
+        }
+        running = true
+        clearTimeCache()
+        if signalState.handlerInstalled && signalState.signalsAdded > 0 {
+            Signals.claim(for: self)
+        }
+        gotTerm = false
+        gotBreak = false
+        var result: Int32 = 0
+        var done = false
+        while !done {
+            continueFlag = false
+            if gotTerm || gotBreak { break }
+            var wait: Micros? = 0
+            if activeCount == 0 && flags & LoopFlag.nonBlock == 0 {
+                wait = nextTimeout()
+            }
+            if flags & LoopFlag.noExitOnEmpty == 0 && !hasEvents && activeCount == 0 {
+                Log.debugx("event_base_loop: no events registered.")
+                result = 1
+                break
+            }
+            promoteActiveLater()
+            clearTimeCache()
+            if backend.dispatch(timeout: wait) == -1 {
+                Log.debugx("event_base_loop: dispatch returned unsuccessfully.")
+                result = -1
+                break
+            }
+            updateTimeCache()
+            expireTimers()
+            if activeCount > 0 {
+                let n = processActive()
+                if flags & LoopFlag.once != 0 && activeCount == 0 && n != 0 { done = true }
+            } else if flags & LoopFlag.nonBlock != 0 {
+                done = true
+            }
+        }
+        clearTimeCache()
+        running = false
+        return result
+    }
+
+    /// How long the backend may sleep: until the earliest heap deadline.
+    @inline(__always)
+    func nextTimeout() -> Micros? {
+        guard let top = timers.top else { return nil }
+        let now = micros(self.now())
+        return top.deadline <= now ? 0 : top.deadline - now
+    }
+
+    /// Activate every heap timer whose deadline has passed.
+    func expireTimers() {
+        if timers.isEmpty { return }
+        let now = micros(self.now())
+        while let top = timers.top, top.deadline <= now {
+            let ev = top.event
+            _ = del(ev, mode: .noBlock)
+            Log.debugx("timeout_process: event: \(hexPointer(ev)), call \(hexPointer(unsafeBitCast(ev.pointee.ev_evcallback.evcb_cb_union.evcb_callback, to: UnsafeRawPointer?.self)))")
+            activate(ev, res: EV.timeout, ncalls: 1)
+        }
+    }
+
+    /// Run the highest-priority non-empty queue (continuing past queues that
+    /// held only internal callbacks). Returns how many user callbacks ran.
+    func processActive() -> Int {
+        var count = 0
+        var endTime: Micros = -1
+        if maxDispatchTime >= 0 {
+            updateTimeCache()
+            endTime = micros(now()) + maxDispatchTime
+        }
+        var i = 0
+        while i < priorityCount {
+            if !activeQueues[i].isEmpty {
+                runningPriority = i
+                let c = i < limitCallbacksAfterPriority
+                    ? runQueue(i, max: Int.max, endTime: -1)
+                    : runQueue(i, max: maxDispatchCallbacks, endTime: endTime)
+                if c < 0 { break }
+                count += c
+                if c > 0 { break }
+            }
+            i += 1
+        }
+        runningPriority = -1
+        return count
+    }
+
+    /// Run callbacks from one queue; -1 when loopbreak was requested.
+    private func runQueue(_ pri: Int, max: Int, endTime: Micros) -> Int {
+        var count = 0
+        while let cb = activeQueues[pri].first {
+            var ev: EventPtr? = nil
+            if cb.isEvent {
+                let e = cb.asEvent
+                ev = e
+                if e.events & EV.persist != 0 || e.flags & EVList.finalizing != 0 {
+                    removeActive(cb)
+                } else {
+                    _ = del(e, mode: .noBlock)
+                }
+            } else {
+                removeActive(cb)
+            }
+            if cb.flags & EVList.internal == 0 { count += 1 }
+            currentEvent = cb
+            let closure = cb.pointee.evcb_closure
+            switch closure {
+            case Closure.signal:
+                runSignalCallback(ev!)
+            case Closure.persist:
+                let e = ev!
+                rearmPersistent(e)
+                let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_callback
+                fn?(e.fd, e.res, e.pointee.ev_evcallback.evcb_arg)
+            case Closure.event:
+                let e = ev!
+                let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_callback
+                fn?(e.fd, e.res, e.pointee.ev_evcallback.evcb_arg)
+            case Closure.selfCallback:
+                let fn = cb.pointee.evcb_cb_union.evcb_selfcb
+                fn?(cb, cb.pointee.evcb_arg)
+            case Closure.eventFinalize, Closure.eventFinalizeFree:
+                let e = ev!
+                let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_evfinalize
+                currentEvent = nil
+                Debug.noteTeardown(e)
+                fn?(e, e.pointee.ev_evcallback.evcb_arg)
+                if closure == Closure.eventFinalizeFree { Memory.free(UnsafeMutableRawPointer(e)) }
+            case Closure.callbackFinalize:
+                let fn = cb.pointee.evcb_cb_union.evcb_cbfinalize
+                currentEvent = nil
+                fn?(cb, cb.pointee.evcb_arg)
+            default:
+                Log.bug("event_process_active: unknown callback closure \(closure)")
+            }
+            currentEvent = nil
+            if gotBreak { return -1 }
+            if count >= max { return count }
+            if count > 0 && endTime >= 0 {
+                updateTimeCache()
+                if micros(now()) >= endTime { return count }
+            }
+            if continueFlag { break }
+        }
+        return count
+    }
+
+    /// A signal callback runs once per delivery; event_del stops the series.
+    private func runSignalCallback(_ ev: EventPtr) {
+        var ncalls = ev.ncalls
+        withUnsafeMutablePointer(to: &ncalls) { counter in
+            if counter.pointee != 0 { ev.pncalls = counter }
+            while counter.pointee > 0 {
+                counter.pointee -= 1
+                ev.ncalls = counter.pointee
+                if counter.pointee == 0 { ev.pncalls = nil }
+                let fn = ev.pointee.ev_evcallback.evcb_cb_union.evcb_callback
+                fn?(ev.fd, ev.res, ev.pointee.ev_evcallback.evcb_arg)
+                if gotBreak {
+                    if counter.pointee != 0 { ev.pncalls = nil }
+                    return
+                }
+            }
+        }
+    }
+
+    /// Schedule the next run of a persistent event with a timeout: one period
+    /// after the deadline that fired, or after now if it fired for I/O.
+    private func rearmPersistent(_ ev: EventPtr) {
+        let period = ev.persistTimeout
+        if period.tv_sec == 0 && period.tv_usec == 0 { return }
+        let now = self.now()
+        var delay = period
+        var mask: Int = 0
+        var from: timeval
+        if commonTimeout(for: ev.pointee.ev_timeout) != nil {
+            mask = delay.tv_usec & ~CommonTimeout.microsMask
+            delay.tv_usec &= CommonTimeout.microsMask
+            if ev.res & EV.timeout != 0 {
+                from = ev.pointee.ev_timeout
+                from.tv_usec &= CommonTimeout.microsMask
+            } else {
+                from = now
+            }
+        } else {
+            from = ev.res & EV.timeout != 0 ? ev.pointee.ev_timeout : now
+        }
+        var at = tvAdd(from, delay)
+        if tvLess(at, now) { at = tvAdd(now, delay) }
+        at.tv_usec |= mask
+        _ = add(ev, timeout: at, absolute: true)
+    }
+
+    func loopExit(after tv: timeval?) -> Int32 {
+        let cb: EventCallback = { _, _, arg in
+            EventBase.from(OpaquePointer(arg!)).gotTerm = true
+        }
+        return once(fd: -1, events: EV.timeout, callback: cb, arg: UnsafeMutableRawPointer(cPointer), timeout: tv)
+    }
+}

@@ -1,0 +1,63 @@
+import CEventSys
+
+/// Allocation for memory a C caller can see or free: events from event_new,
+/// strings handed back to the caller, and the library's raw tables. Routed
+/// through event_set_mem_functions' replacements when the program set them.
+/// (Swift object headers are allocated by the Swift runtime itself.)
+public enum Memory {
+    public typealias MallocFn = @convention(c) (Int) -> UnsafeMutableRawPointer?
+    public typealias ReallocFn = @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer?
+    public typealias FreeFn = @convention(c) (UnsafeMutableRawPointer?) -> Void
+
+    nonisolated(unsafe) static var userMalloc: MallocFn? = nil
+    nonisolated(unsafe) static var userRealloc: ReallocFn? = nil
+    nonisolated(unsafe) static var userFree: FreeFn? = nil
+
+    /// libevent returns NULL for a zero-byte request; so do we.
+    @inline(__always)
+    static func malloc(_ size: Int) -> UnsafeMutableRawPointer? {
+        if size <= 0 { return nil }
+        if let f = userMalloc { return f(size) }
+        return CEventSys.malloc(size)
+    }
+
+    static func calloc(_ count: Int, _ size: Int) -> UnsafeMutableRawPointer? {
+        if count <= 0 || size <= 0 { return nil }
+        let (total, overflow) = count.multipliedReportingOverflow(by: size)
+        if overflow { Sys.errno = ENOMEM; return nil }
+        if let f = userMalloc {
+            guard let p = f(total) else { return nil }
+            memset(p, 0, total)
+            return p
+        }
+        return CEventSys.calloc(count, size)
+    }
+
+    static func realloc(_ p: UnsafeMutableRawPointer?, _ size: Int) -> UnsafeMutableRawPointer? {
+        if let f = userRealloc { return f(p, size) }
+        return CEventSys.realloc(p, size)
+    }
+
+    @inline(__always)
+    static func free(_ p: UnsafeMutableRawPointer?) {
+        guard let p else { return }
+        if let f = userFree { f(p) } else { CEventSys.free(p) }
+    }
+
+    /// A NUL-terminated copy of `bytes` that the caller releases with its free.
+    static func strdup(_ s: String) -> UnsafeMutablePointer<CChar>? {
+        var s = s
+        return s.withUTF8 { u in
+            guard let p = malloc(u.count + 1) else { return nil }
+            if u.count > 0 { memcpy(p, u.baseAddress!, u.count) }
+            p.storeBytes(of: 0, toByteOffset: u.count, as: UInt8.self)
+            return p.assumingMemoryBound(to: CChar.self)
+        }
+    }
+
+    /// A typed array in library-managed memory that grows by doubling.
+    static func grow<T>(_ p: UnsafeMutablePointer<T>?, from old: Int, to new: Int) -> UnsafeMutablePointer<T>? {
+        let raw = realloc(UnsafeMutableRawPointer(p), new * MemoryLayout<T>.stride)
+        return raw?.bindMemory(to: T.self, capacity: new)
+    }
+}

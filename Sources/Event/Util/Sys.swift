@@ -1,0 +1,74 @@
+import CEventSys
+
+/// The one place system calls are made from: retries EINTR, reports errno.
+///
+/// A call site writes `let r = Sys.call { read(fd, p, n) }` and gets either the
+/// result or the errno captured right after the failing call, before anything
+/// else can overwrite it.
+enum Sys {
+    /// Result of a system call: the value, or the errno it failed with.
+    struct Result<T: BinaryInteger> {
+        let value: T
+        let errno: Int32
+        @inline(__always) var failed: Bool { value < 0 }
+    }
+
+    /// Run `body` until it does not fail with EINTR.
+    @inline(__always)
+    static func call<T: BinaryInteger>(_ body: () -> T) -> Result<T> {
+        while true {
+            let v = body()
+            if v >= 0 { return Result(value: v, errno: 0) }
+            let e = cev_errno()
+            if e != EINTR { return Result(value: v, errno: e) }
+        }
+    }
+
+    /// Run `body` once; EINTR is reported to the caller (used for waits, so that
+    /// signals and loopbreak are noticed, and for close, which must not retry).
+    @inline(__always)
+    static func once<T: BinaryInteger>(_ body: () -> T) -> Result<T> {
+        let v = body()
+        return Result(value: v, errno: v < 0 ? cev_errno() : 0)
+    }
+
+    static var errno: Int32 {
+        get { cev_errno() }
+        set { cev_set_errno(newValue) }
+    }
+
+    @discardableResult
+    static func close(_ fd: Int32) -> Int32 {
+        return CEventSys.close(fd)
+    }
+
+    static func setNonBlocking(_ fd: Int32) -> Bool {
+        let flags = call { fcntl_getfl(fd) }
+        if flags.failed { return false }
+        if flags.value & O_NONBLOCK != 0 { return true }
+        return !call { fcntl_setfl(fd, flags.value | O_NONBLOCK) }.failed
+    }
+
+    static func setCloseOnExec(_ fd: Int32) -> Bool {
+        let flags = call { fcntl_getfd(fd) }
+        if flags.failed { return false }
+        if flags.value & FD_CLOEXEC != 0 { return true }
+        return !call { fcntl_setfd(fd, flags.value | FD_CLOEXEC) }.failed
+    }
+
+    /// A non-blocking, close-on-exec pipe for internal wakeups.
+    static func internalPipe() -> (Int32, Int32)? {
+        var fds: (Int32, Int32) = (-1, -1)
+        let r = withUnsafeMutablePointer(to: &fds) {
+            $0.withMemoryRebound(to: Int32.self, capacity: 2) { p in
+                call { pipe2(p, O_NONBLOCK | O_CLOEXEC) }
+            }
+        }
+        return r.failed ? nil : fds
+    }
+
+    static func strerror(_ e: Int32) -> String {
+        guard let p = CEventSys.strerror(e) else { return "Unknown error \(e)" }
+        return String(cString: p)
+    }
+}

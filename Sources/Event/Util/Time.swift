@@ -1,0 +1,63 @@
+import CEventSys
+
+/// Microseconds. Deadlines are kept as one integer so comparisons are one
+/// instruction; `timeval` only appears at the API boundary.
+typealias Micros = Int64
+
+@inline(__always)
+func micros(_ tv: timeval) -> Micros {
+    return Micros(tv.tv_sec) &* 1_000_000 &+ Micros(tv.tv_usec)
+}
+
+@inline(__always)
+func timevalFrom(_ us: Micros) -> timeval {
+    var s = us / 1_000_000
+    var u = us % 1_000_000
+    if u < 0 { u += 1_000_000; s -= 1 }
+    return timeval(tv_sec: Int(s), tv_usec: Int(u))
+}
+
+enum Clock {
+    /// CLOCK_MONOTONIC through the vDSO.
+    @inline(__always)
+    static func monotonic() -> Micros {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Micros(ts.tv_sec) &* 1_000_000 &+ Micros(ts.tv_nsec / 1000)
+    }
+
+    static func monotonicTimeval() -> timeval {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return timeval(tv_sec: ts.tv_sec, tv_usec: ts.tv_nsec / 1000)
+    }
+
+    static func wall() -> timeval {
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        return tv
+    }
+}
+
+/// timeval arithmetic with libevent's evutil_timeradd/sub normalisation.
+@inline(__always)
+func tvAdd(_ a: timeval, _ b: timeval) -> timeval {
+    var r = timeval(tv_sec: a.tv_sec + b.tv_sec, tv_usec: a.tv_usec + b.tv_usec)
+    if r.tv_usec >= 1_000_000 { r.tv_sec += 1; r.tv_usec -= 1_000_000 }
+    return r
+}
+
+@inline(__always)
+func tvSub(_ a: timeval, _ b: timeval) -> timeval {
+    var r = timeval(tv_sec: a.tv_sec - b.tv_sec, tv_usec: a.tv_usec - b.tv_usec)
+    if r.tv_usec < 0 { r.tv_sec -= 1; r.tv_usec += 1_000_000 }
+    return r
+}
+
+@inline(__always)
+func tvLess(_ a: timeval, _ b: timeval) -> Bool {
+    return a.tv_sec == b.tv_sec ? a.tv_usec < b.tv_usec : a.tv_sec < b.tv_sec
+}
+
+@inline(__always)
+func tvGreater(_ a: timeval, _ b: timeval) -> Bool { tvLess(b, a) }
