@@ -11,6 +11,8 @@ import CEventSys
 class Backend {
     var kind: BackendKind { .select }
     var name: StaticString { kind.name }
+    /// The name event_base_get_method reports (a variant may differ).
+    var methodName: StaticString { kind.name }
     var features: Int32 { kind.features }
     /// Kernel state that does not survive fork (epoll's fd) must be rebuilt.
     var needsReinit: Bool { false }
@@ -38,7 +40,8 @@ enum BackendKind: CaseIterable {
     var features: Int32 {
         switch self {
         case .epoll: return Feature.et | Feature.o1 | Feature.earlyClose
-        case .poll, .select: return Feature.fds
+        case .poll: return Feature.fds | Feature.earlyClose
+        case .select: return Feature.fds
         }
     }
 

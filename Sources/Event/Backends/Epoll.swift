@@ -9,7 +9,12 @@ final class EpollBackend: Backend {
     private var capacity: Int32 = 32
     private static let maxCapacity: Int32 = 4096
 
+    /// Chosen by EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST / EVENT_EPOLL_USE_CHANGELIST;
+    /// it only changes the reported method name here.
+    var changelist = false
+
     override var kind: BackendKind { .epoll }
+    override var methodName: StaticString { changelist ? "epoll (with changelist)" : "epoll" }
     override var needsReinit: Bool { true }
 
     static func create(base: EventBase) -> EpollBackend? {
@@ -116,7 +121,9 @@ final class EpollBackend: Backend {
         for i in 0..<count {
             let what = ready[i].events
             var ev: Int16 = 0
-            if what & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+            if what & EPOLLERR.rawValue != 0 {
+                ev = EV.read | EV.write
+            } else if what & EPOLLHUP.rawValue != 0 && what & EPOLLRDHUP.rawValue == 0 {
                 ev = EV.read | EV.write
             } else {
                 if what & EPOLLIN.rawValue != 0 { ev |= EV.read }

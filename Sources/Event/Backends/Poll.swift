@@ -18,7 +18,7 @@ final class PollBackend: Backend {
     deinit { set.deallocate() }
 
     override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
-        if change & (EV.read | EV.write) == 0 { return 0 }
+        if change & EV.io == 0 { return 0 }
         var i = Int(slot.pointee.backendIndex)
         if i < 0 {
             if used == capacity {
@@ -36,15 +36,17 @@ final class PollBackend: Backend {
         set[i].revents = 0
         if change & EV.write != 0 { set[i].events |= Int16(POLLOUT) }
         if change & EV.read != 0 { set[i].events |= Int16(POLLIN) }
+        if change & EV.closed != 0 { set[i].events |= Int16(POLLRDHUP) }
         return 0
     }
 
     override func del(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
-        if change & (EV.read | EV.write) == 0 { return 0 }
+        if change & EV.io == 0 { return 0 }
         let i = Int(slot.pointee.backendIndex)
         if i < 0 { return -1 }
         if change & EV.read != 0 { set[i].events &= ~Int16(POLLIN) }
         if change & EV.write != 0 { set[i].events &= ~Int16(POLLOUT) }
+        if change & EV.closed != 0 { set[i].events &= ~Int16(POLLRDHUP) }
         if set[i].events != 0 { return 0 }
         slot.pointee.backendIndex = -1
         used -= 1
@@ -73,6 +75,7 @@ final class PollBackend: Backend {
             var res: Int16 = 0
             if what & Int32(POLLIN) != 0 { res |= EV.read }
             if what & Int32(POLLOUT) != 0 { res |= EV.write }
+            if what & Int32(POLLRDHUP) != 0 { res |= EV.closed }
             if res == 0 { continue }
             base.ioReady(fd: set[i].fd, what: res)
         }

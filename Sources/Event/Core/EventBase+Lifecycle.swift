@@ -85,13 +85,9 @@ extension EventBase {
     func reinit() -> Int32 {
         if !backend.needsReinit && !signalState.handlerInstalled { return 0 }
         let hadSignals = signalState.handlerInstalled
-        // The pipe is shared with the parent: replace it.
-        if let ev = signalState.pipeEvent, hadSignals { _ = del(ev, mode: .autoBlock) }
-        signalState.handlerInstalled = false
-        Sys.close(signalState.readFd)
-        Sys.close(signalState.writeFd)
-        signalState.readFd = -1
-        signalState.writeFd = -1
+        // The kernel object (epoll) is shared with the parent: drop our handle
+        // before touching registrations, so nothing is removed from the
+        // parent's interest set.
         if backend.needsReinit {
             let kind = backend.kind
             backend.close()
@@ -101,6 +97,13 @@ extension EventBase {
             }
             backend = b
         }
+        // The signal pipe is shared with the parent too: replace it.
+        if let ev = signalState.pipeEvent, hadSignals { _ = del(ev, mode: .autoBlock) }
+        signalState.handlerInstalled = false
+        Sys.close(signalState.readFd)
+        Sys.close(signalState.writeFd)
+        signalState.readFd = -1
+        signalState.writeFd = -1
         if !signalState.open() { return -1 }
         if let ev = signalState.pipeEvent {
             ev.pointee.ev_fd = signalState.readFd
@@ -175,7 +178,7 @@ extension EventBase {
         _ = forEachEvent { e in
             if e.flags & (EVList.inserted | EVList.timeout) == 0 { return 0 }
             let ev = e.events
-            var line = "  \(hexPointer(e)) [\(ev & EV.signal != 0 ? "sig" : "fd") \(e.fd)]"
+            var line = "  \(hexPointer(e)) [\(ev & EV.signal != 0 ? "sig" : "fd ") \(e.fd)]"
             if ev & EV.read != 0 { line += " Read" }
             if ev & EV.write != 0 { line += " Write" }
             if ev & EV.closed != 0 { line += " EOF" }
@@ -196,7 +199,7 @@ extension EventBase {
         _ = forEachEvent { e in
             if e.flags & (EVList.active | EVList.activeLater) == 0 { return 0 }
             let r = e.res
-            var line = "  \(hexPointer(e)) [\(e.events & EV.signal != 0 ? "sig" : "fd") \(e.fd), priority=\(e.priority)]"
+            var line = "  \(hexPointer(e)) [\(e.events & EV.signal != 0 ? "sig" : "fd ") \(e.fd), priority=\(e.priority)]"
             if r & EV.read != 0 { line += " Read" }
             if r & EV.write != 0 { line += " Write" }
             if r & EV.closed != 0 { line += " EOF" }

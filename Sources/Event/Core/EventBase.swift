@@ -87,6 +87,10 @@ final class EventBase {
             }
             if checkEnv && getenv(kind.disablingVariable.utf8Start.withMemoryRebound(to: CChar.self, capacity: 1) { $0 }) != nil { continue }
             if let b = kind.make(base: base) {
+                if let e = b as? EpollBackend {
+                    e.changelist = base.flags & BaseFlag.epollUseChangelist != 0 ||
+                        (checkEnv && getenv("EVENT_EPOLL_USE_CHANGELIST") != nil)
+                }
                 base.backend = b
                 break
             }
@@ -102,7 +106,7 @@ final class EventBase {
             return nil
         }
         if getenv("EVENT_SHOW_METHOD") != nil {
-            Log.msgx("libevent using: \(base.backend.name)")
+            Log.msgx("libevent using: \(base.backend.methodName)")
         }
         _ = base.setPriorities(1)
         Debug.noteBaseCreated()

@@ -22,9 +22,8 @@ extension EventBase {
             let rec = arg!.assumingMemoryBound(to: OnceRecord.self)
             let base = EventBase.from(rec.pointee.ev.ev_base!)
             base.unlinkOnce(rec)
-            let ev = UnsafeMutableRawPointer(rec).assumingMemoryBound(to: event.self)
-            Debug.unassign(ev)
             rec.pointee.callback?(fd, what, rec.pointee.arg)
+            Debug.unassign(UnsafeMutableRawPointer(rec).assumingMemoryBound(to: event.self))
             Memory.free(UnsafeMutableRawPointer(rec))
         }
         var activateNow = false

@@ -99,7 +99,7 @@ public func event_base_got_break(_ p: OpaquePointer?) -> Int32 {
 @_cdecl("event_base_get_method")
 public func event_base_get_method(_ p: OpaquePointer?) -> UnsafePointer<CChar>? {
     guard let base = baseOf(p) else { return nil }
-    return base.backend.name.utf8Start.withMemoryRebound(to: CChar.self, capacity: 1) { $0 }
+    return base.backend.methodName.utf8Start.withMemoryRebound(to: CChar.self, capacity: 1) { $0 }
 }
 
 @_cdecl("event_base_get_features")
@@ -203,12 +203,6 @@ public typealias ForeachCallback = @convention(c) (OpaquePointer?, EventPtr?, Un
 @_cdecl("event_base_foreach_event")
 public func event_base_foreach_event(_ p: OpaquePointer?, _ fn: ForeachCallback?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let base = baseOf(p), let fn else { return -1 }
-    if base.running && base.currentEvent != nil {
-        // libevent forbids this from a callback: the walk could see events
-        // the callback is about to free.
-        Log.warnx("event_base_foreach_event: foreach_event is not supported while running an event.")
-        return -1
-    }
     return base.forEachEvent { fn(p, $0, arg) }
 }
 
@@ -421,3 +415,19 @@ public func event_get_assignment(_ ev: EventPtr?, _ baseOut: UnsafeMutablePointe
 
 @_cdecl("event_get_struct_event_size")
 public func event_get_struct_event_size() -> Int { MemoryLayout<event>.size }
+
+// Not in the public headers, but exported by libevent and used by its own
+// bufferevent code and by some programs: events that keep the loop alive
+// without being registered anywhere.
+@_cdecl("event_base_add_virtual_")
+public func event_base_add_virtual_(_ p: OpaquePointer?) {
+    guard let base = baseOf(p) else { return }
+    base.virtualCount += 1
+    if base.virtualCount > base.virtualCountMax { base.virtualCountMax = base.virtualCount }
+}
+
+@_cdecl("event_base_del_virtual_")
+public func event_base_del_virtual_(_ p: OpaquePointer?) {
+    guard let base = baseOf(p), base.virtualCount > 0 else { return }
+    base.virtualCount -= 1
+}

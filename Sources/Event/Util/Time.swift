@@ -4,9 +4,14 @@ import CEventSys
 /// instruction; `timeval` only appears at the API boundary.
 typealias Micros = Int64
 
+/// Saturates instead of wrapping: a deadline centuries away stays in the future.
 @inline(__always)
 func micros(_ tv: timeval) -> Micros {
-    return Micros(tv.tv_sec) &* 1_000_000 &+ Micros(tv.tv_usec)
+    let (s, o) = Micros(tv.tv_sec).multipliedReportingOverflow(by: 1_000_000)
+    if o { return tv.tv_sec > 0 ? Micros.max : Micros.min }
+    let (r, o2) = s.addingReportingOverflow(Micros(tv.tv_usec))
+    if o2 { return tv.tv_sec > 0 ? Micros.max : Micros.min }
+    return r
 }
 
 @inline(__always)
