@@ -128,3 +128,11 @@ demo: lib
 	@rc=0; timeout 5 stdbuf -oL $(BUILD)/demo || rc=$$?; \
 	if [ $$rc -eq 124 ]; then echo "--- stopped by timeout, as expected ---"; \
 	else echo "--- demo exited early with status $$rc ---"; exit 1; fi
+
+# ---------------------------------------------------------------- examples
+# The documentation examples (EXAMPLES=dir with a MANIFEST.tsv; default
+# ../shared/examples beside the repository, else /work/shared/examples)
+# compiled against real libevent and ours, file by file, and the self-exiting
+# programs plus the timer demo run on both (tests/examples.py).
+examples: lib
+	@$(PYTHON) tests/examples.py $(if $(EXAMPLES),--examples "$(EXAMPLES)")
