@@ -28,6 +28,9 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <net/if.h>
+#include <netinet/tcp.h>
+#include <sys/random.h>
 
 #include <event2/event_struct.h>
 

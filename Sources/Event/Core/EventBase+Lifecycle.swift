@@ -39,8 +39,6 @@ extension EventBase {
         timers.release()
         io.release()
         signals.release()
-        if priorityCount > 0 { activeQueues.deallocate() } else { activeQueues.deallocate() }
-        priorityCount = 0
         if Globals.currentBase == cPointer { Globals.currentBase = nil }
     }
 

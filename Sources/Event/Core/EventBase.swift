@@ -60,6 +60,8 @@ final class EventBase {
         activeQueues = UnsafeMutablePointer<CallbackQueue>.allocate(capacity: 1)
     }
 
+    deinit { activeQueues.deallocate() }
+
     /// event_base_new_with_config. nil when no backend is acceptable.
     static func create(config: EventConfig?) -> EventBase? {
         let base = EventBase()
@@ -140,7 +142,7 @@ final class EventBase {
     func setPriorities(_ n: Int) -> Int32 {
         if activeCount > 0 || n < 1 || n >= 256 { return -1 }
         if n == priorityCount { return 0 }
-        if priorityCount > 0 { activeQueues.deallocate() }
+        activeQueues.deallocate()
         activeQueues = UnsafeMutablePointer<CallbackQueue>.allocate(capacity: n)
         activeQueues.initialize(repeating: CallbackQueue(), count: n)
         priorityCount = n
