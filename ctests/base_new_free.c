@@ -83,7 +83,9 @@ int main(void)
     struct timeval tv = {10, 0};
     event_assign(&rd, b, sv[0], EV_READ | EV_PERSIST, never_cb, "read");
     evtimer_assign(&tm, b, never_cb, "timer");
-    printf("add read: %d, add timer: %d\n", event_add(&rd, NULL), event_add(&tm, &tv));
+    int r1 = event_add(&rd, NULL);
+    int r2 = event_add(&tm, &tv);
+    printf("add read: %d, add timer: %d\n", r1, r2);
     printf("num events before free: %d\n", event_base_get_num_events(b, EVENT_BASE_COUNT_ADDED));
     event_base_free(b);
     printf("freed base with pending events\n");

@@ -72,9 +72,9 @@ int main(void)
 
     /* flags accumulate across calls */
     struct event_config *cfg = event_config_new();
-    printf("set_flag(CHANGELIST)=%d set_flag(IGNORE_ENV)=%d\n",
-           event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST),
-           event_config_set_flag(cfg, EVENT_BASE_FLAG_IGNORE_ENV));
+    int r1 = event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    int r2 = event_config_set_flag(cfg, EVENT_BASE_FLAG_IGNORE_ENV);
+    printf("set_flag(CHANGELIST)=%d set_flag(IGNORE_ENV)=%d\n", r1, r2);
     struct event_base *b = event_base_new_with_config(cfg);
     printf("accumulated flags: method=%s\n", b ? event_base_get_method(b) : "NULL");
     if (b) event_base_free(b);
