@@ -17,7 +17,7 @@
 #define N 6
 static struct event_base *base;
 static struct event *ce[N], *he[N], *pe;
-static const struct timeval *c20, *c40;
+static const struct timeval *c20, *c40, *c100;
 static int scenario;
 
 static void cb(evutil_socket_t fd, short what, void *arg)
@@ -54,7 +54,7 @@ static void setup_cb(evutil_socket_t fd, short what, void *arg)
 		for (i = 0; i < 3; i++) event_add(ce[i], c20);
 		event_add(he[1], &tv);
 		ms(&tv, 10); event_add(he[2], &tv);
-		ms(&tv, 30); event_add(he[3], &tv);
+		ms(&tv, 80); event_add(he[3], &tv);
 		break;
 	case 2: /* re-add a pending one, delete one from the middle */
 		for (i = 0; i < N; i++) event_add(ce[i], c20);
@@ -68,15 +68,15 @@ static void setup_cb(evutil_socket_t fd, short what, void *arg)
 		event_add(ce[2], c20);
 		break; }
 	case 4: /* two common durations interleaved with heap timers */
-		for (i = 0; i < 3; i++) event_add(ce[i], c40);
+		for (i = 0; i < 3; i++) event_add(ce[i], c100);
 		for (i = 3; i < N; i++) event_add(ce[i], c20);
-		ms(&tv, 30); event_add(he[0], &tv);
-		ms(&tv, 50); event_add(he[1], &tv);
+		ms(&tv, 60); event_add(he[0], &tv);
+		ms(&tv, 140); event_add(he[1], &tv);
 		break;
-	case 5: /* persistent on 20ms, two one-shots on 40ms */
+	case 5: /* persistent on 20ms, two one-shots on 100ms */
 		event_add(pe, c20);
-		event_add(ce[1], c40);
-		event_add(ce[2], c40);
+		event_add(ce[1], c100);
+		event_add(ce[2], c100);
 		break;
 	}
 }
@@ -93,6 +93,8 @@ int main(void)
 	c20 = event_base_init_common_timeout(base, &d20);
 	const struct timeval *c20b = event_base_init_common_timeout(base, &d20b);
 	c40 = event_base_init_common_timeout(base, &d40);
+	struct timeval d100 = { 0, 100000 };
+	c100 = event_base_init_common_timeout(base, &d100);
 	const struct timeval *c1s = event_base_init_common_timeout(base, &d1s);
 	const struct timeval *again = event_base_init_common_timeout(base, c20);
 	printf("20ms: sec=%ld usec=0x%lx\n", (long)c20->tv_sec, (unsigned long)c20->tv_usec);
@@ -109,11 +111,11 @@ int main(void)
 	struct event *setup = evtimer_new(base, setup_cb, NULL);
 	static const char *titles[] = {
 		"6 events on one 20ms common timeout",
-		"heap 20ms H0, common C0-C2, heap 20ms H1, heap 10ms H2, heap 30ms H3",
+		"heap 20ms H0, common C0-C2, heap 20ms H1, heap 10ms H2, heap 80ms H3",
 		"C0-C5, then C1 re-added and C3 deleted",
 		"original, copy, original",
-		"C0-C2 on 40ms, C3-C5 on 20ms, heap H0 30ms, H1 50ms",
-		"persistent P on 20ms (deleted at its 3rd run), C1 C2 on 40ms",
+		"C0-C2 on 100ms, C3-C5 on 20ms, heap H0 60ms, H1 140ms",
+		"persistent P on 20ms (deleted at its 3rd run), C1 C2 on 100ms",
 	};
 	pe = event_new(base, -1, EV_PERSIST, persist_cb, event_self_cbarg());
 	for (scenario = 0; scenario < 6; scenario++) {
@@ -136,7 +138,7 @@ int main(void)
 
 	printf("[limit on distinct common durations]\n");
 	event_set_log_callback(logcb);
-	int made = 3, failed_at = -1; /* 20ms, 40ms, 1.5s so far */
+	int made = 4, failed_at = -1; /* 20ms, 40ms, 100ms, 1.5s so far */
 	for (int i = 0; i < 400; i++) {
 		struct timeval d = { 2, 1000 + i };
 		if (!event_base_init_common_timeout(base, &d)) { failed_at = i; break; }
