@@ -58,13 +58,27 @@ extension EventBase {
     /// The backend saw `what` on `fd`: activate every event there that wants it.
     @inline(__always)
     func ioReady(fd: Int32, what: Int16) {
-        guard let slot = io.slot(fd) else { return }
-        var e = slot.pointee.events.first
+        let i = Int(fd)
+        guard i >= 0 && i < io.count else { return }
+        var e = io.slots.unsafelyUnwrapped[i].events.first
         let match = what & ~EV.et
         while let ev = e {
             e = EventChain.next(ev)
-            if ev.events & match != 0 {
-                activate(ev, res: ev.events & what, ncalls: 1)
+            let evs = ev.pointee.ev_events
+            if evs & match == 0 { continue }
+            // Fast path: an idle user event (the common case) goes straight
+            // onto its queue; anything unusual takes the general route.
+            let f = ev.flags
+            if f & (EVList.active | EVList.activeLater | EVList.finalizing | EVList.internal) == 0 && runningPriority < 0 {
+                ev.res = evs & what
+                ev.flags = f | EVList.active
+                eventCount &+= 1
+                if eventCount > eventCountMax { eventCountMax = eventCount }
+                activeCount &+= 1
+                if activeCount > activeCountMax { activeCountMax = activeCount }
+                activeQueues[ev.priority].append(ev.callback)
+            } else {
+                activate(ev, res: evs & what, ncalls: 1)
             }
         }
     }
