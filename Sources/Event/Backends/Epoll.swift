@@ -27,11 +27,11 @@ final class EpollBackend: Backend {
 
     private init(base: EventBase, epfd: Int32) {
         self.epfd = epfd
-        ready = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(capacity))
+        ready = Memory.allocate(epoll_event.self, count: Int(capacity))
         super.init(base: base)
     }
 
-    deinit { ready.deallocate() }
+    deinit { Memory.deallocate(ready) }
 
     override func close() { Sys.close(epfd) }
 
@@ -135,8 +135,8 @@ final class EpollBackend: Backend {
         }
         if n.value == capacity && capacity < EpollBackend.maxCapacity {
             let newCap = capacity * 2
-            ready.deallocate()
-            ready = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(newCap))
+            Memory.deallocate(ready)
+            ready = Memory.allocate(epoll_event.self, count: Int(newCap))
             capacity = newCap
         }
         return 0

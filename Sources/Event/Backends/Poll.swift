@@ -10,20 +10,20 @@ final class PollBackend: Backend {
     override var kind: BackendKind { .poll }
 
     override init(base: EventBase) {
-        set = UnsafeMutablePointer<pollfd>.allocate(capacity: 32)
+        set = Memory.allocate(pollfd.self, count: 32)
         super.init(base: base)
     }
 
-    deinit { set.deallocate() }
+    deinit { Memory.deallocate(set) }
 
     override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
         if change & EV.io == 0 { return 0 }
         var i = Int(slot.pointee.backendIndex)
         if i < 0 {
             if used == capacity {
-                let bigger = UnsafeMutablePointer<pollfd>.allocate(capacity: capacity * 2)
+                let bigger = Memory.allocate(pollfd.self, count: capacity * 2)
                 bigger.moveInitialize(from: set, count: used)
-                set.deallocate()
+                Memory.deallocate(set)
                 set = bigger
                 capacity *= 2
             }

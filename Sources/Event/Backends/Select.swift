@@ -24,11 +24,11 @@ final class SelectBackend: Backend {
     }
 
     deinit {
-        readIn.deallocate(); writeIn.deallocate(); readOut.deallocate(); writeOut.deallocate()
+        Memory.deallocate(readIn); Memory.deallocate(writeIn); Memory.deallocate(readOut); Memory.deallocate(writeOut)
     }
 
     private static func zeroed(_ n: Int) -> UnsafeMutablePointer<UInt> {
-        let p = UnsafeMutablePointer<UInt>.allocate(capacity: n)
+        let p = Memory.allocate(UInt.self, count: n)
         p.initialize(repeating: 0, count: n)
         return p
     }
@@ -48,7 +48,7 @@ final class SelectBackend: Backend {
     private static func grow(_ old: UnsafeMutablePointer<UInt>, _ from: Int, _ to: Int) -> UnsafeMutablePointer<UInt> {
         let p = zeroed(to)
         p.update(from: old, count: from)
-        old.deallocate()
+        Memory.deallocate(old)
         return p
     }
 

@@ -154,7 +154,7 @@ extension EventBase {
 
     /// event_add. `absolute` means `tv` is already a deadline on our clock.
     func add(_ ev: EventPtr, timeout tv: timeval?, absolute: Bool = false) -> Int32 {
-        if Debug.on { Debug.assertSetUp(ev, "event_add") }
+        if Debug.on { Debug.assertSetUp(ev) }
         if ev.flags & ~EVList.all != 0 {
             Log.warnx("event_add: event has invalid flags 0x\(String(Int(ev.flags), radix: 16))")
             return -1
@@ -282,7 +282,7 @@ extension EventBase {
 
     /// event_pending's flags, and the deadline in wall-clock time.
     func pending(_ ev: EventPtr, what: Int16, tvOut: UnsafeMutablePointer<timeval>?) -> Int32 {
-        if Debug.on { Debug.assertSetUp(ev, "event_pending") }
+        if Debug.on { Debug.assertSetUp(ev) }
         var flags: Int16 = 0
         if ev.flags & EVList.inserted != 0 { flags |= ev.events & (EV.io | EV.signal) }
         if ev.flags & (EVList.active | EVList.activeLater) != 0 { flags |= ev.res }
@@ -302,7 +302,7 @@ extension EventBase {
                        callback: EventCallback?, arg: UnsafeMutableRawPointer?) -> Int32 {
         if Debug.on {
             if events & EV.signal == 0 { Debug.checkNonBlocking(fd) }
-            Debug.assertNotAdded(ev, "event_assign")
+            Debug.assertNotAdded(ev)
         }
         ev.pointee.ev_base = base?.cPointer
         ev.pointee.ev_evcallback.evcb_cb_union.evcb_callback = callback
