@@ -9,6 +9,17 @@ import CEventSys
 /// EV_ET when edge-triggered). `dispatch` waits at most `timeout` (nil: no
 /// limit) and reports readiness through `base.ioReady(fd:what:)`.
 class Backend {
+    /// The base that owns this backend. Unmanaged so reporting readiness
+    /// costs no reference counting per event.
+    let owner: Unmanaged<EventBase>
+
+    init(base: EventBase) { owner = Unmanaged.passUnretained(base) }
+
+    @inline(__always)
+    final func report(fd: Int32, what: Int16) {
+        owner._withUnsafeGuaranteedRef { $0.ioReady(fd: fd, what: what) }
+    }
+
     var kind: BackendKind { .select }
     var name: StaticString { kind.name }
     /// The name event_base_get_method reports (a variant may differ).

@@ -3,7 +3,6 @@ import CEventSys
 /// epoll(7). Interest changes are applied immediately with epoll_ctl; the
 /// ready list grows when a wait fills it.
 final class EpollBackend: Backend {
-    private unowned(unsafe) let base: EventBase
     private let epfd: Int32
     private var ready: UnsafeMutablePointer<epoll_event>
     private var capacity: Int32 = 32
@@ -27,12 +26,12 @@ final class EpollBackend: Backend {
     }
 
     private init(base: EventBase, epfd: Int32) {
-        self.base = base
         self.epfd = epfd
-        ready = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(capacity))
+        ready = Memory.allocate(epoll_event.self, count: Int(capacity))
+        super.init(base: base)
     }
 
-    deinit { ready.deallocate() }
+    deinit { Memory.deallocate(ready) }
 
     override func close() { Sys.close(epfd) }
 
@@ -132,12 +131,12 @@ final class EpollBackend: Backend {
             }
             if ev == 0 { continue }
             // EV_ET rides along so edge-triggered events see it in their result.
-            base.ioReady(fd: ready[i].data.fd, what: ev | EV.et)
+            report(fd: ready[i].data.fd, what: ev | EV.et)
         }
         if n.value == capacity && capacity < EpollBackend.maxCapacity {
             let newCap = capacity * 2
-            ready.deallocate()
-            ready = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(newCap))
+            Memory.deallocate(ready)
+            ready = Memory.allocate(epoll_event.self, count: Int(newCap))
             capacity = newCap
         }
         return 0

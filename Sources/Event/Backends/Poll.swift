@@ -3,28 +3,27 @@ import CEventSys
 /// poll(2). One pollfd per watched fd, packed at the front of the array; the
 /// fd's slot remembers its index so add/del are O(1).
 final class PollBackend: Backend {
-    private unowned(unsafe) let base: EventBase
     private var set: UnsafeMutablePointer<pollfd>
     private var capacity = 32
     private var used = 0
 
     override var kind: BackendKind { .poll }
 
-    init(base: EventBase) {
-        self.base = base
-        set = UnsafeMutablePointer<pollfd>.allocate(capacity: capacity)
+    override init(base: EventBase) {
+        set = Memory.allocate(pollfd.self, count: 32)
+        super.init(base: base)
     }
 
-    deinit { set.deallocate() }
+    deinit { Memory.deallocate(set) }
 
     override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
         if change & EV.io == 0 { return 0 }
         var i = Int(slot.pointee.backendIndex)
         if i < 0 {
             if used == capacity {
-                let bigger = UnsafeMutablePointer<pollfd>.allocate(capacity: capacity * 2)
+                let bigger = Memory.allocate(pollfd.self, count: capacity * 2)
                 bigger.moveInitialize(from: set, count: used)
-                set.deallocate()
+                Memory.deallocate(set)
                 set = bigger
                 capacity *= 2
             }
@@ -53,7 +52,7 @@ final class PollBackend: Backend {
         if i != used {
             // Keep the array dense: move the last entry into the hole.
             set[i] = set[used]
-            base.io.slot(set[i].fd)?.pointee.backendIndex = Int32(i)
+            owner._withUnsafeGuaranteedRef { $0.io.slot(set[i].fd) }?.pointee.backendIndex = Int32(i)
         }
         return 0
     }
@@ -77,7 +76,7 @@ final class PollBackend: Backend {
             if what & Int32(POLLOUT) != 0 { res |= EV.write }
             if what & Int32(POLLRDHUP) != 0 { res |= EV.closed }
             if res == 0 { continue }
-            base.ioReady(fd: set[i].fd, what: res)
+            report(fd: set[i].fd, what: res)
         }
         return 0
     }

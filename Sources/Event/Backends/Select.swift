@@ -3,7 +3,6 @@ import CEventSys
 /// select(2) over bit sets sized to the largest fd, so fds above FD_SETSIZE
 /// work (the kernel reads as many bits as nfds says).
 final class SelectBackend: Backend {
-    private unowned(unsafe) let base: EventBase
     private var readIn: UnsafeMutablePointer<UInt>
     private var writeIn: UnsafeMutablePointer<UInt>
     private var readOut: UnsafeMutablePointer<UInt>
@@ -14,22 +13,22 @@ final class SelectBackend: Backend {
 
     override var kind: BackendKind { .select }
 
-    init(base: EventBase) {
-        self.base = base
+    override init(base: EventBase) {
         // Never smaller than an fd_set: select() may touch all of it.
         words = MemoryLayout<fd_set>.size / MemoryLayout<UInt>.size
         readIn = SelectBackend.zeroed(words)
         writeIn = SelectBackend.zeroed(words)
         readOut = SelectBackend.zeroed(words)
         writeOut = SelectBackend.zeroed(words)
+        super.init(base: base)
     }
 
     deinit {
-        readIn.deallocate(); writeIn.deallocate(); readOut.deallocate(); writeOut.deallocate()
+        Memory.deallocate(readIn); Memory.deallocate(writeIn); Memory.deallocate(readOut); Memory.deallocate(writeOut)
     }
 
     private static func zeroed(_ n: Int) -> UnsafeMutablePointer<UInt> {
-        let p = UnsafeMutablePointer<UInt>.allocate(capacity: n)
+        let p = Memory.allocate(UInt.self, count: n)
         p.initialize(repeating: 0, count: n)
         return p
     }
@@ -49,7 +48,7 @@ final class SelectBackend: Backend {
     private static func grow(_ old: UnsafeMutablePointer<UInt>, _ from: Int, _ to: Int) -> UnsafeMutablePointer<UInt> {
         let p = zeroed(to)
         p.update(from: old, count: from)
-        old.deallocate()
+        Memory.deallocate(old)
         return p
     }
 
@@ -107,7 +106,7 @@ final class SelectBackend: Backend {
             if SelectBackend.bit(readOut, fd) { res |= EV.read }
             if SelectBackend.bit(writeOut, fd) { res |= EV.write }
             if res == 0 { continue }
-            base.ioReady(fd: Int32(fd), what: res)
+            report(fd: Int32(fd), what: res)
         }
         return 0
     }

@@ -37,29 +37,31 @@ enum Debug {
         "\(hexPointer(ev)) (events: 0x\(String(Int(UInt16(bitPattern: ev.events)), radix: 16)), fd: \(ev.fd), flags: 0x\(String(Int(UInt16(bitPattern: ev.flags)), radix: 16)))"
     }
 
-    static func assertSetUp(_ ev: EventPtr, _ fn: String) {
+    // The messages name libevent's own checking functions, as its do.
+    static func assertSetUp(_ ev: EventPtr) {
         if on && events[key(ev)] == nil {
-            Log.fatal(Log.errAbort, "\(fn) called on a non-initialized event \(describe(ev))")
+            Log.fatal(Log.errAbort, "event_debug_assert_is_setup_ called on a non-initialized event \(describe(ev))")
         }
     }
 
-    static func assertNotAdded(_ ev: EventPtr, _ fn: String) {
+    static func assertNotAdded(_ ev: EventPtr) {
         if on, events[key(ev)] == true {
-            Log.fatal(Log.errAbort, "\(fn) called on an already added event \(describe(ev))")
+            Log.fatal(Log.errAbort, "event_debug_assert_not_added_ called on an already added event \(describe(ev))")
         }
     }
 
+    /// Debug mode insists that I/O events watch non-blocking fds.
     static func checkNonBlocking(_ fd: Int32) {
         if fd < 0 { return }
         let fl = fcntl_getfl(fd)
         if fl >= 0 && fl & O_NONBLOCK == 0 {
-            Log.warnx("fd \(fd) is not in nonblocking mode")
+            Log.fatal(Log.errAbort, "event.c:385: Assertion flags & O_NONBLOCK failed in event_debug_assert_socket_nonblocking_")
         }
     }
 
     /// event_debug_unassign.
     static func unassign(_ ev: EventPtr) {
-        assertNotAdded(ev, "event_debug_unassign")
+        assertNotAdded(ev)
         noteTeardown(ev)
         ev.flags &= ~EVList.initialized
     }

@@ -58,13 +58,27 @@ extension EventBase {
     /// The backend saw `what` on `fd`: activate every event there that wants it.
     @inline(__always)
     func ioReady(fd: Int32, what: Int16) {
-        guard let slot = io.slot(fd) else { return }
-        var e = slot.pointee.events.first
+        let i = Int(fd)
+        guard i >= 0 && i < io.count else { return }
+        var e = io.slots.unsafelyUnwrapped[i].events.first
         let match = what & ~EV.et
         while let ev = e {
             e = EventChain.next(ev)
-            if ev.events & match != 0 {
-                activate(ev, res: ev.events & what, ncalls: 1)
+            let evs = ev.pointee.ev_events
+            if evs & match == 0 { continue }
+            // Fast path: an idle user event (the common case) goes straight
+            // onto its queue; anything unusual takes the general route.
+            let f = ev.flags
+            if f & (EVList.active | EVList.activeLater | EVList.finalizing | EVList.internal) == 0 && runningPriority < 0 {
+                ev.res = evs & what
+                ev.flags = f | EVList.active
+                eventCount &+= 1
+                if eventCount > eventCountMax { eventCountMax = eventCount }
+                activeCount &+= 1
+                if activeCount > activeCountMax { activeCountMax = activeCount }
+                activeQueues[ev.priority].append(ev.callback)
+            } else {
+                activate(ev, res: evs & what, ncalls: 1)
             }
         }
     }
@@ -140,7 +154,7 @@ extension EventBase {
 
     /// event_add. `absolute` means `tv` is already a deadline on our clock.
     func add(_ ev: EventPtr, timeout tv: timeval?, absolute: Bool = false) -> Int32 {
-        if Debug.on { Debug.assertSetUp(ev, "event_add") }
+        if Debug.on { Debug.assertSetUp(ev) }
         if ev.flags & ~EVList.all != 0 {
             Log.warnx("event_add: event has invalid flags 0x\(String(Int(ev.flags), radix: 16))")
             return -1
@@ -268,7 +282,7 @@ extension EventBase {
 
     /// event_pending's flags, and the deadline in wall-clock time.
     func pending(_ ev: EventPtr, what: Int16, tvOut: UnsafeMutablePointer<timeval>?) -> Int32 {
-        if Debug.on { Debug.assertSetUp(ev, "event_pending") }
+        if Debug.on { Debug.assertSetUp(ev) }
         var flags: Int16 = 0
         if ev.flags & EVList.inserted != 0 { flags |= ev.events & (EV.io | EV.signal) }
         if ev.flags & (EVList.active | EVList.activeLater) != 0 { flags |= ev.res }
@@ -288,7 +302,7 @@ extension EventBase {
                        callback: EventCallback?, arg: UnsafeMutableRawPointer?) -> Int32 {
         if Debug.on {
             if events & EV.signal == 0 { Debug.checkNonBlocking(fd) }
-            Debug.assertNotAdded(ev, "event_assign")
+            Debug.assertNotAdded(ev)
         }
         ev.pointee.ev_base = base?.cPointer
         ev.pointee.ev_evcallback.evcb_cb_union.evcb_callback = callback

@@ -106,18 +106,19 @@ extension EventBase {
         var count = 0
         while let cb = activeQueues[pri].first {
             var ev: EventPtr? = nil
-            if cb.isEvent {
-                let e = cb.asEvent
-                ev = e
-                if e.events & EV.persist != 0 || e.flags & EVList.finalizing != 0 {
-                    removeActive(cb)
-                } else {
-                    _ = del(e, mode: .noBlock)
-                }
+            let f = cb.flags
+            if f & EVList.initialized != 0 && cb.asEvent.events & EV.persist == 0 && f & EVList.finalizing == 0 {
+                ev = cb.asEvent
+                _ = del(ev!, mode: .noBlock)
             } else {
-                removeActive(cb)
+                // Leaving the queue: the head, so no search.
+                if f & EVList.initialized != 0 { ev = cb.asEvent }
+                if f & EVList.internal == 0 { eventCount &-= 1 }
+                cb.flags = f & ~EVList.active
+                activeCount &-= 1
+                activeQueues[pri].removeFirst(cb)
             }
-            if cb.flags & EVList.internal == 0 { count += 1 }
+            if f & EVList.internal == 0 { count &+= 1 }
             currentEvent = cb
             let closure = cb.pointee.evcb_closure
             switch closure {
@@ -125,7 +126,8 @@ extension EventBase {
                 runSignalCallback(ev!)
             case Closure.persist:
                 let e = ev!
-                rearmPersistent(e)
+                let period = e.persistTimeout
+                if period.tv_sec != 0 || period.tv_usec != 0 { rearmPersistent(e) }
                 let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_callback
                 fn?(e.fd, e.res, e.pointee.ev_evcallback.evcb_arg)
             case Closure.event:
@@ -182,9 +184,9 @@ extension EventBase {
 
     /// Schedule the next run of a persistent event with a timeout: one period
     /// after the deadline that fired, or after now if it fired for I/O.
+    @inline(never)
     private func rearmPersistent(_ ev: EventPtr) {
         let period = ev.persistTimeout
-        if period.tv_sec == 0 && period.tv_usec == 0 { return }
         let now = self.now()
         var delay = period
         var mask: Int = 0

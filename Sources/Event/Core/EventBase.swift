@@ -38,6 +38,7 @@ final class EventBase {
     var timeCache = timeval()
     var clockDiff = timeval()
     var lastClockDiffUpdate = 0
+    var clockId: clockid_t = CLOCK_MONOTONIC_COARSE
 
     // event_config_set_max_dispatch_interval.
     var maxDispatchTime: Micros = -1
@@ -57,10 +58,10 @@ final class EventBase {
     }
 
     init() {
-        activeQueues = UnsafeMutablePointer<CallbackQueue>.allocate(capacity: 1)
+        activeQueues = Memory.allocate(CallbackQueue.self, count: 1)
     }
 
-    deinit { activeQueues.deallocate() }
+    deinit { Memory.deallocate(activeQueues) }
 
     /// event_base_new_with_config. nil when no backend is acceptable.
     static func create(config: EventConfig?) -> EventBase? {
@@ -71,6 +72,7 @@ final class EventBase {
         if checkEnv && cfgFlags & BaseFlag.preciseTimer == 0 && getenv("EVENT_PRECISE_TIMER") != nil {
             base.flags |= BaseFlag.preciseTimer
         }
+        if base.flags & BaseFlag.preciseTimer != 0 { base.clockId = CLOCK_MONOTONIC }
         _ = base.now()
         if let config {
             base.maxDispatchTime = config.maxDispatchInterval
@@ -121,7 +123,7 @@ final class EventBase {
     @inline(__always)
     func now() -> timeval {
         if timeCache.tv_sec != 0 { return timeCache }
-        let t = Clock.monotonicTimeval()
+        let t = Clock.monotonicTimeval(clockId)
         if lastClockDiffUpdate + 5 < t.tv_sec {
             clockDiff = tvSub(Clock.wall(), t)
             lastClockDiffUpdate = t.tv_sec
@@ -142,8 +144,8 @@ final class EventBase {
     func setPriorities(_ n: Int) -> Int32 {
         if activeCount > 0 || n < 1 || n >= 256 { return -1 }
         if n == priorityCount { return 0 }
-        activeQueues.deallocate()
-        activeQueues = UnsafeMutablePointer<CallbackQueue>.allocate(capacity: n)
+        Memory.deallocate(activeQueues)
+        activeQueues = Memory.allocate(CallbackQueue.self, count: n)
         activeQueues.initialize(repeating: CallbackQueue(), count: n)
         priorityCount = n
         return 0

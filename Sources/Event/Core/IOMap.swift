@@ -57,7 +57,7 @@ struct SignalMap {
     private(set) var slots: UnsafeMutablePointer<EventChain>
 
     init() {
-        slots = UnsafeMutablePointer<EventChain>.allocate(capacity: SignalMap.nsig)
+        slots = Memory.allocate(EventChain.self, count: SignalMap.nsig)
         slots.initialize(repeating: EventChain(), count: SignalMap.nsig)
     }
 
@@ -67,5 +67,5 @@ struct SignalMap {
         return slots + Int(sig)
     }
 
-    func release() { slots.deallocate() }
+    func release() { Memory.deallocate(slots) }
 }

@@ -41,6 +41,15 @@ struct CallbackQueue {
         cb.pointee.evcb_active_next.tqe_prev = nil
     }
 
+    /// Remove the head, which the caller knows is there.
+    @inline(__always)
+    mutating func removeFirst(_ cb: CallbackPtr) {
+        let next = cb.pointee.evcb_active_next.tqe_next
+        first = next
+        if let n = next { n.pointee.evcb_active_next.tqe_prev = nil } else { last = nil }
+        cb.pointee.evcb_active_next.tqe_next = nil
+    }
+
     @inline(__always)
     static func next(_ cb: CallbackPtr) -> CallbackPtr? { cb.pointee.evcb_active_next.tqe_next }
 }

@@ -106,8 +106,8 @@ extension EventBase {
         Signals.ownerSignalsAdded = signalState.signalsAdded
         Signals.writeFd = signalState.writeFd
         if signalState.previous == nil {
-            let p = UnsafeMutablePointer<sigaction>.allocate(capacity: SignalMap.nsig)
-            let s = UnsafeMutablePointer<Bool>.allocate(capacity: SignalMap.nsig)
+            let p = Memory.allocate(sigaction.self, count: SignalMap.nsig)
+            let s = Memory.allocate(Bool.self, count: SignalMap.nsig)
             s.initialize(repeating: false, count: SignalMap.nsig)
             signalState.previous = p
             signalState.saved = s
@@ -126,7 +126,7 @@ extension EventBase {
         signalState.saved![Int(sig)] = true
         if !signalState.handlerInstalled {
             if signalState.pipeEvent == nil {
-                let ev = UnsafeMutablePointer<event>.allocate(capacity: 1)
+                let ev = Memory.allocate(event.self, count: 1)
                 ev.initialize(to: event())
                 _ = EventBase.assign(ev, base: self, fd: signalState.readFd, events: EV.read | EV.persist,
                                      callback: Signals.pipeReadable, arg: UnsafeMutableRawPointer(cPointer))
@@ -158,14 +158,14 @@ extension EventBase {
     func closeSignals(keepHandlers: Bool = false) {
         if let ev = signalState.pipeEvent {
             if signalState.handlerInstalled { _ = del(ev, mode: .autoBlock) }
-            ev.deallocate()
+            Memory.deallocate(ev)
             signalState.pipeEvent = nil
         }
         signalState.handlerInstalled = false
         if !keepHandlers {
             for sig in 0..<SignalMap.nsig { _ = restoreHandler(Int32(sig)) }
-            signalState.previous?.deallocate()
-            signalState.saved?.deallocate()
+            Memory.deallocate(signalState.previous)
+            Memory.deallocate(signalState.saved)
             signalState.previous = nil
             signalState.saved = nil
         }

@@ -125,8 +125,8 @@ public func event_get_supported_methods() -> UnsafeMutablePointer<UnsafePointer<
 
 @_cdecl("event_gettime_monotonic")
 public func event_gettime_monotonic(_ p: OpaquePointer?, _ tv: UnsafeMutablePointer<timeval>?) -> Int32 {
-    guard p != nil, let tv else { return -1 }
-    tv.pointee = Clock.monotonicTimeval()
+    guard let base = baseOf(p), let tv else { return -1 }
+    tv.pointee = Clock.monotonicTimeval(base.clockId)
     return 0
 }
 
@@ -233,7 +233,7 @@ public func event_base_update_cache_time(_ p: OpaquePointer?) -> Int32 {
 public func event_base_set(_ p: OpaquePointer?, _ ev: EventPtr?) -> Int32 {
     guard let ev, let base = baseOf(p) else { return -1 }
     if ev.flags != EVList.initialized { return -1 }
-    if Debug.on { Debug.assertSetUp(ev, "event_base_set") }
+    if Debug.on { Debug.assertSetUp(ev) }
     ev.pointee.ev_base = p
     ev.priority = base.priorityCount / 2
     return 0
@@ -281,7 +281,7 @@ public func event_new(_ p: OpaquePointer?, _ fd: Int32, _ events: Int16,
 @_cdecl("event_free")
 public func event_free(_ ev: EventPtr?) {
     guard let ev else { return }
-    if Debug.on { Debug.assertSetUp(ev, "event_free") }
+    if Debug.on { Debug.assertSetUp(ev) }
     _ = event_del(ev)
     Debug.noteTeardown(ev)
     Memory.free(UnsafeMutableRawPointer(ev))
@@ -322,7 +322,7 @@ public func event_add(_ ev: EventPtr?, _ tv: UnsafePointer<timeval>?) -> Int32 {
 @_cdecl("event_remove_timer")
 public func event_remove_timer(_ ev: EventPtr?) -> Int32 {
     guard let ev, let base = baseOfEvent(ev, "event_remove_timer") else { return -1 }
-    if Debug.on { Debug.assertSetUp(ev, "event_remove_timer") }
+    if Debug.on { Debug.assertSetUp(ev) }
     if ev.flags & EVList.timeout != 0 {
         base.removeTimeout(ev)
         ev.persistTimeout = timeval()
@@ -348,7 +348,7 @@ public func event_del_block(_ ev: EventPtr?) -> Int32 { del(ev, .block) }
 @_cdecl("event_active")
 public func event_active(_ ev: EventPtr?, _ res: Int32, _ ncalls: Int16) {
     guard let ev, let base = baseOfEvent(ev, "event_active") else { return }
-    if Debug.on { Debug.assertSetUp(ev, "event_active") }
+    if Debug.on { Debug.assertSetUp(ev) }
     base.activate(ev, res: Int16(truncatingIfNeeded: res), ncalls: ncalls)
 }
 
@@ -366,36 +366,45 @@ public func event_initialized(_ ev: EventPtr?) -> Int32 {
 
 @_cdecl("event_priority_set")
 public func event_priority_set(_ ev: EventPtr?, _ pri: Int32) -> Int32 {
-    guard let ev, let b = ev.pointee.ev_base else { return -1 }
-    if Debug.on { Debug.assertSetUp(ev, "event_priority_set") }
+    guard let ev else { return -1 }
+    if Debug.on { Debug.assertSetUp(ev) }
+    guard let b = ev.pointee.ev_base else { return -1 }
     if ev.flags & EVList.active != 0 { return -1 }
     if pri < 0 || Int(pri) >= EventBase.from(b).priorityCount { return -1 }
     ev.priority = Int(pri)
     return 0
 }
 
+/// The accessors refuse (in debug mode) events nobody assigned, like libevent's.
+@inline(__always)
+private func checked(_ ev: EventPtr?) -> EventPtr? {
+    guard let ev else { return nil }
+    if Debug.on { Debug.assertSetUp(ev) }
+    return ev
+}
+
 @_cdecl("event_get_fd")
-public func event_get_fd(_ ev: EventPtr?) -> Int32 { ev?.fd ?? -1 }
+public func event_get_fd(_ ev: EventPtr?) -> Int32 { checked(ev)?.fd ?? -1 }
 
 @_cdecl("event_get_base")
-public func event_get_base(_ ev: EventPtr?) -> OpaquePointer? { ev?.pointee.ev_base }
+public func event_get_base(_ ev: EventPtr?) -> OpaquePointer? { checked(ev)?.pointee.ev_base }
 
 @_cdecl("event_get_events")
-public func event_get_events(_ ev: EventPtr?) -> Int16 { ev?.events ?? 0 }
+public func event_get_events(_ ev: EventPtr?) -> Int16 { checked(ev)?.events ?? 0 }
 
 @_cdecl("event_get_callback")
 public func event_get_callback(_ ev: EventPtr?) -> EventCallback? {
-    ev?.pointee.ev_evcallback.evcb_cb_union.evcb_callback
+    checked(ev)?.pointee.ev_evcallback.evcb_cb_union.evcb_callback
 }
 
 @_cdecl("event_get_callback_arg")
 public func event_get_callback_arg(_ ev: EventPtr?) -> UnsafeMutableRawPointer? {
-    ev?.pointee.ev_evcallback.evcb_arg
+    checked(ev)?.pointee.ev_evcallback.evcb_arg
 }
 
 @_cdecl("event_get_priority")
 public func event_get_priority(_ ev: EventPtr?) -> Int32 {
-    guard let ev else { return -1 }
+    guard let ev = checked(ev) else { return -1 }
     return Int32(ev.priority)
 }
 
@@ -405,7 +414,7 @@ public func event_get_assignment(_ ev: EventPtr?, _ baseOut: UnsafeMutablePointe
                                  _ cbOut: UnsafeMutablePointer<EventCallback?>?,
                                  _ argOut: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
     guard let ev else { return }
-    if Debug.on { Debug.assertSetUp(ev, "event_get_assignment") }
+    if Debug.on { Debug.assertSetUp(ev) }
     baseOut?.pointee = ev.pointee.ev_base
     fdOut?.pointee = ev.fd
     eventsOut?.pointee = ev.events

@@ -55,6 +55,19 @@ public enum Memory {
         }
     }
 
+    /// `count` uninitialised T's from the (possibly replaced) allocator. The
+    /// library cannot continue without its own tables, so exhaustion is fatal.
+    static func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        guard let raw = malloc(Swift.max(1, count) * MemoryLayout<T>.stride) else {
+            Log.fatal(1, "Out of memory allocating \(count * MemoryLayout<T>.stride) bytes")
+        }
+        return raw.bindMemory(to: T.self, capacity: count)
+    }
+
+    static func deallocate<T>(_ p: UnsafeMutablePointer<T>?) {
+        free(UnsafeMutableRawPointer(p))
+    }
+
     /// A typed array in library-managed memory that grows by doubling.
     static func grow<T>(_ p: UnsafeMutablePointer<T>?, from old: Int, to new: Int) -> UnsafeMutablePointer<T>? {
         let raw = realloc(UnsafeMutableRawPointer(p), new * MemoryLayout<T>.stride)

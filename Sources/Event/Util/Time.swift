@@ -31,9 +31,13 @@ enum Clock {
         return Micros(ts.tv_sec) &* 1_000_000 &+ Micros(ts.tv_nsec / 1000)
     }
 
-    static func monotonicTimeval() -> timeval {
+    /// libevent reads the coarse (jiffy-resolution) clock unless a precise
+    /// timer was asked for; which one is observable in the order of timers
+    /// that fall due in the same tick, so we do the same.
+    @inline(__always)
+    static func monotonicTimeval(_ id: clockid_t = CLOCK_MONOTONIC) -> timeval {
         var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
+        clock_gettime(id, &ts)
         return timeval(tv_sec: ts.tv_sec, tv_usec: ts.tv_nsec / 1000)
     }
 
