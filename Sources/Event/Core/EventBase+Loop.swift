@@ -24,6 +24,7 @@ extension EventBase {
         var done = false
         while !done {
             continueFlag = false
+            deferredQueued = 0
             if gotTerm || gotBreak { break }
             var wait: Micros? = 0
             if activeCount == 0 && flags & LoopFlag.nonBlock == 0 {

@@ -19,6 +19,8 @@ final class EventBase {
     var activeQueues: UnsafeMutablePointer<CallbackQueue>
     var priorityCount: Int = 0
     var activeLater = CallbackQueue()
+    /// Deferred callbacks queued this loop iteration (scheduleDeferred).
+    var deferredQueued = 0
 
     // Counters reported by event_base_get_num_events / get_max_events.
     var eventCount = 0, eventCountMax = 0
