@@ -8,7 +8,8 @@ LIBDIR    := $(BUILD)/lib
 SCRATCH   := .build-embedded
 ARCHIVE   := $(SCRATCH)/release/libEventEmbedded.a
 MAPFILE   := Sources/libevent.map
-SONAMES   := libevent-2.1.so.7 libevent_core-2.1.so.7 libevent_extra-2.1.so.7 libevent_pthreads-2.1.so.7
+SONAMES   := libevent-2.1.so.7 libevent_core-2.1.so.7
+GLUE      := Sources/PthreadsGlue/evthread_pthreads.c
 SOURCES   := $(shell find Sources include -type f) Package.swift
 
 .PHONY: all lib test swift-test ctest check-symbols coverage install uninstall demo examples bench clean size
@@ -17,14 +18,16 @@ all: lib
 
 lib: $(LIBDIR)/.stamp
 
-# Embedded Swift, whole module: one archive, linked four times so each shared
-# object carries the SONAME a binary may ask for.  A process that loads two of
-# them binds every call to the first, so there is still one library state.
+# Embedded Swift, whole module: one archive, linked twice, once per SONAME a
+# binary may ask for (libevent and libevent_core carry everything).
+# libevent_pthreads and libevent_extra are small objects that depend on
+# libevent_core, as libevent's own are: the first holds only
+# evthread_use_pthreads, the second the extra API (none implemented yet).
 $(ARCHIVE): $(SOURCES)
 	@rm -f $(ARCHIVE)  # SwiftPM appends to a stale archive: start clean
 	SWIFT_LIBEVENT_EMBEDDED=1 $(SWIFT) build -c release --scratch-path $(SCRATCH) --product EventEmbedded
 
-$(LIBDIR)/.stamp: $(ARCHIVE) $(MAPFILE)
+$(LIBDIR)/.stamp: $(ARCHIVE) $(MAPFILE) $(GLUE)
 	@mkdir -p $(LIBDIR)
 	@for so in $(SONAMES); do \
 	  $(LINKCC) -shared -o $(LIBDIR)/$$so.0.1 -Wl,--whole-archive $(ARCHIVE) -Wl,--no-whole-archive \
@@ -32,12 +35,20 @@ $(LIBDIR)/.stamp: $(ARCHIVE) $(MAPFILE)
 	    -lm -lpthread || exit 1; \
 	  ln -sf $$so.0.1 $(LIBDIR)/$$so; \
 	done
+	$(CC) -shared -fPIC -O2 -Iinclude -o $(LIBDIR)/libevent_pthreads-2.1.so.7.0.1 $(GLUE) \
+	  -L$(LIBDIR) -l:libevent_core-2.1.so.7 -Wl,-soname,libevent_pthreads-2.1.so.7 -Wl,--no-undefined -lpthread
+	ln -sf libevent_pthreads-2.1.so.7.0.1 $(LIBDIR)/libevent_pthreads-2.1.so.7
+	$(CC) -shared -fPIC -o $(LIBDIR)/libevent_extra-2.1.so.7.0.1 -x c /dev/null \
+	  -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-2.1.so.7 -Wl,-soname,libevent_extra-2.1.so.7
+	ln -sf libevent_extra-2.1.so.7.0.1 $(LIBDIR)/libevent_extra-2.1.so.7
 	ln -sf libevent-2.1.so.7.0.1 $(LIBDIR)/libevent.so
 	ln -sf libevent_core-2.1.so.7.0.1 $(LIBDIR)/libevent_core.so
 	ln -sf libevent_extra-2.1.so.7.0.1 $(LIBDIR)/libevent_extra.so
 	ln -sf libevent_pthreads-2.1.so.7.0.1 $(LIBDIR)/libevent_pthreads.so
 	cp $(ARCHIVE) $(LIBDIR)/libevent.a
 	cp $(ARCHIVE) $(LIBDIR)/libevent_core.a
+	$(CC) -c -fPIC -O2 -Iinclude -o $(BUILD)/evthread_pthreads.o $(GLUE)
+	rm -f $(LIBDIR)/libevent_pthreads.a && ar rcs $(LIBDIR)/libevent_pthreads.a $(BUILD)/evthread_pthreads.o
 	@touch $@
 
 size: lib

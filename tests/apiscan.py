@@ -130,6 +130,10 @@ def exported_symbols(lib, functions_only=False):
         if len(parts) < 3:
             continue
         kind, name = parts[-2], parts[-1].split("@")[0]
+        # Lower-case kinds are local: present in .dynsym only for relocations,
+        # not visible to other objects.
+        if kind.islower() and kind not in ("w", "i", "u", "v"):
+            continue
         if functions_only and kind not in ("T", "W", "i"):
             continue
         names[name] = kind

@@ -5,6 +5,7 @@ extension EventBase {
     /// event_base_free: delete every event still pending (the caller owns
     /// their memory), run or drop queued callbacks, release the backend.
     func destroy(runFinalizers: Bool) {
+        closeNotify()
         // I/O and signal events.
         for fd in 0..<io.count {
             while let ev = io.slots![fd].events.first { _ = del(ev, mode: .evenIfFinalizing) }

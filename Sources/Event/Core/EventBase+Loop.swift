@@ -20,6 +20,7 @@ extension EventBase {
         }
         gotTerm = false
         gotBreak = false
+        if notifyFd >= 0 { ownerThread = Threads.currentId() }
         var result: Int32 = 0
         var done = false
         while !done {

@@ -52,6 +52,11 @@ final class EventBase {
 
     var signalState = SignalState()
 
+    // Cross-thread wake-up (Threads.swift).
+    var notifyFd: Int32 = -1
+    var notifyEvent: EventPtr? = nil
+    var ownerThread: UInt = 0
+
     @inline(__always) var cPointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
 
     @inline(__always)
@@ -116,6 +121,13 @@ final class EventBase {
         }
         _ = base.setPriorities(1)
         Debug.noteBaseCreated()
+        if Threads.lockingEnabled && cfgFlags & BaseFlag.noLock == 0 {
+            if base.makeNotifiable() != 0 {
+                Log.warnx("event_base_new_with_config: Unable to make base notifiable.")
+                base.destroy(runFinalizers: true)
+                return nil
+            }
+        }
         return base
     }
 

@@ -76,6 +76,7 @@ public func event_base_loopexit(_ p: OpaquePointer?, _ tv: UnsafePointer<timeval
 public func event_base_loopbreak(_ p: OpaquePointer?) -> Int32 {
     guard let base = baseOf(p) else { return -1 }
     base.gotBreak = true
+    base.notifyIfNeeded()
     return 0
 }
 
@@ -316,7 +317,9 @@ public func event_free_finalize(_ flags: UInt32, _ ev: EventPtr?, _ cb: EventFin
 @_cdecl("event_add")
 public func event_add(_ ev: EventPtr?, _ tv: UnsafePointer<timeval>?) -> Int32 {
     guard let ev, let base = baseOfEvent(ev, "event_add") else { return -1 }
-    return base.add(ev, timeout: tv?.pointee)
+    let r = base.add(ev, timeout: tv?.pointee)
+    base.notifyIfNeeded()
+    return r
 }
 
 @_cdecl("event_remove_timer")
@@ -350,6 +353,7 @@ public func event_active(_ ev: EventPtr?, _ res: Int32, _ ncalls: Int16) {
     guard let ev, let base = baseOfEvent(ev, "event_active") else { return }
     if Debug.on { Debug.assertSetUp(ev) }
     base.activate(ev, res: Int16(truncatingIfNeeded: res), ncalls: ncalls)
+    base.notifyIfNeeded()
 }
 
 @_cdecl("event_pending")

@@ -1,0 +1,61 @@
+import CEventSys
+
+/// Thread support as far as it goes today: the evthread_* configuration is
+/// recorded, and bases created after it get libevent's wake-up channel (an
+/// eventfd watched by an internal event) so another thread can interrupt a
+/// sleeping loop. Per-base locking is the next step; the entry points that
+/// will take the lock are the Exports shims.
+enum Threads {
+    nonisolated(unsafe) static var lockingEnabled = false
+    nonisolated(unsafe) static var lockDebugging = false
+    nonisolated(unsafe) static var idFunction: (@convention(c) () -> UInt)? = nil
+
+    /// The calling thread's id, through evthread_set_id_callback if set.
+    static func currentId() -> UInt {
+        if let f = idFunction { return f() }
+        return UInt(pthread_self())
+    }
+}
+
+extension EventBase {
+    /// evthread_make_base_notifiable.
+    func makeNotifiable() -> Int32 {
+        if notifyFd >= 0 { return 0 }
+        let fd = Sys.call { eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) }
+        if fd.failed {
+            Log.warnErrno("evthread_make_base_notifiable: eventfd", fd.errno)
+            return -1
+        }
+        notifyFd = fd.value
+        let ev = Memory.allocate(event.self, count: 1)
+        ev.initialize(to: event())
+        let drain: EventCallback = { fd, _, _ in
+            var v: UInt64 = 0
+            _ = Sys.call { read(fd, &v, 8) }
+        }
+        _ = EventBase.assign(ev, base: self, fd: notifyFd, events: EV.read | EV.persist, callback: drain, arg: nil)
+        ev.flags |= EVList.internal
+        ev.priority = 0
+        notifyEvent = ev
+        return add(ev, timeout: nil)
+    }
+
+    /// Wake the loop if it is sleeping in another thread.
+    @inline(__always)
+    func notifyIfNeeded() {
+        if notifyFd >= 0 && running && ownerThread != Threads.currentId() {
+            var one: UInt64 = 1
+            _ = Sys.call { write(notifyFd, &one, 8) }
+        }
+    }
+
+    func closeNotify() {
+        if let ev = notifyEvent {
+            _ = del(ev, mode: .noBlock)
+            Memory.deallocate(ev)
+            notifyEvent = nil
+        }
+        if notifyFd >= 0 { Sys.close(notifyFd) }
+        notifyFd = -1
+    }
+}
