@@ -18,7 +18,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
@@ -34,7 +33,6 @@
 #include <sys/random.h>
 
 #include <event2/event_struct.h>
-#include <event2/thread.h>
 
 static inline int cev_errno(void) { return errno; }
 static inline void cev_set_errno(int e) { errno = e; }
@@ -48,5 +46,8 @@ static inline int fcntl_setfd(int fd, int fl) { return fcntl(fd, F_SETFD, fl); }
 static inline void cev_fd_set(int fd, fd_set *s) { FD_SET(fd, s); }
 static inline void cev_fd_clr(int fd, fd_set *s) { FD_CLR(fd, s); }
 static inline int cev_fd_isset(int fd, const fd_set *s) { return FD_ISSET(fd, s); }
+
+/* ---- evbuffer (buffer.h): types and helpers, see CEventBuffer.h ---- */
+#include "CEventBuffer.h"
 
 #endif

@@ -1,0 +1,118 @@
+import CEventSys
+
+/// evbuffer_read / evbuffer_write: readv into the free space at the end,
+/// writev (or sendfile for a file chain at the front) from the start.
+extension EvBuffer {
+    /// Chains one read may fill.
+    static let readVectors = 4
+    /// Chains one write may send.
+    static let writeVectors = 128
+
+    /// evbuffer_read: at most `howmuch` bytes (negative: as many as are
+    /// waiting), and never more than maxRead.
+    func read(_ fd: Int32, _ howmuch: Int32) -> Int32 {
+        if freezeEnd { return -1 }
+        var n = Int(cev_fionread(fd))
+        if n <= 0 || n > maxRead { n = maxRead }
+        var want = Int(howmuch)
+        if want < 0 || want > n { want = n }
+        if expandFast(want, EvBuffer.readVectors) == -1 { return -1 }
+        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: EvBuffer.readVectors) { vecs -> Int32 in
+            let v = vecs.baseAddress!
+            let (count, firstSlot) = setupVecs(want, v, EvBuffer.readVectors, exact: true)
+            let r = Sys.call { readv(fd, v, Int32(count)) }
+            if r.failed {
+                Sys.errno = r.errno
+                return -1
+            }
+            let got = r.value
+            if got == 0 { return 0 }
+            var remaining = got
+            var slot = firstSlot
+            for _ in 0..<count {
+                let c = chain(at: slot)!
+                let space = c.space
+                if space < remaining {
+                    c.pointee.off += space
+                    remaining -= space
+                } else {
+                    c.pointee.off += remaining
+                    lwdSlot = slot
+                    break
+                }
+                slot = c
+            }
+            totalLen += got
+            nAdded += got
+            invokeCallbacks()
+            return Int32(truncatingIfNeeded: got)
+        }
+    }
+
+    /// evbuffer_write_atmost: -1 on a frozen front, and also when there is
+    /// nothing to write (libevent's result).
+    func write(_ fd: Int32, _ howmuch: Int) -> Int32 {
+        if freezeStart { return -1 }
+        var want = howmuch
+        if want < 0 || want > totalLen { want = totalLen }
+        var n = -1
+        if want > 0 {
+            if let c = first, c.pointee.flags & ChainFlag.sendfile != 0 {
+                n = writeSendfile(fd, c)
+            } else {
+                n = writeVectors(fd, want)
+            }
+        }
+        if n > 0 {
+            let e = Sys.errno
+            _ = drain(n)
+            Sys.errno = e
+        }
+        return Int32(truncatingIfNeeded: n)
+    }
+
+    private func writeVectors(_ fd: Int32, _ howmuch: Int) -> Int {
+        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: EvBuffer.writeVectors) { vecs -> Int in
+            let v = vecs.baseAddress!
+            var i = 0
+            var left = howmuch
+            var c = first
+            while let x = c, i < EvBuffer.writeVectors, left > 0 {
+                if x.pointee.flags & ChainFlag.sendfile != 0 { break }
+                v[i].iov_base = UnsafeMutableRawPointer(x.data)
+                if left >= x.pointee.off {
+                    v[i].iov_len = x.pointee.off
+                    left -= x.pointee.off
+                    i += 1
+                } else {
+                    v[i].iov_len = left
+                    i += 1
+                    break
+                }
+                c = x.pointee.next
+            }
+            if i == 0 { return 0 }
+            let r = Sys.call { writev(fd, v, Int32(i)) }
+            if r.failed {
+                Sys.errno = r.errno
+                return -1
+            }
+            return r.value
+        }
+    }
+
+    /// The whole file chain at the front goes out with sendfile (as in
+    /// libevent, whatever the write limit); would-block counts as 0.
+    private func writeSendfile(_ fd: Int32, _ c: ChainPtr) -> Int {
+        let seg = c.extra.assumingMemoryBound(to: FileExtra.self).pointee.segment
+        var offset = off_t(c.pointee.misalign)
+        let count = c.pointee.off
+        let r = Sys.call { sendfile(fd, seg.pointee.fd, &offset, count) }
+        if r.failed {
+            if r.errno == EAGAIN || r.errno == EINTR { return 0 }
+            Sys.errno = r.errno
+            return -1
+        }
+        return r.value
+    }
+}

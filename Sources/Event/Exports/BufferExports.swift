@@ -1,0 +1,389 @@
+import CEventSys
+
+// buffer.h and buffer_compat.h: evbuffer. Thin: check arguments, call EvBuffer.
+// Where libevent would crash on a NULL buffer we log and fail instead.
+
+@inline(__always)
+func bufferOf(_ p: OpaquePointer?, _ fn: StaticString) -> EvBuffer? {
+    guard let p else {
+        Log.warnx("\(fn): NULL evbuffer")
+        return nil
+    }
+    return EvBuffer.from(p)
+}
+
+/// A size_t argument as Int: values beyond ssize_t mean "more than any buffer holds".
+@inline(__always)
+func bufferSize(_ n: Int) -> Int { n < 0 ? Int.max : n }
+
+@_cdecl("evbuffer_new")
+public func evbuffer_new() -> OpaquePointer? { EvBuffer.create() }
+
+@_cdecl("evbuffer_free")
+public func evbuffer_free(_ p: OpaquePointer?) {
+    bufferOf(p, "evbuffer_free")?.decref()
+}
+
+@_cdecl("evbuffer_enable_locking")
+public func evbuffer_enable_locking(_ p: OpaquePointer?, _ lock: UnsafeMutableRawPointer?) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_enable_locking") else { return -1 }
+    // No evthread lock functions exist in this library, so (as in libevent
+    // without evthread_use_*) no lock can be allocated; a caller's lock is kept.
+    if b.lock != nil || lock == nil { return -1 }
+    b.lock = lock
+    b.ownLock = false
+    return 0
+}
+
+@_cdecl("evbuffer_lock")
+public func evbuffer_lock(_ p: OpaquePointer?) { _ = bufferOf(p, "evbuffer_lock") }
+
+@_cdecl("evbuffer_unlock")
+public func evbuffer_unlock(_ p: OpaquePointer?) { _ = bufferOf(p, "evbuffer_unlock") }
+
+@_cdecl("evbuffer_set_flags")
+public func evbuffer_set_flags(_ p: OpaquePointer?, _ flags: UInt64) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_set_flags") else { return -1 }
+    b.flags |= UInt32(truncatingIfNeeded: flags)
+    return 0
+}
+
+@_cdecl("evbuffer_clear_flags")
+public func evbuffer_clear_flags(_ p: OpaquePointer?, _ flags: UInt64) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_clear_flags") else { return -1 }
+    b.flags &= ~UInt32(truncatingIfNeeded: flags)
+    return 0
+}
+
+@_cdecl("evbuffer_get_length")
+public func evbuffer_get_length(_ p: OpaquePointer?) -> Int {
+    guard let p else { return 0 }
+    return EvBuffer.from(p).totalLen
+}
+
+@_cdecl("evbuffer_get_contiguous_space")
+public func evbuffer_get_contiguous_space(_ p: OpaquePointer?) -> Int {
+    guard let p else { return 0 }
+    return EvBuffer.from(p).first?.pointee.off ?? 0
+}
+
+@_cdecl("evbuffer_expand")
+public func evbuffer_expand(_ p: OpaquePointer?, _ datlen: Int) -> Int32 {
+    bufferOf(p, "evbuffer_expand")?.expand(bufferSize(datlen)) ?? -1
+}
+
+@_cdecl("evbuffer_reserve_space")
+public func evbuffer_reserve_space(_ p: OpaquePointer?, _ size: Int, _ vec: UnsafeMutablePointer<iovec>?, _ n: Int32) -> Int32 {
+    bufferOf(p, "evbuffer_reserve_space")?.reserve(size, vec, Int(n)) ?? -1
+}
+
+@_cdecl("evbuffer_commit_space")
+public func evbuffer_commit_space(_ p: OpaquePointer?, _ vec: UnsafeMutablePointer<iovec>?, _ n: Int32) -> Int32 {
+    bufferOf(p, "evbuffer_commit_space")?.commit(vec, Int(n)) ?? -1
+}
+
+@_cdecl("evbuffer_add")
+public func evbuffer_add(_ p: OpaquePointer?, _ data: UnsafeRawPointer?, _ len: Int) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_add") else { return -1 }
+    return b.add(data, bufferSize(len))
+}
+
+@_cdecl("evbuffer_remove")
+public func evbuffer_remove(_ p: OpaquePointer?, _ out: UnsafeMutableRawPointer?, _ len: Int) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_remove") else { return -1 }
+    return Int32(truncatingIfNeeded: b.remove(out, UInt(bitPattern: len)))
+}
+
+@_cdecl("evbuffer_copyout")
+public func evbuffer_copyout(_ p: OpaquePointer?, _ out: UnsafeMutableRawPointer?, _ len: Int) -> Int {
+    bufferOf(p, "evbuffer_copyout")?.copyout(from: nil, out, UInt(bitPattern: len)) ?? -1
+}
+
+@_cdecl("evbuffer_copyout_from")
+public func evbuffer_copyout_from(_ p: OpaquePointer?, _ pos: UnsafePointer<evbuffer_ptr>?, _ out: UnsafeMutableRawPointer?, _ len: Int) -> Int {
+    bufferOf(p, "evbuffer_copyout_from")?.copyout(from: pos, out, UInt(bitPattern: len)) ?? -1
+}
+
+@_cdecl("evbuffer_remove_buffer")
+public func evbuffer_remove_buffer(_ src: OpaquePointer?, _ dst: OpaquePointer?, _ len: Int) -> Int32 {
+    guard let s = bufferOf(src, "evbuffer_remove_buffer"), let d = bufferOf(dst, "evbuffer_remove_buffer") else { return -1 }
+    return Int32(truncatingIfNeeded: s.removeBuffer(to: d, bufferSize(len)))
+}
+
+@_cdecl("evbuffer_readln")
+public func evbuffer_readln(_ p: OpaquePointer?, _ nRead: UnsafeMutablePointer<Int>?, _ style: evbuffer_eol_style) -> UnsafeMutablePointer<CChar>? {
+    guard let b = bufferOf(p, "evbuffer_readln") else {
+        nRead?.pointee = 0
+        return nil
+    }
+    return b.readln(nRead, Int32(bitPattern: style.rawValue))
+}
+
+@_cdecl("evbuffer_add_buffer")
+public func evbuffer_add_buffer(_ out: OpaquePointer?, _ inp: OpaquePointer?) -> Int32 {
+    guard let o = bufferOf(out, "evbuffer_add_buffer"), let i = bufferOf(inp, "evbuffer_add_buffer") else { return -1 }
+    return o.addBuffer(i)
+}
+
+@_cdecl("evbuffer_add_buffer_reference")
+public func evbuffer_add_buffer_reference(_ out: OpaquePointer?, _ inp: OpaquePointer?) -> Int32 {
+    guard let o = bufferOf(out, "evbuffer_add_buffer_reference"), let i = bufferOf(inp, "evbuffer_add_buffer_reference") else { return -1 }
+    return o.addBufferReference(i)
+}
+
+@_cdecl("evbuffer_add_reference")
+public func evbuffer_add_reference(_ p: OpaquePointer?, _ data: UnsafeRawPointer?, _ len: Int,
+                                   _ cleanup: evbuffer_ref_cleanup_cb?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    bufferOf(p, "evbuffer_add_reference")?.addReference(data, bufferSize(len), cleanup, arg) ?? -1
+}
+
+@_cdecl("evbuffer_add_file")
+public func evbuffer_add_file(_ p: OpaquePointer?, _ fd: Int32, _ offset: Int64, _ length: Int64) -> Int32 {
+    bufferOf(p, "evbuffer_add_file")?.addFile(fd, offset, length) ?? -1
+}
+
+@_cdecl("evbuffer_file_segment_new")
+public func evbuffer_file_segment_new(_ fd: Int32, _ offset: Int64, _ length: Int64, _ flags: UInt32) -> OpaquePointer? {
+    FileSegment.create(fd: fd, offset: offset, length: length, flags: flags).map { OpaquePointer($0) }
+}
+
+@_cdecl("evbuffer_file_segment_free")
+public func evbuffer_file_segment_free(_ seg: OpaquePointer?) {
+    guard let seg else { return Log.warnx("evbuffer_file_segment_free: NULL segment") }
+    FileSegment.release(SegmentPtr(seg))
+}
+
+@_cdecl("evbuffer_file_segment_add_cleanup_cb")
+public func evbuffer_file_segment_add_cleanup_cb(_ seg: OpaquePointer?, _ cb: evbuffer_file_segment_cleanup_cb?, _ arg: UnsafeMutableRawPointer?) {
+    guard let seg else { return Log.warnx("evbuffer_file_segment_add_cleanup_cb: NULL segment") }
+    let s = SegmentPtr(seg)
+    s.pointee.cleanup = cb
+    s.pointee.cleanupArg = arg
+}
+
+@_cdecl("evbuffer_add_file_segment")
+public func evbuffer_add_file_segment(_ p: OpaquePointer?, _ seg: OpaquePointer?, _ offset: Int64, _ length: Int64) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_add_file_segment") else { return -1 }
+    guard let seg else {
+        Log.warnx("evbuffer_add_file_segment: NULL segment")
+        return -1
+    }
+    return b.addFileSegment(SegmentPtr(seg), offset, length)
+}
+
+@_cdecl("evbuffer_drain")
+public func evbuffer_drain(_ p: OpaquePointer?, _ len: Int) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_drain") else { return -1 }
+    return b.drain(bufferSize(len))
+}
+
+@_cdecl("evbuffer_write")
+public func evbuffer_write(_ p: OpaquePointer?, _ fd: Int32) -> Int32 {
+    bufferOf(p, "evbuffer_write")?.write(fd, -1) ?? -1
+}
+
+@_cdecl("evbuffer_write_atmost")
+public func evbuffer_write_atmost(_ p: OpaquePointer?, _ fd: Int32, _ howmuch: Int) -> Int32 {
+    bufferOf(p, "evbuffer_write_atmost")?.write(fd, howmuch) ?? -1
+}
+
+@_cdecl("evbuffer_read")
+public func evbuffer_read(_ p: OpaquePointer?, _ fd: Int32, _ howmuch: Int32) -> Int32 {
+    bufferOf(p, "evbuffer_read")?.read(fd, howmuch) ?? -1
+}
+
+/// libevent 2.2: the most one evbuffer_read takes (2.1 fixes it at 4096).
+@_cdecl("evbuffer_set_max_read")
+public func evbuffer_set_max_read(_ p: OpaquePointer?, _ max: Int) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_set_max_read") else { return -1 }
+    if max <= 0 || max > Int(Int32.max) { return -1 }
+    b.maxRead = max
+    return 0
+}
+
+@_cdecl("evbuffer_get_max_read")
+public func evbuffer_get_max_read(_ p: OpaquePointer?) -> Int {
+    bufferOf(p, "evbuffer_get_max_read")?.maxRead ?? 0
+}
+
+private func notFoundPtr() -> evbuffer_ptr {
+    var r = evbuffer_ptr()
+    EvBuffer.notFound(&r)
+    return r
+}
+
+@_cdecl("evbuffer_search")
+public func evbuffer_search(_ p: OpaquePointer?, _ what: UnsafePointer<CChar>?, _ len: Int, _ start: UnsafePointer<evbuffer_ptr>?) -> evbuffer_ptr {
+    guard let b = bufferOf(p, "evbuffer_search") else { return notFoundPtr() }
+    return b.search(what, bufferSize(len), start: start, end: nil)
+}
+
+@_cdecl("evbuffer_search_range")
+public func evbuffer_search_range(_ p: OpaquePointer?, _ what: UnsafePointer<CChar>?, _ len: Int,
+                                  _ start: UnsafePointer<evbuffer_ptr>?, _ end: UnsafePointer<evbuffer_ptr>?) -> evbuffer_ptr {
+    guard let b = bufferOf(p, "evbuffer_search_range") else { return notFoundPtr() }
+    return b.search(what, bufferSize(len), start: start, end: end)
+}
+
+@_cdecl("evbuffer_ptr_set")
+public func evbuffer_ptr_set(_ p: OpaquePointer?, _ ptr: UnsafeMutablePointer<evbuffer_ptr>?, _ position: Int, _ how: evbuffer_ptr_how) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_ptr_set") else { return -1 }
+    guard let ptr else {
+        Log.warnx("evbuffer_ptr_set: NULL pointer")
+        return -1
+    }
+    switch how {
+    case EVBUFFER_PTR_SET: return b.ptrSet(&ptr.pointee, position, add: false)
+    case EVBUFFER_PTR_ADD: return b.ptrSet(&ptr.pointee, position, add: true)
+    default:
+        // Neither: libevent moves nothing and accepts only a zero offset.
+        if position == 0 {
+            ptr.pointee.internal_.chain = nil
+            ptr.pointee.internal_.pos_in_chain = 0
+            return 0
+        }
+        EvBuffer.notFound(&ptr.pointee)
+        return -1
+    }
+}
+
+@_cdecl("evbuffer_search_eol")
+public func evbuffer_search_eol(_ p: OpaquePointer?, _ start: UnsafeMutablePointer<evbuffer_ptr>?,
+                                _ eolLen: UnsafeMutablePointer<Int>?, _ style: evbuffer_eol_style) -> evbuffer_ptr {
+    var n = 0
+    guard let b = bufferOf(p, "evbuffer_search_eol") else {
+        eolLen?.pointee = 0
+        return notFoundPtr()
+    }
+    let r = b.searchEol(start.map { UnsafePointer($0) }, Int32(bitPattern: style.rawValue), &n)
+    eolLen?.pointee = n
+    return r
+}
+
+@_cdecl("evbuffer_peek")
+public func evbuffer_peek(_ p: OpaquePointer?, _ len: Int, _ start: UnsafeMutablePointer<evbuffer_ptr>?,
+                          _ vec: UnsafeMutablePointer<iovec>?, _ n: Int32) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_peek") else { return -1 }
+    return b.peek(len, start.map { UnsafePointer($0) }, vec, Int(n))
+}
+
+@_cdecl("evbuffer_add_cb")
+public func evbuffer_add_cb(_ p: OpaquePointer?, _ cb: evbuffer_cb_func?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
+    guard let b = bufferOf(p, "evbuffer_add_cb") else { return nil }
+    let fn = cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }
+    return b.addCallback(fn, arg).map { OpaquePointer($0) }
+}
+
+@_cdecl("evbuffer_remove_cb_entry")
+public func evbuffer_remove_cb_entry(_ p: OpaquePointer?, _ e: OpaquePointer?) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_remove_cb_entry"), let e else { return -1 }
+    return b.removeCallback(CbEntryPtr(e))
+}
+
+@_cdecl("evbuffer_remove_cb")
+public func evbuffer_remove_cb(_ p: OpaquePointer?, _ cb: evbuffer_cb_func?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_remove_cb") else { return -1 }
+    return b.removeCallback(fn: cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg: arg)
+}
+
+@_cdecl("evbuffer_cb_set_flags")
+public func evbuffer_cb_set_flags(_ p: OpaquePointer?, _ e: OpaquePointer?, _ flags: UInt32) -> Int32 {
+    guard let e else { return -1 }
+    CbEntryPtr(e).pointee.flags |= flags & ~CbFlag.internalMask
+    return 0
+}
+
+@_cdecl("evbuffer_cb_clear_flags")
+public func evbuffer_cb_clear_flags(_ p: OpaquePointer?, _ e: OpaquePointer?, _ flags: UInt32) -> Int32 {
+    guard let e else { return -1 }
+    CbEntryPtr(e).pointee.flags &= ~(flags & ~CbFlag.internalMask)
+    return 0
+}
+
+@_cdecl("evbuffer_pullup")
+public func evbuffer_pullup(_ p: OpaquePointer?, _ size: Int) -> UnsafeMutablePointer<UInt8>? {
+    bufferOf(p, "evbuffer_pullup")?.pullup(size)
+}
+
+@_cdecl("evbuffer_prepend")
+public func evbuffer_prepend(_ p: OpaquePointer?, _ data: UnsafeRawPointer?, _ len: Int) -> Int32 {
+    bufferOf(p, "evbuffer_prepend")?.prepend(data, bufferSize(len)) ?? -1
+}
+
+@_cdecl("evbuffer_prepend_buffer")
+public func evbuffer_prepend_buffer(_ dst: OpaquePointer?, _ src: OpaquePointer?) -> Int32 {
+    guard let d = bufferOf(dst, "evbuffer_prepend_buffer"), let s = bufferOf(src, "evbuffer_prepend_buffer") else { return -1 }
+    return d.prependBuffer(s)
+}
+
+@_cdecl("evbuffer_freeze")
+public func evbuffer_freeze(_ p: OpaquePointer?, _ atFront: Int32) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_freeze") else { return -1 }
+    if atFront != 0 { b.freezeStart = true } else { b.freezeEnd = true }
+    return 0
+}
+
+@_cdecl("evbuffer_unfreeze")
+public func evbuffer_unfreeze(_ p: OpaquePointer?, _ atFront: Int32) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_unfreeze") else { return -1 }
+    if atFront != 0 { b.freezeStart = false } else { b.freezeEnd = false }
+    return 0
+}
+
+@_cdecl("evbuffer_defer_callbacks")
+public func evbuffer_defer_callbacks(_ p: OpaquePointer?, _ base: OpaquePointer?) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_defer_callbacks") else { return -1 }
+    guard let bp = base ?? Globals.currentBase else {
+        Log.warnx("evbuffer_defer_callbacks: no event_base")
+        return -1
+    }
+    b.deferCallbacks(to: EventBase.from(bp))
+    return 0
+}
+
+@_cdecl("evbuffer_add_iovec")
+public func evbuffer_add_iovec(_ p: OpaquePointer?, _ vec: UnsafeMutablePointer<iovec>?, _ n: Int32) -> Int {
+    bufferOf(p, "evbuffer_add_iovec")?.addIovec(vec, Int(n)) ?? 0
+}
+
+// MARK: buffer_compat.h
+
+@_cdecl("evbuffer_readline")
+public func evbuffer_readline(_ p: OpaquePointer?) -> UnsafeMutablePointer<CChar>? {
+    bufferOf(p, "evbuffer_readline")?.readln(nil, Int32(EVBUFFER_EOL_ANY.rawValue))
+}
+
+@_cdecl("evbuffer_setcb")
+public func evbuffer_setcb(_ p: OpaquePointer?, _ cb: evbuffer_cb?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_setcb") else { return -1 }
+    b.setObsoleteCallback(cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg)
+    return 0
+}
+
+@_cdecl("evbuffer_find")
+public func evbuffer_find(_ p: OpaquePointer?, _ what: UnsafePointer<UInt8>?, _ len: Int) -> UnsafeMutablePointer<UInt8>? {
+    guard let b = bufferOf(p, "evbuffer_find") else { return nil }
+    let r = b.search(what, bufferSize(len), start: nil, end: nil)
+    if r.pos < 0 { return nil }
+    return b.pullup(r.pos + len).map { $0 + r.pos }
+}
+
+// MARK: internal entry points for the C shim (evbuffer_add_vprintf)
+
+/// Room for at least `want` formatted bytes: their start and length, and a
+/// token for cev_evbuffer_printf_commit. NULL when nothing can be added.
+@_cdecl("cev_evbuffer_printf_space")
+public func cev_evbuffer_printf_space(_ p: OpaquePointer?, _ want: Int, _ start: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                                      _ space: UnsafeMutablePointer<Int>?) -> UnsafeMutableRawPointer? {
+    guard let b = bufferOf(p, "evbuffer_add_vprintf"), let (c, s, n) = b.printfSpace(want) else { return nil }
+    start?.pointee = UnsafeMutableRawPointer(s).assumingMemoryBound(to: CChar.self)
+    space?.pointee = n
+    return UnsafeMutableRawPointer(c)
+}
+
+@_cdecl("cev_evbuffer_printf_commit")
+public func cev_evbuffer_printf_commit(_ p: OpaquePointer?, _ token: UnsafeMutableRawPointer?, _ n: Int) -> Int32 {
+    guard let p, let token else { return -1 }
+    EvBuffer.from(p).printfCommit(token.assumingMemoryBound(to: Chain.self), n)
+    return Int32(truncatingIfNeeded: n)
+}
