@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
@@ -33,6 +34,7 @@
 #include <sys/random.h>
 
 #include <event2/event_struct.h>
+#include <event2/thread.h>
 
 static inline int cev_errno(void) { return errno; }
 static inline void cev_set_errno(int e) { errno = e; }
