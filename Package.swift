@@ -24,7 +24,7 @@ let package = Package(
         // System headers, our public structs, and the few variadic entry points C must own.
         .target(
             name: "CEventSys",
-            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fPIC", "-fvisibility=hidden"])]
+            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fPIC", "-fvisibility=hidden", "-gdwarf-4"])]
         ),
         .target(
             name: "Event",
