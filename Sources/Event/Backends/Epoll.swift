@@ -120,7 +120,10 @@ final class EpollBackend: Backend {
         for i in 0..<count {
             let what = ready[i].events
             var ev: Int16 = 0
-            if what & EPOLLERR.rawValue != 0 {
+            if what & ~(EPOLLIN.rawValue | EPOLLOUT.rawValue) == 0 {
+                // The usual case: plain readable and/or writable.
+                ev = (what & EPOLLIN.rawValue != 0 ? EV.read : 0) | (what & EPOLLOUT.rawValue != 0 ? EV.write : 0)
+            } else if what & EPOLLERR.rawValue != 0 {
                 ev = EV.read | EV.write
             } else if what & EPOLLHUP.rawValue != 0 && what & EPOLLRDHUP.rawValue == 0 {
                 ev = EV.read | EV.write

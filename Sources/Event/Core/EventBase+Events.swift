@@ -56,6 +56,38 @@ extension EventBase {
     }
 
     /// The backend saw `what` on `fd`: activate every event there that wants it.
+    /// Readiness from the backend's wait. No callback runs while the backend
+    /// reports, so the per-event maxima are brought up to date once, after
+    /// the batch (`noteCountPeaks`), and no priority can be running.
+    @inline(__always)
+    func ioReadyFromBackend(fd: Int32, what: Int16) {
+        let i = Int(fd)
+        guard i >= 0 && i < io.count else { return }
+        var e = io.slots.unsafelyUnwrapped[i].events.first
+        let match = what & ~EV.et
+        while let ev = e {
+            e = EventChain.next(ev)
+            let evs = ev.pointee.ev_events
+            if evs & match == 0 { continue }
+            let f = ev.flags
+            if f & (EVList.active | EVList.activeLater | EVList.finalizing | EVList.internal) == 0 {
+                ev.res = evs & what
+                ev.flags = f | EVList.active
+                eventCount &+= 1
+                activeCount &+= 1
+                activeQueues[ev.priority].append(ev.callback)
+            } else {
+                activate(ev, res: evs & what, ncalls: 1)
+            }
+        }
+    }
+
+    @inline(__always)
+    func noteCountPeaks() {
+        if eventCount > eventCountMax { eventCountMax = eventCount }
+        if activeCount > activeCountMax { activeCountMax = activeCount }
+    }
+
     @inline(__always)
     func ioReady(fd: Int32, what: Int16) {
         let i = Int(fd)
@@ -128,15 +160,18 @@ extension EventBase {
         }
     }
 
+    /// `common` is the queue ev_timeout names, if any (the caller knows).
     @inline(__always)
-    func insertTimeout(_ ev: EventPtr) {
+    func insertTimeout(_ ev: EventPtr, common: UnsafeMutablePointer<CommonTimeout>?) -> Bool {
+        if let ct = common {
+            ct.pointee.insertInOrder(ev)
+        } else if !timers.pushReserved(ev, deadline: micros(ev.pointee.ev_timeout)) {
+            Log.warnx("event_add: out of memory growing the timer heap")
+            return false
+        }
         countUp(ev.flags)
         ev.flags |= EVList.timeout
-        if let ct = commonTimeout(for: ev.pointee.ev_timeout) {
-            ct.pointee.insertInOrder(ev)
-        } else {
-            _ = timers.push(ev, deadline: micros(ev.pointee.ev_timeout))
-        }
+        return true
     }
 
     @inline(__always)
@@ -193,7 +228,7 @@ extension EventBase {
             } else {
                 ev.pointee.ev_timeout = tvAdd(now, tv)
             }
-            insertTimeout(ev)
+            if !insertTimeout(ev, common: common) { return -1 }
             if let ct = common, ct.pointee.queue.first == ev {
                 CommonTimeout.schedule(ct, head: ev)
             }

@@ -43,6 +43,7 @@ extension EventBase {
                 result = -1
                 break
             }
+            noteCountPeaks()
             updateTimeCache()
             expireTimers()
             if activeCount > 0 {
@@ -106,6 +107,7 @@ extension EventBase {
     /// Run callbacks from one queue; -1 when loopbreak was requested.
     private func runQueue(_ pri: Int, max: Int, endTime: Micros) -> Int {
         var count = 0
+        let limited = max != Int.max || endTime >= 0
         while let cb = activeQueues[pri].first {
             var ev: EventPtr? = nil
             let f = cb.flags
@@ -155,10 +157,12 @@ extension EventBase {
             }
             currentEvent = nil
             if gotBreak { return -1 }
-            if count >= max { return count }
-            if count > 0 && endTime >= 0 {
-                updateTimeCache()
-                if micros(now()) >= endTime { return count }
+            if limited {
+                if count >= max { return count }
+                if count > 0 && endTime >= 0 {
+                    updateTimeCache()
+                    if micros(now()) >= endTime { return count }
+                }
             }
             if continueFlag { break }
         }

@@ -34,8 +34,16 @@ struct TimerHeap {
 
     mutating func push(_ ev: EventPtr, deadline: Micros) -> Bool {
         if !reserve(count + 1) { return false }
+        return pushReserved(ev, deadline: deadline)
+    }
+
+    /// Push after the caller made room (event_add reserves first so that a
+    /// failure leaves the event untouched); still safe if it could not.
+    @inline(__always)
+    mutating func pushReserved(_ ev: EventPtr, deadline: Micros) -> Bool {
+        if count == capacity && !reserve(count + 1) { return false }
         let hole = count
-        count += 1
+        count &+= 1
         siftUp(from: hole, Slot(deadline: deadline, event: ev))
         return true
     }

@@ -18,6 +18,17 @@ func baseOfEvent(_ ev: EventPtr, _ fn: StaticString) -> EventBase? {
     return EventBase.from(b)
 }
 
+/// Run `body` on the event's base without reference counting (the base is
+/// alive while the C caller uses its events); `fallback` if it has none.
+@inline(__always)
+func withEventBase<R>(_ ev: EventPtr, _ fn: StaticString, _ fallback: R, _ body: (EventBase) -> R) -> R {
+    guard let b = ev.pointee.ev_base else {
+        Log.warnx("\(fn): event has no event_base set.")
+        return fallback
+    }
+    return Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(b))._withUnsafeGuaranteedRef(body)
+}
+
 @_cdecl("event_base_new")
 public func event_base_new() -> OpaquePointer? {
     let cfg = EventConfig()
@@ -316,10 +327,12 @@ public func event_free_finalize(_ flags: UInt32, _ ev: EventPtr?, _ cb: EventFin
 
 @_cdecl("event_add")
 public func event_add(_ ev: EventPtr?, _ tv: UnsafePointer<timeval>?) -> Int32 {
-    guard let ev, let base = baseOfEvent(ev, "event_add") else { return -1 }
-    let r = base.add(ev, timeout: tv?.pointee)
-    base.notifyIfNeeded()
-    return r
+    guard let ev else { return -1 }
+    return withEventBase(ev, "event_add", -1) { base in
+        let r = base.add(ev, timeout: tv?.pointee)
+        base.notifyIfNeeded()
+        return r
+    }
 }
 
 @_cdecl("event_remove_timer")
@@ -335,8 +348,8 @@ public func event_remove_timer(_ ev: EventPtr?) -> Int32 {
 }
 
 private func del(_ ev: EventPtr?, _ mode: EventBase.DelMode) -> Int32 {
-    guard let ev, let base = baseOfEvent(ev, "event_del_") else { return -1 }
-    return base.del(ev, mode: mode)
+    guard let ev else { return -1 }
+    return withEventBase(ev, "event_del_", -1) { $0.del(ev, mode: mode) }
 }
 
 @_cdecl("event_del")
@@ -350,16 +363,18 @@ public func event_del_block(_ ev: EventPtr?) -> Int32 { del(ev, .block) }
 
 @_cdecl("event_active")
 public func event_active(_ ev: EventPtr?, _ res: Int32, _ ncalls: Int16) {
-    guard let ev, let base = baseOfEvent(ev, "event_active") else { return }
-    if Debug.on { Debug.assertSetUp(ev) }
-    base.activate(ev, res: Int16(truncatingIfNeeded: res), ncalls: ncalls)
-    base.notifyIfNeeded()
+    guard let ev else { return }
+    withEventBase(ev, "event_active", ()) { base in
+        if Debug.on { Debug.assertSetUp(ev) }
+        base.activate(ev, res: Int16(truncatingIfNeeded: res), ncalls: ncalls)
+        base.notifyIfNeeded()
+    }
 }
 
 @_cdecl("event_pending")
 public func event_pending(_ ev: EventPtr?, _ what: Int16, _ tv: UnsafeMutablePointer<timeval>?) -> Int32 {
-    guard let ev, let base = baseOfEvent(ev, "event_pending") else { return 0 }
-    return base.pending(ev, what: what, tvOut: tv)
+    guard let ev else { return 0 }
+    return withEventBase(ev, "event_pending", 0) { $0.pending(ev, what: what, tvOut: tv) }
 }
 
 @_cdecl("event_initialized")
