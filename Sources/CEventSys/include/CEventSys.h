@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/tcp.h>
 #include <sys/random.h>

@@ -325,7 +325,8 @@ enum Address {
         case AF_INET:
             text = []
             formatIPv4(b, into: &text)
-            copyTruncating(text, dst, len)
+            // Formatted as by evutil_snprintf, then refused if it did not fit.
+            _ = Strings.snprintfResult(text, dst, len)
             return text.count < len
         case AF_INET6:
             text = formatIPv6(b)

@@ -6,11 +6,12 @@ enum Strings {
     /// strtoll as the C library defines it: leading white space, a sign,
     /// a "0x" prefix for base 16 (and base 0, where a leading 0 means
     /// octal), saturation with ERANGE, EINVAL for a base outside 2...36.
-    /// `end` is the offset of the first unused byte (0 when nothing was read).
+    /// `end` is the offset of the first unused byte (0 when nothing was
+    /// read; -1 for a bad base, where the C library leaves endptr alone).
     static func strtoll(_ s: CText, base: Int32, end: inout Int) -> Int64 {
         if base < 0 || base == 1 || base > 36 {
             Sys.errno = EINVAL
-            end = 0
+            end = -1
             return 0
         }
         var i = 0
@@ -117,7 +118,10 @@ enum Strings {
     /// with a NUL; return the full length, or 0 for an empty buffer.
     static func snprintfResult(_ text: [UInt8], _ dst: UnsafeMutablePointer<CChar>?, _ len: Int) -> Int32 {
         if len == 0 { return 0 }
-        if let dst { Address.copyTruncating(text, dst, len) }
+        if let dst {
+            Address.copyTruncating(text, dst, len)
+            dst[len - 1] = 0   // like vsnprintf's caller in libevent: the last byte is always cleared
+        }
         return Int32(truncatingIfNeeded: text.count)
     }
 
