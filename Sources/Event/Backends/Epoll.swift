@@ -99,7 +99,7 @@ final class EpollBackend: Backend {
     }
 
     /// libevent's rendering of one direction's change in its failure message.
-    private static func changeText(adding: Int16, removing: Int16, bit: Int16) -> String {
+    private static func changeText(adding: Int16, removing: Int16, bit: Int16) -> LogText {
         let etBit: Int16 = (adding | removing) & EV.et
         if adding & bit != 0 { return "\(1 | Int(etBit)) (add)" }
         if removing & bit != 0 { return "\(2 | Int(etBit)) (del)" }

@@ -191,7 +191,7 @@ extension EventBase {
     func add(_ ev: EventPtr, timeout tv: timeval?, absolute: Bool = false) -> Int32 {
         if Debug.on { Debug.assertSetUp(ev) }
         if ev.flags & ~EVList.all != 0 {
-            Log.warnx("event_add: event has invalid flags 0x\(String(Int(ev.flags), radix: 16))")
+            Log.warnx("event_add: event has invalid flags 0x\(Hex(UInt16(bitPattern: ev.flags)))")
             return -1
         }
         if ev.flags & EVList.finalizing != 0 { return -1 }

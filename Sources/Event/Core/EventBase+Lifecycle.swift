@@ -169,55 +169,60 @@ extension EventBase {
 
     /// event_base_dump_events' text.
     func dump(_ out: UnsafeMutablePointer<FILE>) {
-        func put(_ s: String) {
-            var s = s
-            s.withUTF8 { u in _ = fwrite(u.baseAddress, 1, u.count, out) }
+        var t = TextBuffer()
+        func head(_ e: EventPtr) {
+            t.append("  0x")
+            t.appendDigits(UInt64(UInt(bitPattern: e)), radix: 16, minWidth: 1)
+            t.append(e.events & EV.signal != 0 ? " [sig " : " [fd  ")
+            t.append(Int64(e.fd))
         }
-        put("Inserted events:\n")
+        func flag(_ on: Bool, _ s: StaticString) { if on { t.append(s) } }
+        t.append("Inserted events:\n")
         _ = forEachEvent { e in
             if e.flags & (EVList.inserted | EVList.timeout) == 0 { return 0 }
             let ev = e.events
-            var line = "  \(hexPointer(e)) [\(ev & EV.signal != 0 ? "sig" : "fd ") \(e.fd)]"
-            if ev & EV.read != 0 { line += " Read" }
-            if ev & EV.write != 0 { line += " Write" }
-            if ev & EV.closed != 0 { line += " EOF" }
-            if ev & EV.signal != 0 { line += " Signal" }
-            if ev & EV.persist != 0 { line += " Persist" }
-            if ev & EV.et != 0 { line += " ET" }
-            if e.flags & EVList.internal != 0 { line += " Internal" }
+            head(e)
+            t.append("]")
+            flag(ev & EV.read != 0, " Read")
+            flag(ev & EV.write != 0, " Write")
+            flag(ev & EV.closed != 0, " EOF")
+            flag(ev & EV.signal != 0, " Signal")
+            flag(ev & EV.persist != 0, " Persist")
+            flag(ev & EV.et != 0, " ET")
+            flag(e.flags & EVList.internal != 0, " Internal")
             if e.flags & EVList.timeout != 0 {
-                var t = e.pointee.ev_timeout
-                t.tv_usec &= CommonTimeout.microsMask
-                t = tvAdd(t, clockDiff)
-                line += " Timeout=\(t.tv_sec).\(pad6(t.tv_usec & CommonTimeout.microsMask))"
+                var tv = e.pointee.ev_timeout
+                tv.tv_usec &= CommonTimeout.microsMask
+                tv = tvAdd(tv, clockDiff)
+                t.append(" Timeout=")
+                t.append(Int64(tv.tv_sec))
+                t.append(".")
+                t.appendDigits(UInt64(tv.tv_usec & CommonTimeout.microsMask), radix: 10, minWidth: 6)
             }
-            put(line + "\n")
+            t.append("\n")
             return 0
         }
-        put("Active events:\n")
+        t.append("Active events:\n")
         _ = forEachEvent { e in
             if e.flags & (EVList.active | EVList.activeLater) == 0 { return 0 }
             let r = e.res
-            var line = "  \(hexPointer(e)) [\(e.events & EV.signal != 0 ? "sig" : "fd ") \(e.fd), priority=\(e.priority)]"
-            if r & EV.read != 0 { line += " Read" }
-            if r & EV.write != 0 { line += " Write" }
-            if r & EV.closed != 0 { line += " EOF" }
-            if r & EV.signal != 0 { line += " Signal" }
-            if r & EV.timeout != 0 { line += " Timeout" }
-            line += " active"
-            if e.flags & EVList.internal != 0 { line += " [Internal]" }
-            if e.flags & EVList.activeLater != 0 { line += " [NextTime]" }
-            put(line + "\n")
+            head(e)
+            t.append(", priority=")
+            t.append(Int64(e.priority))
+            t.append("]")
+            flag(r & EV.read != 0, " Read")
+            flag(r & EV.write != 0, " Write")
+            flag(r & EV.closed != 0, " EOF")
+            flag(r & EV.signal != 0, " Signal")
+            flag(r & EV.timeout != 0, " Timeout")
+            t.append(" active")
+            flag(e.flags & EVList.internal != 0, " [Internal]")
+            flag(e.flags & EVList.activeLater != 0, " [NextTime]")
+            t.append("\n")
             return 0
         }
+        t.write(to: out)
     }
-}
-
-/// Zero-padded six-digit microseconds, as "%06d" prints them.
-func pad6(_ v: Int) -> String {
-    var s = String(v)
-    while s.utf8.count < 6 { s = "0" + s }
-    return s
 }
 
 /// Process-wide state of the old API.

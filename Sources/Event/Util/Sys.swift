@@ -66,9 +66,4 @@ enum Sys {
         }
         return r.failed ? nil : fds
     }
-
-    static func strerror(_ e: Int32) -> String {
-        guard let p = CEventSys.strerror(e) else { return "Unknown error \(e)" }
-        return String(cString: p)
-    }
 }
