@@ -66,4 +66,9 @@ enum Sys {
         }
         return r.failed ? nil : fds
     }
+
+    /// strerror's text, for interpolating into a LogText.
+    static func strerror(_ e: Int32) -> UnsafePointer<CChar> {
+        return UnsafePointer(CEventSys.strerror(e))
+    }
 }
