@@ -70,30 +70,37 @@ final class EpollBackend: Backend {
         ev.data.fd = fd
         let r = Sys.call { epoll_ctl(epfd, op, fd, &ev) }
         if !r.failed { return 0 }
+        return recover(op: op, fd: fd, ev: &ev, errno: r.errno, oldMask: oldMask, adding: adding, removing: removing)
+    }
+
+    /// epoll_ctl failed: retry the cases libevent retries, else report.
+    @inline(never)
+    private func recover(op: Int32, fd: Int32, ev: inout epoll_event, errno: Int32,
+                         oldMask: Int16, adding: Int16, removing: Int16) -> Int32 {
         switch op {
-        case EPOLL_CTL_MOD where r.errno == ENOENT:
+        case EPOLL_CTL_MOD where errno == ENOENT:
             // The fd was closed and reopened: the kernel forgot it. Add afresh.
             if Sys.call({ epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) }).failed {
                 Log.warnErrno("Epoll MOD(\(ev.events)) on \(fd) retried as ADD; that failed too")
                 return -1
             }
             return 0
-        case EPOLL_CTL_ADD where r.errno == EEXIST:
+        case EPOLL_CTL_ADD where errno == EEXIST:
             // A dup'ed fd can share the kernel's registration: modify it instead.
             if Sys.call({ epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) }).failed {
                 Log.warnErrno("Epoll ADD(\(ev.events)) on \(fd) retried as MOD; that failed too")
                 return -1
             }
             return 0
-        case EPOLL_CTL_DEL where r.errno == ENOENT || r.errno == EBADF || r.errno == EPERM:
+        case EPOLL_CTL_DEL where errno == ENOENT || errno == EBADF || errno == EPERM:
             // Already closed by the program: nothing left to remove.
             return 0
         default:
-            let opName = op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL"
+            let opName: StaticString = op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL"
             let rc = EpollBackend.changeText(adding: adding, removing: removing, bit: EV.read)
             let wc = EpollBackend.changeText(adding: adding, removing: removing, bit: EV.write)
             let cc = EpollBackend.changeText(adding: adding, removing: removing, bit: EV.closed)
-            Log.warnErrno("Epoll \(opName)(\(ev.events)) on fd \(fd) failed. Old events were \(oldMask); read change was \(rc); write change was \(wc); close change was \(cc)", r.errno)
+            Log.warnErrno("Epoll \(opName)(\(ev.events)) on fd \(fd) failed. Old events were \(oldMask); read change was \(rc); write change was \(wc); close change was \(cc)", errno)
             return -1
         }
     }

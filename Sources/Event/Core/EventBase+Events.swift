@@ -27,7 +27,8 @@ extension EventBase {
         }
         var r: Int32 = 0
         if change != 0 {
-            if backend.add(fd: fd, old: old, change: (ev.events & EV.et) | change, slot: slot) == -1 { return -1 }
+            let ch = (ev.events & EV.et) | change
+            if withOps({ $0.add(fd: fd, old: old, change: ch, slot: slot) }) == -1 { return -1 }
             r = 1
         }
         slot.pointee.nread = UInt16(nread)
@@ -49,7 +50,8 @@ extension EventBase {
         if ev.events & EV.closed != 0 { slot.pointee.nclose -= 1; if slot.pointee.nclose == 0 { change |= EV.closed } }
         var r: Int32 = 0
         if change != 0 {
-            r = backend.del(fd: fd, old: old, change: (ev.events & EV.et) | change, slot: slot) == -1 ? -1 : 1
+            let ch = (ev.events & EV.et) | change
+            r = withOps({ $0.del(fd: fd, old: old, change: ch, slot: slot) }) == -1 ? -1 : 1
         }
         slot.pointee.events.remove(ev)
         return r
