@@ -22,7 +22,9 @@ final class EpollBackend: Backend {
             if fd.errno != ENOSYS { Log.warnErrno("epoll_create", fd.errno) }
             return nil
         }
-        return EpollBackend(base: base, epfd: fd.value)
+        let b = EpollBackend(base: base, epfd: fd.value)
+        if base.flags & BaseFlag.preciseTimer != 0 { b.openTimerFd() }
+        return b
     }
 
     private init(base: EventBase, epfd: Int32) {
@@ -33,7 +35,41 @@ final class EpollBackend: Backend {
 
     deinit { Memory.deallocate(ready) }
 
-    override func close() { Sys.close(epfd) }
+    /// With a precise timer, waits are bounded by a timerfd (microseconds)
+    /// instead of epoll_wait's milliseconds, as libevent does.
+    private var timerFd: Int32 = -1
+
+    private func openTimerFd() {
+        let t = Sys.call { timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC)) }
+        if t.failed { return }
+        var ev = epoll_event()
+        ev.events = EPOLLIN.rawValue
+        ev.data.fd = t.value
+        if Sys.call({ epoll_ctl(epfd, EPOLL_CTL_ADD, t.value, &ev) }).failed {
+            Log.warnErrno("epoll_ctl(timerfd)")
+            Sys.close(t.value)
+            return
+        }
+        timerFd = t.value
+    }
+
+    /// Arm (or disarm, for no timeout) the timerfd; the epoll timeout to use.
+    private func armTimer(_ timeout: Micros?) -> Int32 {
+        var spec = itimerspec()
+        var ms: Int32 = -1
+        if let t = timeout {
+            if t <= 0 { ms = 0 }
+            spec.it_value.tv_sec = Int(t / 1_000_000)
+            spec.it_value.tv_nsec = Int(t % 1_000_000) * 1000
+        }
+        if timerfd_settime(timerFd, 0, &spec, nil) < 0 { Log.warnErrno("timerfd_settime") }
+        return ms
+    }
+
+    override func close() {
+        if timerFd >= 0 { Sys.close(timerFd) }
+        Sys.close(epfd)
+    }
 
     /// epoll bits for an EV_* interest mask.
     @inline(__always)
@@ -114,7 +150,7 @@ final class EpollBackend: Backend {
     }
 
     override func dispatch(timeout: Micros?) -> Int32 {
-        let ms = timeoutMillis(timeout)
+        let ms = timerFd >= 0 ? armTimer(timeout) : timeoutMillis(timeout)
         let n = Sys.once { epoll_wait(epfd, ready, capacity, ms) }
         if n.failed {
             if n.errno != EINTR {
@@ -125,6 +161,7 @@ final class EpollBackend: Backend {
         }
         let count = Int(n.value)
         for i in 0..<count {
+            if ready[i].data.fd == timerFd && timerFd >= 0 { continue }
             let what = ready[i].events
             var ev: Int16 = 0
             if what & ~(EPOLLIN.rawValue | EPOLLOUT.rawValue) == 0 {
