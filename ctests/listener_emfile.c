@@ -5,7 +5,7 @@
  * is raised again the queued connections are accepted; without an error
  * callback the failure is logged as a warning instead, and accepting
  * resumes the same way; an error callback that exits the loop (as the
- * echo-server example does).
+ * echo-server example does); an error callback that frees the listener.
  */
 #include <event2/event.h>
 #include <event2/listener.h>
@@ -26,6 +26,7 @@ static int accepted, errors, warnings;
 static struct evconnlistener *the_lev;
 static char the_arg[] = "arg";
 static int exit_on_error;
+static int free_on_error;
 
 static void restore_limit(void)
 {
@@ -83,6 +84,11 @@ static void error_cb(struct evconnlistener *lev, void *arg)
 	restore_limit();
 	if (exit_on_error)
 		event_base_loopexit(base, NULL);
+	if (free_on_error) {
+		evconnlistener_free(lev);
+		the_lev = NULL;
+		printf("  (error callback freed the listener)\n");
+	}
 }
 
 static int connect_client(int port)
@@ -103,7 +109,7 @@ int main(void)
 	struct sockaddr_in sin;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	int port, c1, c2, c3, c4;
+	int port, c1, c2, c3, c4, c5;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	event_set_log_callback(logcb);
 	base = event_base_new();
@@ -141,11 +147,20 @@ int main(void)
 	run(100);
 	printf("  after another run: accepted=%d\n", accepted);
 
+	printf("[error callback frees the listener]\n");
+	exit_on_error = 0;
+	free_on_error = 1;
+	c5 = connect_client(port);
+	exhaust_fds();
+	printf("  dispatch = %d\n", event_base_dispatch(base));
+	printf("  errors=%d accepted=%d listener=%s\n", errors, accepted, the_lev ? "alive" : "freed");
+	restore_limit();
+
 	close(c1);
 	close(c2);
 	close(c3);
 	close(c4);
-	evconnlistener_free(the_lev);
+	close(c5);
 	event_base_free(base);
 	libevent_global_shutdown();
 	return 0;
