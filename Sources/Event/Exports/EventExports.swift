@@ -121,6 +121,12 @@ public func event_base_get_features(_ p: OpaquePointer?) -> Int32 {
 
 nonisolated(unsafe) private var supportedMethods: UnsafeMutablePointer<UnsafePointer<CChar>?>? = nil
 
+/// libevent_global_shutdown gives the list back.
+func releaseSupportedMethods() {
+    supportedMethods?.deallocate()
+    supportedMethods = nil
+}
+
 @_cdecl("event_get_supported_methods")
 public func event_get_supported_methods() -> UnsafeMutablePointer<UnsafePointer<CChar>?>? {
     if supportedMethods == nil {
