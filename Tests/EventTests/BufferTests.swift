@@ -233,3 +233,34 @@ final class BufferTests: XCTestCase {
         Event.evbuffer_free(b)
     }
 }
+
+final class BufferSearchTests: XCTestCase {
+    /// The vectorized single-region search against a plain scan.
+    func testFindMatchesNaiveScan() {
+        var rng: UInt64 = 0x1234_5678
+        func next() -> Int {
+            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17
+            return Int(rng >> 33)
+        }
+        for _ in 0..<3000 {
+            let n = next() % 80
+            let alphabet: [UInt8] = [97, 98, 13, 10]
+            let hay = (0..<n).map { _ in alphabet[next() % 4] }
+            let len = 1 + next() % 5
+            let needle = (0..<len).map { _ in alphabet[next() % 4] }
+            var expected: Int? = nil
+            if len <= n {
+                for i in 0...(n - len) where Array(hay[i..<(i + len)]) == needle {
+                    expected = i
+                    break
+                }
+            }
+            let got = hay.withUnsafeBufferPointer { h in
+                needle.withUnsafeBufferPointer { nd in
+                    EvBuffer.find(nd.baseAddress!, len, in: h.baseAddress ?? UnsafePointer(bitPattern: 1)!, n)
+                }
+            }
+            XCTAssertEqual(got, expected, "hay \(hay) needle \(needle)")
+        }
+    }
+}
