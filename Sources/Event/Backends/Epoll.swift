@@ -161,7 +161,7 @@ final class EpollBackend: Backend {
         }
         let count = Int(n.value)
         for i in 0..<count {
-            if ready[i].data.fd == timerFd && timerFd >= 0 { continue }
+            if timerFd >= 0 && ready[i].data.fd == timerFd { continue }
             let what = ready[i].events
             var ev: Int16 = 0
             if what & ~(EPOLLIN.rawValue | EPOLLOUT.rawValue) == 0 {

@@ -57,12 +57,11 @@ extension EventBase {
         return r
     }
 
-    /// The backend saw `what` on `fd`: activate every event there that wants it.
-    /// Readiness from the backend's wait. No callback runs while the backend
-    /// reports, so the per-event maxima are brought up to date once, after
-    /// the batch (`noteCountPeaks`), and no priority can be running.
+    /// `what` happened on `fd`: activate every event there that wants it.
+    /// The backend calls this for each ready fd; the count maxima are then
+    /// brought up to date once per batch (`noteCountPeaks`).
     @inline(__always)
-    func ioReadyFromBackend(fd: Int32, what: Int16) {
+    func activateReady(fd: Int32, what: Int16) {
         let i = Int(fd)
         guard i >= 0 && i < io.count else { return }
         var e = io.slots.unsafelyUnwrapped[i].events.first
@@ -71,8 +70,10 @@ extension EventBase {
             e = EventChain.next(ev)
             let evs = ev.pointee.ev_events
             if evs & match == 0 { continue }
+            // Fast path: an idle user event while no callback runs (always
+            // the case for the backend) goes straight onto its queue.
             let f = ev.flags
-            if f & (EVList.active | EVList.activeLater | EVList.finalizing | EVList.internal) == 0 {
+            if f & (EVList.active | EVList.activeLater | EVList.finalizing | EVList.internal) == 0 && runningPriority < 0 {
                 ev.res = evs & what
                 ev.flags = f | EVList.active
                 eventCount &+= 1
@@ -90,31 +91,10 @@ extension EventBase {
         if activeCount > activeCountMax { activeCountMax = activeCount }
     }
 
-    @inline(__always)
+    /// event_base_active_by_fd's I/O part.
     func ioReady(fd: Int32, what: Int16) {
-        let i = Int(fd)
-        guard i >= 0 && i < io.count else { return }
-        var e = io.slots.unsafelyUnwrapped[i].events.first
-        let match = what & ~EV.et
-        while let ev = e {
-            e = EventChain.next(ev)
-            let evs = ev.pointee.ev_events
-            if evs & match == 0 { continue }
-            // Fast path: an idle user event (the common case) goes straight
-            // onto its queue; anything unusual takes the general route.
-            let f = ev.flags
-            if f & (EVList.active | EVList.activeLater | EVList.finalizing | EVList.internal) == 0 && runningPriority < 0 {
-                ev.res = evs & what
-                ev.flags = f | EVList.active
-                eventCount &+= 1
-                if eventCount > eventCountMax { eventCountMax = eventCount }
-                activeCount &+= 1
-                if activeCount > activeCountMax { activeCountMax = activeCount }
-                activeQueues[ev.priority].append(ev.callback)
-            } else {
-                activate(ev, res: evs & what, ncalls: 1)
-            }
-        }
+        activateReady(fd: fd, what: what)
+        noteCountPeaks()
     }
 
     // MARK: queues
