@@ -341,3 +341,96 @@ evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)
 	va_end(ap);
 	return r;
 }
+
+/* ------------------------------------------------------------------------
+ * Per-thread cache of freed chain memory, so that buffers which keep
+ * filling and emptying (a socket read into a buffer that is then drained,
+ * say) stop allocating once warm.  Chains are allocated in powers of two
+ * from 1 KiB; each size up to 128 KiB keeps at most 256 KiB of free chains
+ * per thread (2 MiB in all).  A thread's cache is freed when the thread
+ * exits, and at process exit.  (Each buffer also keeps one spare chain of
+ * its own, on the Swift side.)
+ * --------------------------------------------------------------------- */
+#include <pthread.h>
+
+void cev_buffer_mem_free(void *p);   /* Swift: Memory.free */
+
+#define CEV_CACHE_CLASSES 8           /* 1 KiB .. 128 KiB */
+#define CEV_CACHE_CLASS_BYTES (256 * 1024)
+
+struct cev_chain_cache {
+	void *head[CEV_CACHE_CLASSES];
+	unsigned count[CEV_CACHE_CLASSES];
+	int registered;
+};
+
+static __thread struct cev_chain_cache cev_tcache __attribute__((tls_model("initial-exec")));
+static pthread_key_t cev_cache_key;
+static pthread_once_t cev_cache_once = PTHREAD_ONCE_INIT;
+
+static void
+cev_cache_flush(struct cev_chain_cache *c)
+{
+	int k;
+	for (k = 0; k < CEV_CACHE_CLASSES; k++) {
+		while (c->head[k]) {
+			void *p = c->head[k];
+			c->head[k] = *(void **)p;
+			cev_buffer_mem_free(p);
+		}
+		c->count[k] = 0;
+	}
+}
+
+static void cev_cache_thread_exit(void *arg) { cev_cache_flush(arg); }
+static void cev_cache_process_exit(void) { cev_cache_flush(&cev_tcache); }
+
+static void
+cev_cache_init(void)
+{
+	pthread_key_create(&cev_cache_key, cev_cache_thread_exit);
+	atexit(cev_cache_process_exit);
+}
+
+/* Size class of an allocation of `total` bytes, or -1. */
+static inline int
+cev_cache_class(size_t total)
+{
+	int k;
+	if (total < 1024 || total > (1024u << (CEV_CACHE_CLASSES - 1)) || (total & (total - 1)))
+		return -1;
+	k = __builtin_ctzl(total) - 10;
+	return k;
+}
+
+/* A cached chain allocation of exactly `total` bytes, or NULL. */
+void *
+cev_chain_cache_get(size_t total)
+{
+	int k = cev_cache_class(total);
+	void *p;
+	if (k < 0 || !(p = cev_tcache.head[k]))
+		return NULL;
+	cev_tcache.head[k] = *(void **)p;
+	cev_tcache.count[k]--;
+	return p;
+}
+
+/* Keep a freed chain allocation of `total` bytes: 1 if kept, 0 if the
+ * caller must free it. */
+int
+cev_chain_cache_put(void *p, size_t total)
+{
+	int k = cev_cache_class(total);
+	if (k < 0 || (size_t)(cev_tcache.count[k] + 1) * total > CEV_CACHE_CLASS_BYTES)
+		return 0;
+	if (!cev_tcache.registered) {
+		pthread_once(&cev_cache_once, cev_cache_init);
+		pthread_setspecific(cev_cache_key, &cev_tcache);
+		cev_tcache.registered = 1;
+	}
+	*(void **)p = cev_tcache.head[k];
+	cev_tcache.head[k] = p;
+	cev_tcache.count[k]++;
+	return 1;
+}

@@ -103,6 +103,8 @@ final class EvBuffer {
     var spare: ChainPtr? = nil
     /// The bufferevent this buffer belongs to, if any.
     var parent: UnsafeMutableRawPointer? = nil
+    /// iovec array for evbuffer_write, allocated on first use.
+    var writeScratch: UnsafeMutablePointer<iovec>? = nil
 
     static let defaultMaxRead = 4096
 
@@ -147,8 +149,17 @@ final class EvBuffer {
         last = nil
         lwdSlot = nil
         totalLen = 0
-        if let s = spare { Memory.free(UnsafeMutableRawPointer(s)); spare = nil }
+        if let s = spare {
+            if cev_chain_cache_put(UnsafeMutableRawPointer(s), s.pointee.bufferLen &+ ChainSize.header) == 0 {
+                Memory.free(UnsafeMutableRawPointer(s))
+            }
+            spare = nil
+        }
         removeAllCallbacks()
+        if let w = writeScratch {
+            Memory.free(UnsafeMutableRawPointer(w))
+            writeScratch = nil
+        }
         if let d = deferred {
             // Only a queued callback needs its base (which may be gone otherwise).
             if d.flags & (EVList.active | EVList.activeLater) != 0, let b = deferBase {
@@ -193,25 +204,39 @@ final class EvBuffer {
             s.pointee.refcnt = 1
             return s
         }
+        if let raw = cev_chain_cache_get(total) {
+            let c = raw.bindMemory(to: Chain.self, capacity: 1)
+            c.initialize(to: Chain(next: nil, bufferLen: total &- ChainSize.header, misalign: 0, off: 0, flags: 0, refcnt: 1,
+                                   buffer: (raw + MemoryLayout<Chain>.stride).assumingMemoryBound(to: UInt8.self)))
+            return c
+        }
         return Chain.make(total: total)
     }
 
-    /// Keep a freed plain chain for reuse: the smallest one seen, up to a cap.
+    /// Keep a freed plain chain for reuse: the buffer's own spare (the
+    /// smallest chain seen, up to a cap), else the thread's chain cache,
+    /// else free it.
     @inline(__always)
     func keepSpare(_ c: ChainPtr) {
         let size = c.pointee.bufferLen
-        if let s = spare {
-            if s.pointee.bufferLen <= size || size &+ ChainSize.header > ChainSize.maxSpare || refcnt <= 0 {
-                Memory.free(UnsafeMutableRawPointer(c))
+        var victim = c
+        if size &+ ChainSize.header <= ChainSize.maxSpare && refcnt > 0 {
+            if let s = spare {
+                if s.pointee.bufferLen > size {
+                    c.pointee.flags = 0
+                    spare = c
+                    victim = s
+                }
+            } else {
+                c.pointee.flags = 0
+                spare = c
                 return
             }
-            Memory.free(UnsafeMutableRawPointer(s))
-        } else if size &+ ChainSize.header > ChainSize.maxSpare || refcnt <= 0 {
-            Memory.free(UnsafeMutableRawPointer(c))
-            return
         }
-        c.pointee.flags = 0
-        spare = c
+        let total = victim.pointee.bufferLen &+ ChainSize.header
+        if cev_chain_cache_put(UnsafeMutableRawPointer(victim), total) == 0 {
+            Memory.free(UnsafeMutableRawPointer(victim))
+        }
     }
 
     /// Drop a reference to a chain of this buffer; a plain chain that is
@@ -332,3 +357,8 @@ func copyBytes(_ dst: UnsafeMutablePointer<UInt8>, _ src: UnsafeRawPointer, _ n:
         memcpy(d, src, n)
     }
 }
+
+/// For the C side's chain cache: memory goes back through the allocator
+/// event_set_mem_functions chose.
+@_cdecl("cev_buffer_mem_free")
+public func cev_buffer_mem_free(_ p: UnsafeMutableRawPointer?) { Memory.free(p) }
