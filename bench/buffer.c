@@ -15,6 +15,9 @@
  *             other end, drained (one op = one 64 KiB round trip)
  *   printf    evbuffer_add_printf of a short formatted line, drained every
  *             1000 lines (one op = one printf)
+ *   sockpair64  sockpair, with evbuffer_set_max_read(65536) on the reading
+ *             buffer where the library has it (libevent 2.2's call, ours);
+ *             libevent 2.1 lacks it and reads 4096 bytes per call as before
  *
  * Prints one line: test= ops= cpu_s= ns_per_op= mb_per_s= allocs= allocs_per_op= lib=
  * The measured loop is bench_phase_buffer(), which callgrind collects alone.
@@ -30,7 +33,11 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+/* libevent 2.2's evbuffer_set_max_read, when the library has it. */
+extern int evbuffer_set_max_read(struct evbuffer *, size_t) __attribute__((weak));
+
 static const char *test = "small";
+static int max_read_set;
 static long ops = 1000000;
 static struct evbuffer *b1, *b2;
 static int sv[2];
@@ -83,8 +90,10 @@ static void setup(void)
             evbuffer_add_buffer(b1, t);
             evbuffer_free(t);
         }
-    } else if (!strcmp(test, "sockpair")) {
+    } else if (!strcmp(test, "sockpair") || !strcmp(test, "sockpair64")) {
         int sz = 1 << 20;
+        if (!strcmp(test, "sockpair64") && evbuffer_set_max_read)
+            max_read_set = evbuffer_set_max_read(b2, 65536) == 0;
         bytes_per_op = 65536;
         if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) die("socketpair");
         setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
@@ -126,7 +135,7 @@ __attribute__((noinline)) void bench_phase_buffer(void)
         for (i = 0; i < ops; i++) {
             if (evbuffer_add_buffer((i & 1) ? b1 : b2, (i & 1) ? b2 : b1) < 0) die("add_buffer");
         }
-    } else if (!strcmp(test, "sockpair")) {
+    } else if (!strcmp(test, "sockpair") || !strcmp(test, "sockpair64")) {
         for (i = 0; i < ops; i++) {
             size_t got = 0;
             evbuffer_add(b1, data, 65536);
@@ -157,7 +166,7 @@ int main(int argc, char **argv)
         case 'n': ops = atol(optarg); break;
         case 'l': label = optarg; break;
         default:
-            fprintf(stderr, "usage: %s -t small|small0|large|readln|search|addbuf|sockpair|printf -n OPS\n", argv[0]);
+            fprintf(stderr, "usage: %s -t small|small0|large|readln|search|addbuf|sockpair|sockpair64|printf -n OPS\n", argv[0]);
             return 2;
         }
     }
@@ -178,10 +187,10 @@ int main(int argc, char **argv)
     double t1 = bench_cpu_seconds();
     long long f1, a1 = bench_allocs(&f1);
     double s = t1 - t0;
-    printf("test=%s ops=%ld cpu_s=%.4f ns_per_op=%.1f mb_per_s=%.1f allocs=%lld allocs_per_op=%.4f lib=%s\n",
+    printf("test=%s ops=%ld cpu_s=%.4f ns_per_op=%.1f mb_per_s=%.1f allocs=%lld allocs_per_op=%.4f max_read=%s lib=%s\n",
            test, ops, s, s * 1e9 / ops, bytes_per_op ? (double)bytes_per_op * ops / s / 1e6 : 0.0,
            a0 < 0 ? -1 : a1 - a0, a0 < 0 ? -1.0 : (double)(a1 - a0) / ops,
-           bench_lib_of((void *)evbuffer_new));
+           max_read_set ? "65536" : "default", bench_lib_of((void *)evbuffer_new));
     evbuffer_free(b1);
     evbuffer_free(b2);
     free(data);

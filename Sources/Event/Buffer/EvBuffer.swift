@@ -30,6 +30,8 @@ struct BufferCore {
     var callbacks: CbEntryPtr? = nil
     var freezeStart = false
     var freezeEnd = false
+    /// A freed plain chain kept for the next allocation of the same size.
+    var spare: ChainPtr? = nil
     /// The EvBuffer (unretained; the object keeps itself alive until its
     /// last reference is dropped).
     var owner: UnsafeMutableRawPointer? = nil
@@ -99,8 +101,10 @@ final class EvBuffer {
     var ownLock = false
     /// Most bytes one evbuffer_read takes (libevent 2.1: 4096).
     var maxRead = 4096
-    /// A freed plain chain kept for the next allocation of the same size.
-    var spare: ChainPtr? = nil
+    var spare: ChainPtr? {
+        @inline(__always) get { core.pointee.spare }
+        @inline(__always) set { core.pointee.spare = newValue }
+    }
     /// The bufferevent this buffer belongs to, if any.
     var parent: UnsafeMutableRawPointer? = nil
     /// iovec array for evbuffer_write, allocated on first use.

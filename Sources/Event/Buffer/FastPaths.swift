@@ -32,6 +32,21 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
             pointee.nDeleted = 0
             return 0
         }
+        if let c = pointee.first, c.pointee.next == nil, len >= c.pointee.off, pointee.spare == nil,
+           c.pointee.flags & ChainFlag.special == 0, c.pointee.refcnt == 1, c.pointee.off > 0,
+           !pointee.freezeStart, pointee.callbacks == nil,
+           c.pointee.bufferLen &+ ChainSize.header <= ChainSize.maxSpare {
+            // Everything, in one plain chain: it becomes the spare.
+            c.pointee.flags = 0
+            pointee.spare = c
+            pointee.first = nil
+            pointee.last = nil
+            pointee.lwdSlot = nil
+            pointee.totalLen = 0
+            pointee.nAdded = 0
+            pointee.nDeleted = 0
+            return 0
+        }
         return BufferCore.drainSlow(self, len)
     }
 }
@@ -39,6 +54,23 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
 extension BufferCore {
     @inline(never)
     static func addSlow(_ core: CorePtr, _ data: UnsafeRawPointer?, _ datlen: Int) -> Int32 {
+        if core.pointee.first == nil, let s = core.pointee.spare, !core.pointee.freezeEnd, core.pointee.callbacks == nil,
+           datlen > 0, datlen <= 16, let data, s.pointee.bufferLen == ChainSize.minAlloc &- ChainSize.header {
+            // An empty buffer and a spare of the size a small add gets.
+            core.pointee.spare = nil
+            s.pointee.next = nil
+            s.pointee.misalign = 0
+            s.pointee.refcnt = 1
+            s.pointee.off = datlen
+            copyBytes(s.pointee.buffer, data, datlen)
+            core.pointee.first = s
+            core.pointee.last = s
+            core.pointee.lwdSlot = nil
+            core.pointee.totalLen = datlen
+            core.pointee.nAdded = 0
+            core.pointee.nDeleted = 0
+            return 0
+        }
         // Fits, but long or watched: still no new chain.
         if let c = core.pointee.lastWithData ?? core.pointee.last, !core.pointee.freezeEnd,
            c.pointee.flags & ChainFlag.immutable == 0, datlen > 0, let data,
