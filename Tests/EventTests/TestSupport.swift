@@ -67,7 +67,7 @@ final class Recorder {
 /// A non-blocking AF_UNIX stream socket pair, closed on deinit.
 final class SocketPair {
     let a: Int32
-    let b: Int32
+    private(set) var b: Int32
 
     init() {
         var fds: [Int32] = [-1, -1]
@@ -103,9 +103,15 @@ final class SocketPair {
         while write(fd, &buf, buf.count) > 0 {}
     }
 
+    /// Close the second end now (a peer hanging up).
+    func closeB() {
+        close(b)
+        b = -1
+    }
+
     deinit {
         close(a)
-        close(b)
+        if b >= 0 { close(b) }
     }
 }
 
