@@ -116,11 +116,13 @@ final class BackendTests: XCTestCase {
 
     func testDeletingKeepsOtherFdsWatched() {
         // poll packs its array: deleting an fd moves the last one into the
-        // hole, which must keep reporting under its own fd.
+        // hole, and that fd's slot must learn its new index, or deleting it
+        // later removes the wrong entry.
         eachBackend { kind, base, rec, pool in
-            let pairs = (0..<4).map { _ in SocketPair() }
+            let pairs = (0..<5).map { _ in SocketPair() }
             let evs = pairs.enumerated().map { add(base, rec, pool, fd: $1.a, EV.read | EV.persist, id: $0) }
-            XCTAssertEqual(base.del(evs[0], mode: .autoBlock), 0)
+            XCTAssertEqual(base.del(evs[0], mode: .autoBlock), 0)   // fd 4's entry moves to the front
+            XCTAssertEqual(base.del(evs[4], mode: .autoBlock), 0)   // ...and goes
             XCTAssertEqual(base.del(evs[2], mode: .autoBlock), 0)
             for p in pairs { SocketPair.poke(p.b) }
             XCTAssertEqual(base.loop(flags: onePass), 0)

@@ -92,6 +92,11 @@ final class TimerHeapTests: XCTestCase {
         var order: [Int] = []
         while let ev = heap.popTop() { order.append(evs.firstIndex(of: ev)!) }
         XCTAssertEqual(order, [4, 3, 2, 1])
+        // A larger last element sinks through equal children to the right.
+        let more = push([1, 5, 5, 9])
+        var order2: [Int] = []
+        while let ev = heap.popTop() { order2.append(more.firstIndex(of: ev)!) }
+        XCTAssertEqual(order2, [0, 2, 1, 3])
     }
 
     func testEraseFromEveryPosition() {
