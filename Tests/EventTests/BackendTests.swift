@@ -155,6 +155,53 @@ final class BackendTests: XCTestCase {
         }
     }
 
+    func testEdgeTriggeredOnEpollOnly() {
+        eachBackend { kind, base, rec, pool in
+            let sp = SocketPair()
+            _ = add(base, rec, pool, fd: sp.a, EV.read | EV.persist | EV.et, id: 1)
+            SocketPair.poke(sp.b)
+            XCTAssertEqual(base.loop(flags: onePass), 0)
+            XCTAssertEqual(base.loop(flags: onePass), 0)   // data still unread
+            if kind == .epoll {
+                XCTAssertEqual(rec.calls, [Call(id: 1, fd: sp.a, what: EV.read | EV.et)], "one edge, one call")
+                SocketPair.poke(sp.b)
+                XCTAssertEqual(base.loop(flags: onePass), 0)
+                XCTAssertEqual(rec.calls.count, 2, "a new edge")
+            } else {
+                // Without EV_FEATURE_ET the flag is ignored: level-triggered.
+                XCTAssertEqual(rec.calls, Array(repeating: Call(id: 1, fd: sp.a, what: EV.read), count: 2), "\(kind)")
+            }
+        }
+    }
+
+    func testFdClosedWithoutDelThenReused() {
+        // A program closes an fd its event still watches, deletes the event
+        // afterwards, and the number comes back for a new socket. epoll has
+        // forgotten the closed file: DEL must tolerate that, and a later
+        // MOD on the reused number must fall back to ADD.
+        eachBackend { kind, base, rec, pool in
+            var fds: [Int32] = [-1, -1]
+            XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
+            let stale = add(base, rec, pool, fd: fds[0], EV.read, id: 1)
+            let stale2 = add(base, rec, pool, fd: fds[0], EV.read, id: 2)
+            close(fds[0])
+            close(fds[1])
+            let sp = SocketPair()
+            XCTAssertTrue(sp.a == fds[0] || sp.b == fds[0], "the number is reused")
+            let reused = sp.a == fds[0] ? sp.a : sp.b
+            let peer = reused == sp.a ? sp.b : sp.a
+            let (_, logs) = LogCapture.during { () -> Void in
+                XCTAssertEqual(base.del(stale, mode: .autoBlock), 0)      // no transition: stale2 still reads
+                _ = add(base, rec, pool, fd: reused, EV.write, id: 3)     // read -> read|write: MOD, then ADD
+                XCTAssertEqual(base.del(stale2, mode: .autoBlock), 0)
+            }
+            XCTAssertEqual(logs, [], "\(kind)")
+            SocketPair.poke(peer)
+            XCTAssertEqual(base.loop(flags: onePass), 0)
+            XCTAssertEqual(rec.calls, [Call(id: 3, fd: reused, what: EV.write)], "\(kind)")
+        }
+    }
+
     /// An fd number above FD_SETSIZE (1024). select's bit sets grow with the fd.
     func testFdAbove1024() throws {
         let high: Int32 = 1500
