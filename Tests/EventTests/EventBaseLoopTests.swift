@@ -117,6 +117,29 @@ final class EventBaseLoopTests: XCTestCase {
         XCTAssertEqual(ev.persistTimeout.tv_usec, 3000)
     }
 
+    func testPersistentIOTimeoutRestartsAfterIO() {
+        let sp = SocketPair()
+        let ev = event(fd: sp.a, EV.read | EV.persist, id: 1)
+        XCTAssertEqual(base.add(ev, timeout: tv(ms: 40)), 0)
+        SocketPair.poke(sp.b)
+        XCTAssertEqual(base.loop(flags: EventBase.LoopFlag.once), 0)
+        SocketPair.drain(sp.a)
+        XCTAssertEqual(base.pending(ev, what: EV.timeout, tvOut: nil), Int32(EV.timeout), "re-armed after the read")
+        let start = Clock.monotonic()
+        XCTAssertEqual(base.loop(flags: EventBase.LoopFlag.once), 0)
+        XCTAssertEqual(rec.calls, [Call(id: 1, fd: sp.a, what: EV.read), Call(id: 1, fd: sp.a, what: EV.timeout)])
+        XCTAssertGreaterThanOrEqual(Clock.monotonic() - start, 25_000, "a full period after the read")
+        XCTAssertNotEqual(base.pending(ev, what: EV.read | EV.timeout, tvOut: nil), 0, "still added")
+        XCTAssertEqual(base.del(ev, mode: .autoBlock), 0)
+    }
+
+    func testZeroTimeoutFiresOnTheNextPass() {
+        let ev = event(fd: -1, 0, id: 1)
+        XCTAssertEqual(base.add(ev, timeout: timeval()), 0)
+        XCTAssertEqual(base.loop(flags: EventBase.LoopFlag.once | EventBase.LoopFlag.nonBlock), 0)
+        XCTAssertEqual(rec.calls, [Call(id: 1, fd: -1, what: EV.timeout)])
+    }
+
     func testLoopbreakFromACallbackLeavesTheRestQueued() {
         let first = event(fd: -1, 0, id: 1) { [unowned self] _, _ in self.base.gotBreak = true }
         let second = event(fd: -1, 0, id: 2)

@@ -191,6 +191,6 @@ final class IntrusiveListsTests: XCTestCase {
         ct.insertInOrder(tie)
         XCTAssertEqual(forward(ct.queue)[3], tie)
         XCTAssertEqual(forward(ct.queue)[2], evs[3])
-        withExtendedLifetime(base) {}
+        base.destroy(runFinalizers: true)
     }
 }

@@ -121,6 +121,36 @@ final class SignalsTests: XCTestCase {
         XCTAssertNil(Signals.owner)
     }
 
+    func testTheBaseThatAddedOrLoopedLastGetsTheSignal() {
+        let other = makeBase()!
+        defer { other.destroy(runFinalizers: true) }
+        let otherRec = Recorder()
+        let mine = signalEvent(id: 1)
+        let theirs = other.setUp(pool.make(), fd: SIGUSR1, events: EV.signal | EV.persist, recorder: otherRec, id: 2)
+        XCTAssertEqual(base.add(mine, timeout: nil), 0)
+        let (r, logs) = LogCapture.during { other.add(theirs, timeout: nil) }
+        XCTAssertEqual(r, 0)
+        XCTAssertTrue(logs.first?.contains("Only one can have signals at a time") == true, "\(logs)")
+
+        let onePass = EventBase.LoopFlag.once | EventBase.LoopFlag.nonBlock
+        // The later adder receives it.
+        XCTAssertEqual(raise(SIGUSR1), 0)
+        XCTAssertEqual(other.loop(flags: onePass), 0)
+        XCTAssertEqual(otherRec.ids, [2])
+        // Starting a loop takes the signal over, for deliveries from then on.
+        XCTAssertEqual(base.loop(flags: onePass), 0)
+        XCTAssertEqual(rec.ids, [])
+        XCTAssertEqual(raise(SIGUSR1), 0)
+        XCTAssertEqual(other.loop(flags: onePass), 0)     // claims it back, but the byte went to `base`
+        XCTAssertEqual(otherRec.ids, [2])
+        XCTAssertEqual(base.loop(flags: onePass), 0)
+        XCTAssertEqual(rec.ids, [1])
+        // Each base saved the handler it replaced: undo in reverse order.
+        XCTAssertEqual(other.del(theirs, mode: .autoBlock), 0)
+        XCTAssertEqual(base.del(mine, mode: .autoBlock), 0)
+        XCTAssertEqual(SignalsTests.handlerAddress(SIGUSR1), SignalsTests.previousAddress)
+    }
+
     func testOutOfRangeSignalIsRefused() {
         let ev = base.setUp(pool.make(), fd: Int32(SignalMap.nsig), events: EV.signal, recorder: rec, id: 1)
         XCTAssertEqual(base.add(ev, timeout: nil), -1)
