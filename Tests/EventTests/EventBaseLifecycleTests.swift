@@ -114,4 +114,30 @@ final class EventBaseLifecycleTests: XCTestCase {
             rec = Recorder()
         }
     }
+
+    /// Number of pollfd entries the poll backend keeps (a private field).
+    private func pollEntries() -> Int? {
+        Mirror(reflecting: base.backend!).children.first { $0.label == "used" }?.value as? Int
+    }
+
+    func testReinitOnPollReplacesOnlyTheSignalPipe() throws {
+        // poll has no kernel state to rebuild: like libevent, reinit must only
+        // swap the signal pipe. Registering every fd again would leave stale
+        // duplicate pollfds that outlive event_del (and make the loop spin
+        // on an fd nobody watches).
+        base.destroy(runFinalizers: true)
+        base = makeBase(.poll)
+        let sp = SocketPair()
+        let ev = event(fd: sp.a, EV.read | EV.persist, id: 1)
+        let sig = event(fd: SIGUSR2, EV.signal | EV.persist, id: 2)
+        XCTAssertEqual(base.add(ev, timeout: nil), 0)
+        XCTAssertEqual(base.add(sig, timeout: nil), 0)
+        let before = try XCTUnwrap(pollEntries())
+        XCTAssertEqual(before, 2, "the socket and the signal pipe")
+        XCTAssertEqual(base.reinit(), 0)
+        XCTAssertEqual(pollEntries(), 2)
+        XCTAssertEqual(base.del(ev, mode: .autoBlock), 0)
+        XCTAssertEqual(pollEntries(), 1, "only the signal pipe is left")
+        XCTAssertEqual(base.del(sig, mode: .autoBlock), 0)
+    }
 }
