@@ -177,4 +177,24 @@ final class EventBaseTests: XCTestCase {
         XCTAssertEqual(base.del(ev, mode: .autoBlock), 0)
         XCTAssertEqual(base.setPriorities(3), 0)
     }
+
+    func testDebugModeRefusesMixingEdgeAndLevelTriggering() {
+        // libevent (checked against 2.1.12): in debug mode an fd's events
+        // must agree on EV_ET; the odd one out is refused with a warning.
+        Debug.on = true
+        defer { Debug.reset() }
+        let et = event(fd: sp.a, EV.read | EV.et, id: 1)
+        let level = event(fd: sp.a, EV.write, id: 2)
+        XCTAssertEqual(base.add(et, timeout: nil), 0)
+        let (r, logs) = LogCapture.during { base.add(level, timeout: nil) }
+        XCTAssertEqual(r, -1)
+        XCTAssertEqual(logs, ["Tried to mix edge-triggered and non-edge-triggered events on fd \(sp.a)"])
+        XCTAssertEqual(base.pending(level, what: EV.write, tvOut: nil), 0)
+        XCTAssertEqual(base.io.slot(sp.a)?.pointee.nwrite, 0, "counts untouched")
+        XCTAssertEqual(base.del(et, mode: .autoBlock), 0)
+        // Outside debug mode libevent does not check.
+        Debug.on = false
+        XCTAssertEqual(base.add(et, timeout: nil), 0)
+        XCTAssertEqual(base.add(level, timeout: nil), 0)
+    }
 }
