@@ -25,6 +25,10 @@ extension EventBase {
             Log.warnx("Too many events reading or writing on fd \(fd)")
             return -1
         }
+        if Debug.on, let other = slot.pointee.events.first, other.events & EV.et != ev.events & EV.et {
+            Log.warnx("Tried to mix edge-triggered and non-edge-triggered events on fd \(fd)")
+            return -1
+        }
         var r: Int32 = 0
         if change != 0 {
             let ch = (ev.events & EV.et) | change

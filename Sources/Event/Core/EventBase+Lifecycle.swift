@@ -109,7 +109,10 @@ extension EventBase {
         }
         if Signals.owner == Unmanaged.passUnretained(self).toOpaque() { Signals.writeFd = signalState.writeFd }
         var result: Int32 = 0
-        for fd in 0..<io.count {
+        // Only a rebuilt backend starts empty (libevent's evmap_reinit_). poll
+        // and select keep their sets: adding every fd again would leave
+        // duplicate pollfds behind.
+        for fd in 0..<io.count where backend.needsReinit {
             let slot = io.slots! + fd
             slot.pointee.backendIndex = -1
             let m = slot.pointee.mask
