@@ -20,6 +20,8 @@
 
 void *cev_evbuffer_printf_space(struct evbuffer *buf, size_t want, char **start, size_t *space);
 int cev_evbuffer_printf_commit(struct evbuffer *buf, void *token, size_t n);
+void cev_evbuffer_lock(struct evbuffer *buf);
+void cev_evbuffer_unlock(struct evbuffer *buf);
 
 #define CEV_EXPORT __attribute__((visibility("default")))
 
@@ -303,8 +305,8 @@ cev_vformat(char *dst, size_t cap, const char *fmt, va_list ap, int *ours)
 	return n;
 }
 
-CEV_EXPORT int
-evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
+static int
+cev_add_vprintf_locked(struct evbuffer *buf, const char *fmt, va_list ap)
 {
 	char *dst;
 	size_t space;
@@ -329,6 +331,18 @@ evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 			return -1;
 	}
 	return cev_evbuffer_printf_commit(buf, token, (size_t)n);
+}
+
+CEV_EXPORT int
+evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
+{
+	int r;
+	if (buf == NULL || fmt == NULL)
+		return cev_add_vprintf_locked(buf, fmt, ap);   /* logs, fails */
+	cev_evbuffer_lock(buf);
+	r = cev_add_vprintf_locked(buf, fmt, ap);
+	cev_evbuffer_unlock(buf);
+	return r;
 }
 
 CEV_EXPORT int

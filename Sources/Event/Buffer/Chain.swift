@@ -154,8 +154,10 @@ extension Chain {
         }
         if flags & ChainFlag.multicast != 0 {
             let e = c.extra.assumingMemoryBound(to: MulticastExtra.self).pointee
-            release(e.parent)
-            Unmanaged<EvBuffer>.fromOpaque(e.source)._withUnsafeGuaranteedRef { $0.decref() }
+            Unmanaged<EvBuffer>.fromOpaque(e.source)._withUnsafeGuaranteedRef { source in
+                source.locked { release(e.parent) }
+                source.releaseReference()
+            }
         }
         Memory.free(UnsafeMutableRawPointer(c))
     }

@@ -27,11 +27,41 @@ struct BufferCore {
     var nAdded = 0
     var nDeleted = 0
     /// Registered callbacks, newest first (libevent's order).
-    var callbacks: CbEntryPtr? = nil
-    var freezeStart = false
-    var freezeEnd = false
+    var callbacks: CbEntryPtr? = nil {
+        didSet { setSlow(Slow.callbacks, callbacks != nil) }
+    }
+    /// Conditions that keep an operation off the fast paths, one bit each,
+    /// so that the fast paths test them all at once.
+    var slow: UInt8 = 0
+    var freezeStart: Bool {
+        @inline(__always) get { slow & Slow.freezeStart != 0 }
+        set { setSlow(Slow.freezeStart, newValue) }
+    }
+    var freezeEnd: Bool {
+        @inline(__always) get { slow & Slow.freezeEnd != 0 }
+        set { setSlow(Slow.freezeEnd, newValue) }
+    }
     /// A freed plain chain kept for the next allocation of the same size.
     var spare: ChainPtr? = nil
+    /// evbuffer_enable_locking's lock.
+    var lock: UnsafeMutableRawPointer? = nil {
+        didSet { setSlow(Slow.locked, lock != nil) }
+    }
+
+    enum Slow {
+        static let freezeStart: UInt8 = 1
+        static let freezeEnd: UInt8 = 2
+        static let callbacks: UInt8 = 4
+        static let locked: UInt8 = 8
+        /// What keeps adds, and drains, off the fast path.
+        static let add: UInt8 = freezeEnd | callbacks | locked
+        static let drain: UInt8 = freezeStart | callbacks | locked
+    }
+
+    @inline(__always)
+    mutating func setSlow(_ bit: UInt8, _ on: Bool) {
+        if on { slow |= bit } else { slow &= ~bit }
+    }
     /// The EvBuffer (unretained; the object keeps itself alive until its
     /// last reference is dropped).
     var owner: UnsafeMutableRawPointer? = nil
@@ -97,7 +127,10 @@ final class EvBuffer {
     var deferred: CallbackPtr? = nil
     var deferBase: OpaquePointer? = nil
 
-    var lock: UnsafeMutableRawPointer? = nil
+    var lock: UnsafeMutableRawPointer? {
+        @inline(__always) get { core.pointee.lock }
+        @inline(__always) set { core.pointee.lock = newValue }
+    }
     var ownLock = false
     /// Most bytes one evbuffer_read takes (libevent 2.1: 4096).
     var maxRead = 4096
@@ -172,6 +205,7 @@ final class EvBuffer {
             d.deallocate()
             deferred = nil
         }
+        freeOwnLock()
         let c = core
         Unmanaged.passUnretained(self).release()
         c.deinitialize(count: 1)

@@ -8,7 +8,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
     /// evbuffer_add when the bytes fit in the room after the last data.
     @inline(__always)
     func add(_ data: UnsafeRawPointer?, _ datlen: Int) -> Int32 {
-        if let c = pointee.lastWithData ?? pointee.last, !pointee.freezeEnd, pointee.callbacks == nil,
+        if let c = pointee.lastWithData ?? pointee.last, pointee.slow & BufferCore.Slow.add == 0,
            c.pointee.flags & ChainFlag.immutable == 0, datlen > 0, datlen <= 16, let data,
            c.pointee.bufferLen &- c.pointee.misalign &- c.pointee.off >= datlen {
             copyBytes(c.spaceStart, data, datlen)
@@ -24,7 +24,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
     /// evbuffer_drain of part of the first chain.
     @inline(__always)
     func drain(_ len: Int) -> Int32 {
-        if let c = pointee.first, len >= 0, len < c.pointee.off, !pointee.freezeStart, pointee.callbacks == nil {
+        if let c = pointee.first, len >= 0, len < c.pointee.off, pointee.slow & BufferCore.Slow.drain == 0 {
             c.pointee.misalign &+= len
             c.pointee.off &-= len
             pointee.totalLen &-= len
@@ -34,7 +34,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
         }
         if let c = pointee.first, c.pointee.next == nil, len >= c.pointee.off, pointee.spare == nil,
            c.pointee.flags & ChainFlag.special == 0, c.pointee.refcnt == 1, c.pointee.off > 0,
-           !pointee.freezeStart, pointee.callbacks == nil,
+           pointee.slow & BufferCore.Slow.drain == 0,
            c.pointee.bufferLen &+ ChainSize.header <= ChainSize.maxSpare {
             // Everything, in one plain chain: it becomes the spare.
             c.pointee.flags = 0
@@ -54,7 +54,10 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
 extension BufferCore {
     @inline(never)
     static func addSlow(_ core: CorePtr, _ data: UnsafeRawPointer?, _ datlen: Int) -> Int32 {
-        if core.pointee.first == nil, let s = core.pointee.spare, !core.pointee.freezeEnd, core.pointee.callbacks == nil,
+        if core.pointee.lock != nil {
+            return core.pointee.buffer._withUnsafeGuaranteedRef { b in b.locked { b.addSlow(data, datlen) } }
+        }
+        if core.pointee.first == nil, let s = core.pointee.spare, core.pointee.slow & BufferCore.Slow.add == 0,
            datlen > 0, datlen <= 16, let data, s.pointee.bufferLen == ChainSize.minAlloc &- ChainSize.header {
             // An empty buffer and a spare of the size a small add gets.
             core.pointee.spare = nil
@@ -92,7 +95,7 @@ extension BufferCore {
 
     @inline(never)
     static func drainSlow(_ core: CorePtr, _ len: Int) -> Int32 {
-        core.pointee.buffer._withUnsafeGuaranteedRef { $0.drainSlow(len) }
+        core.pointee.buffer._withUnsafeGuaranteedRef { b in b.locked { b.drainSlow(len) } }
     }
 }
 
@@ -117,6 +120,16 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
     /// after self's last chain with data (trailing empty chains are freed;
     /// when self is empty, all of its chains are).
     func addBuffer(_ src: CorePtr) -> Int32 {
+        if pointee.lock != nil || src.pointee.lock != nil {
+            return pointee.buffer._withUnsafeGuaranteedRef { d in
+                src.pointee.buffer._withUnsafeGuaranteedRef { s in EvBuffer.locked(d, s) { self.addBufferUnlocked(src) } }
+            }
+        }
+        return addBufferUnlocked(src)
+    }
+
+    @inline(__always)
+    func addBufferUnlocked(_ src: CorePtr) -> Int32 {
         let inTotal = src.pointee.totalLen
         if inTotal == 0 || src == self { return 0 }
         if pointee.freezeEnd || src.pointee.freezeStart { return -1 }

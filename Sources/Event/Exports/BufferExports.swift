@@ -34,7 +34,9 @@ func withBuffers<R>(_ p: OpaquePointer?, _ q: OpaquePointer?, _ fn: StaticString
         nullBuffer(fn)
         return failed
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { a in EvBuffer.ref(q)._withUnsafeGuaranteedRef { b in body(a, b) } }
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { a in
+        EvBuffer.ref(q)._withUnsafeGuaranteedRef { b in EvBuffer.locked(a, b) { body(a, b) } }
+    }
 }
 
 /// Run `body` on the buffer without retaining it (the caller's reference
@@ -45,7 +47,7 @@ func withBuffer<R>(_ p: OpaquePointer?, _ fn: StaticString, _ failed: R, _ body:
         nullBuffer(fn)
         return failed
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef(body)
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked { body(b) } }
 }
 
 /// A size_t argument as Int: values beyond ssize_t mean "more than any buffer holds".
@@ -57,7 +59,8 @@ public func evbuffer_new() -> OpaquePointer? { EvBuffer.create() }
 
 @_cdecl("evbuffer_free")
 public func evbuffer_free(_ p: OpaquePointer?) {
-    bufferOf(p, "evbuffer_free")?.decref()
+    guard let p else { return nullBuffer("evbuffer_free") }
+    EvBuffer.ref(p)._withUnsafeGuaranteedRef { $0.releaseReference() }
 }
 
 @_cdecl("evbuffer_enable_locking")
@@ -66,21 +69,20 @@ public func evbuffer_enable_locking(_ p: OpaquePointer?, _ lock: UnsafeMutableRa
         nullBuffer("evbuffer_enable_locking")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
-        // No evthread lock functions exist in this library, so (as in libevent
-        // without evthread_use_*) no lock can be allocated; a caller's lock is kept.
-        if b.lock != nil || lock == nil { return -1 }
-        b.lock = lock
-        b.ownLock = false
-        return 0
-    }
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { $0.enableLocking(lock) }
 }
 
 @_cdecl("evbuffer_lock")
-public func evbuffer_lock(_ p: OpaquePointer?) { _ = bufferOf(p, "evbuffer_lock") }
+public func evbuffer_lock(_ p: OpaquePointer?) {
+    guard let p else { return nullBuffer("evbuffer_lock") }
+    EvBuffer.ref(p)._withUnsafeGuaranteedRef { $0.lockBuffer() }
+}
 
 @_cdecl("evbuffer_unlock")
-public func evbuffer_unlock(_ p: OpaquePointer?) { _ = bufferOf(p, "evbuffer_unlock") }
+public func evbuffer_unlock(_ p: OpaquePointer?) {
+    guard let p else { return nullBuffer("evbuffer_unlock") }
+    EvBuffer.ref(p)._withUnsafeGuaranteedRef { $0.unlockBuffer() }
+}
 
 @_cdecl("evbuffer_set_flags")
 public func evbuffer_set_flags(_ p: OpaquePointer?, _ flags: UInt64) -> Int32 {
@@ -88,10 +90,10 @@ public func evbuffer_set_flags(_ p: OpaquePointer?, _ flags: UInt64) -> Int32 {
         nullBuffer("evbuffer_set_flags")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         b.flags |= UInt32(truncatingIfNeeded: flags)
         return 0
-    }
+    } }
 }
 
 @_cdecl("evbuffer_clear_flags")
@@ -100,22 +102,32 @@ public func evbuffer_clear_flags(_ p: OpaquePointer?, _ flags: UInt64) -> Int32 
         nullBuffer("evbuffer_clear_flags")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         b.flags &= ~UInt32(truncatingIfNeeded: flags)
         return 0
-    }
+    } }
 }
 
 @_cdecl("evbuffer_get_length")
 public func evbuffer_get_length(_ p: OpaquePointer?) -> Int {
     guard let p else { return 0 }
-    return CorePtr(p).pointee.totalLen
+    let core = CorePtr(p)
+    guard let l = core.pointee.lock else { return core.pointee.totalLen }
+    BufferLock.lock(l)
+    let n = core.pointee.totalLen
+    BufferLock.unlock(l)
+    return n
 }
 
 @_cdecl("evbuffer_get_contiguous_space")
 public func evbuffer_get_contiguous_space(_ p: OpaquePointer?) -> Int {
     guard let p else { return 0 }
-    return CorePtr(p).pointee.first?.pointee.off ?? 0
+    let core = CorePtr(p)
+    guard let l = core.pointee.lock else { return core.pointee.first?.pointee.off ?? 0 }
+    BufferLock.lock(l)
+    let n = core.pointee.first?.pointee.off ?? 0
+    BufferLock.unlock(l)
+    return n
 }
 
 @_cdecl("evbuffer_expand")
@@ -145,9 +157,9 @@ public func evbuffer_remove(_ p: OpaquePointer?, _ out: UnsafeMutableRawPointer?
         nullBuffer("evbuffer_remove")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         return Int32(truncatingIfNeeded: b.remove(out, UInt(bitPattern: len)))
-    }
+    } }
 }
 
 @_cdecl("evbuffer_copyout")
@@ -172,7 +184,7 @@ public func evbuffer_readln(_ p: OpaquePointer?, _ nRead: UnsafeMutablePointer<I
         nRead?.pointee = 0
         return nil
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { $0.readln(nRead, Int32(bitPattern: style.rawValue)) }
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked { b.readln(nRead, Int32(bitPattern: style.rawValue)) } }
 }
 
 @_cdecl("evbuffer_add_buffer")
@@ -222,13 +234,13 @@ public func evbuffer_add_file_segment(_ p: OpaquePointer?, _ seg: OpaquePointer?
         nullBuffer("evbuffer_add_file_segment")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         guard let seg else {
             Log.warnx("evbuffer_add_file_segment: NULL segment")
             return -1
         }
         return b.addFileSegment(SegmentPtr(seg), offset, length)
-    }
+    } }
 }
 
 @_cdecl("evbuffer_drain")
@@ -259,11 +271,11 @@ public func evbuffer_set_max_read(_ p: OpaquePointer?, _ max: Int) -> Int32 {
         nullBuffer("evbuffer_set_max_read")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         if max <= 0 || max > Int(Int32.max) { return -1 }
         b.maxRead = max
         return 0
-    }
+    } }
 }
 
 @_cdecl("evbuffer_get_max_read")
@@ -283,9 +295,9 @@ public func evbuffer_search(_ p: OpaquePointer?, _ what: UnsafePointer<CChar>?, 
         nullBuffer("evbuffer_search")
         return notFoundPtr()
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         return b.search(what, bufferSize(len), start: start, end: nil)
-    }
+    } }
 }
 
 @_cdecl("evbuffer_search_range")
@@ -295,9 +307,9 @@ public func evbuffer_search_range(_ p: OpaquePointer?, _ what: UnsafePointer<CCh
         nullBuffer("evbuffer_search_range")
         return notFoundPtr()
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         return b.search(what, bufferSize(len), start: start, end: end)
-    }
+    } }
 }
 
 @_cdecl("evbuffer_ptr_set")
@@ -306,7 +318,7 @@ public func evbuffer_ptr_set(_ p: OpaquePointer?, _ ptr: UnsafeMutablePointer<ev
         nullBuffer("evbuffer_ptr_set")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         guard let ptr else {
             Log.warnx("evbuffer_ptr_set: NULL pointer")
             return -1
@@ -324,7 +336,7 @@ public func evbuffer_ptr_set(_ p: OpaquePointer?, _ ptr: UnsafeMutablePointer<ev
             EvBuffer.notFound(&ptr.pointee)
             return -1
         }
-    }
+    } }
 }
 
 @_cdecl("evbuffer_search_eol")
@@ -336,7 +348,9 @@ public func evbuffer_search_eol(_ p: OpaquePointer?, _ start: UnsafeMutablePoint
         eolLen?.pointee = 0
         return notFoundPtr()
     }
-    let r = EvBuffer.ref(p)._withUnsafeGuaranteedRef { $0.searchEol(start.map { UnsafePointer($0) }, Int32(bitPattern: style.rawValue), &n) }
+    let r = EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+        b.locked { b.searchEol(start.map { UnsafePointer($0) }, Int32(bitPattern: style.rawValue), &n) }
+    }
     eolLen?.pointee = n
     return r
 }
@@ -348,9 +362,9 @@ public func evbuffer_peek(_ p: OpaquePointer?, _ len: Int, _ start: UnsafeMutabl
         nullBuffer("evbuffer_peek")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         return b.peek(len, start.map { UnsafePointer($0) }, vec, Int(n))
-    }
+    } }
 }
 
 @_cdecl("evbuffer_add_cb")
@@ -359,10 +373,10 @@ public func evbuffer_add_cb(_ p: OpaquePointer?, _ cb: evbuffer_cb_func?, _ arg:
         nullBuffer("evbuffer_add_cb")
         return nil
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         let fn = cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }
         return b.addCallback(fn, arg).map { OpaquePointer($0) }
-    }
+    } }
 }
 
 @_cdecl("evbuffer_remove_cb_entry")
@@ -377,9 +391,9 @@ public func evbuffer_remove_cb(_ p: OpaquePointer?, _ cb: evbuffer_cb_func?, _ a
         nullBuffer("evbuffer_remove_cb")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         return b.removeCallback(fn: cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg: arg)
-    }
+    } }
 }
 
 @_cdecl("evbuffer_cb_set_flags")
@@ -417,10 +431,10 @@ public func evbuffer_freeze(_ p: OpaquePointer?, _ atFront: Int32) -> Int32 {
         nullBuffer("evbuffer_freeze")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         if atFront != 0 { b.freezeStart = true } else { b.freezeEnd = true }
         return 0
-    }
+    } }
 }
 
 @_cdecl("evbuffer_unfreeze")
@@ -429,10 +443,10 @@ public func evbuffer_unfreeze(_ p: OpaquePointer?, _ atFront: Int32) -> Int32 {
         nullBuffer("evbuffer_unfreeze")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         if atFront != 0 { b.freezeStart = false } else { b.freezeEnd = false }
         return 0
-    }
+    } }
 }
 
 @_cdecl("evbuffer_defer_callbacks")
@@ -441,14 +455,14 @@ public func evbuffer_defer_callbacks(_ p: OpaquePointer?, _ base: OpaquePointer?
         nullBuffer("evbuffer_defer_callbacks")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         guard let bp = base ?? Globals.currentBase else {
             Log.warnx("evbuffer_defer_callbacks: no event_base")
             return -1
         }
         b.deferCallbacks(to: EventBase.from(bp))
         return 0
-    }
+    } }
 }
 
 @_cdecl("evbuffer_add_iovec")
@@ -469,10 +483,10 @@ public func evbuffer_setcb(_ p: OpaquePointer?, _ cb: evbuffer_cb?, _ arg: Unsaf
         nullBuffer("evbuffer_setcb")
         return -1
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         b.setObsoleteCallback(cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg)
         return 0
-    }
+    } }
 }
 
 @_cdecl("evbuffer_find")
@@ -481,11 +495,11 @@ public func evbuffer_find(_ p: OpaquePointer?, _ what: UnsafePointer<UInt8>?, _ 
         nullBuffer("evbuffer_find")
         return nil
     }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
         let r = b.search(what, bufferSize(len), start: nil, end: nil)
         if r.pos < 0 { return nil }
         return b.pullup(r.pos + len).map { $0 + r.pos }
-    }
+    } }
 }
 
 // MARK: internal entry points for the C shim (evbuffer_add_vprintf)
@@ -495,7 +509,11 @@ public func evbuffer_find(_ p: OpaquePointer?, _ what: UnsafePointer<UInt8>?, _ 
 @_cdecl("cev_evbuffer_printf_space")
 public func cev_evbuffer_printf_space(_ p: OpaquePointer?, _ want: Int, _ start: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
                                       _ space: UnsafeMutablePointer<Int>?) -> UnsafeMutableRawPointer? {
-    withBuffer(p, "evbuffer_add_vprintf", nil) { b in
+    guard let p else {
+        nullBuffer("evbuffer_add_vprintf")
+        return nil
+    }
+    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in
         guard let (c, s, n) = b.printfSpace(want) else { return nil }
         start?.pointee = UnsafeMutableRawPointer(s).assumingMemoryBound(to: CChar.self)
         space?.pointee = n
@@ -508,4 +526,17 @@ public func cev_evbuffer_printf_commit(_ p: OpaquePointer?, _ token: UnsafeMutab
     guard let p, let token else { return -1 }
     EvBuffer.ref(p)._withUnsafeGuaranteedRef { $0.printfCommit(token.assumingMemoryBound(to: Chain.self), n) }
     return Int32(truncatingIfNeeded: n)
+}
+
+/// The shim holds the buffer's lock across a whole evbuffer_add_vprintf.
+@_cdecl("cev_evbuffer_lock")
+public func cev_evbuffer_lock(_ p: OpaquePointer?) {
+    guard let p, let l = CorePtr(p).pointee.lock else { return }
+    BufferLock.lock(l)
+}
+
+@_cdecl("cev_evbuffer_unlock")
+public func cev_evbuffer_unlock(_ p: OpaquePointer?) {
+    guard let p, let l = CorePtr(p).pointee.lock else { return }
+    BufferLock.unlock(l)
 }
