@@ -82,27 +82,31 @@ extension EventBase {
     /// event_reinit: after fork, rebuild the kernel state (epoll fd, signal
     /// pipe) and register every inserted event again.
     func reinit() -> Int32 {
-        if !backend.needsReinit && !signalState.handlerInstalled { return 0 }
         let hadSignals = signalState.handlerInstalled
-        // The kernel object (epoll) is shared with the parent: drop our handle
-        // before touching registrations, so nothing is removed from the
-        // parent's interest set.
-        if backend.needsReinit {
-            let kind = backend.kind
-            backend.close()
-            guard let b = kind.make(base: self) else {
-                Log.warnx("event_reinit: could not reinitialize event mechanism")
-                return -1
-            }
-            backend = b
-        }
-        // The signal pipe is shared with the parent too: replace it.
+        let hadNotify = notifyFd >= 0
+        let rebuild = backend.needsReinit
+        // The epoll instance is shared with the parent: close our handle
+        // first, so the deletions below cannot touch the parent's interest
+        // set (they fail harmlessly on the closed fd).
+        let kind = backend.kind
+        if rebuild { backend.close() }
+        // The wake-up eventfd and the signal pipe are shared too: replace
+        // them. Descriptors are released and taken in libevent's order, so
+        // the child sees the same fd numbers it would on libevent.
+        if hadNotify { closeNotify() }
         if let ev = signalState.pipeEvent, hadSignals { _ = del(ev, mode: .autoBlock) }
         signalState.handlerInstalled = false
         Sys.close(signalState.readFd)
         Sys.close(signalState.writeFd)
         signalState.readFd = -1
         signalState.writeFd = -1
+        if rebuild {
+            guard let b = kind.make(base: self) else {
+                Log.warnx("event_reinit: could not reinitialize event mechanism")
+                return -1
+            }
+            backend = b
+        }
         if !signalState.open() { return -1 }
         if let ev = signalState.pipeEvent {
             ev.pointee.ev_fd = signalState.readFd
@@ -112,7 +116,7 @@ extension EventBase {
         // Only a rebuilt backend starts empty (libevent's evmap_reinit_). poll
         // and select keep their sets: adding every fd again would leave
         // duplicate pollfds behind.
-        for fd in 0..<io.count where backend.needsReinit {
+        for fd in 0..<io.count where rebuild {
             let slot = io.slots! + fd
             slot.pointee.backendIndex = -1
             let m = slot.pointee.mask
@@ -126,6 +130,7 @@ extension EventBase {
             if add(ev, timeout: nil) == -1 { result = -1 }
             signalState.handlerInstalled = true
         }
+        if hadNotify && makeNotifiable() != 0 { result = -1 }
         return result
     }
 

@@ -122,7 +122,6 @@ final class EventBase {
             return nil
         }
         if !base.signalState.open() {
-            base.backend.close()
             base.destroy(runFinalizers: true)
             return nil
         }
