@@ -54,4 +54,7 @@ static inline int cev_fd_isset(int fd, const fd_set *s) { return FD_ISSET(fd, s)
 /* ---- evbuffer (buffer.h): types and helpers, see CEventBuffer.h ---- */
 #include "CEventBuffer.h"
 
+/* ---- bufferevent (bufferevent.h): see CEventBufferEvent.h ---- */
+#include "CEventBufferEvent.h"
+
 #endif

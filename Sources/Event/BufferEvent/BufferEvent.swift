@@ -1,0 +1,632 @@
+import CEventSys
+
+// struct bufferevent: the logic every kind shares.
+//
+// Memory. A bufferevent is one `struct cev_bufferevent` from Memory.calloc:
+// the public `struct bufferevent` (ev_base, ev_read, ev_write, input,
+// output, watermarks, callbacks, timeouts, enabled) the program may read and
+// write directly, then our deferred-callback record and a pointer to the
+// Swift object (a BufferEvent subclass per kind) that holds the private
+// state. The implementation reads the public fields each time it needs them,
+// so a program that pokes `bev->wm_read.high` or `bev->readcb` is obeyed.
+// The Swift object is retained once for as long as the C allocation exists.
+//
+// Reference counting. `refcnt` starts at 1 (the program's reference, dropped
+// by bufferevent_free). Whoever may run user callbacks holds one more while
+// it does (the socket read/write handlers, enable, connect, the pair and
+// filter plumbing), and a queued deferred callback holds one until it has
+// run. bufferevent_incref/decref let the program hold more.
+//
+// Free. bufferevent_free clears the three callbacks and drops the program's
+// reference. When the count reaches zero the kind is unlinked (a pair
+// forgets its partner, a filter frees or releases its underlying
+// bufferevent) and finalization starts: ev_read, ev_write, the deferred
+// callback (and the rate-limit refill timer) are taken off the base, and one
+// of them (the one running right now, if any) is re-queued as a finalizer.
+// The finalizer runs from the loop (or from event_base_free): it closes the
+// fd (BEV_OPT_CLOSE_ON_FREE), runs free_context, frees both evbuffers with
+// whatever output was still queued, leaves the rate-limit group, frees the
+// memory and only then drops the reference on an underlying bufferevent. So
+// a callback that frees its own bufferevent, or a deferred callback still
+// queued for it, never touches freed memory.
+//
+// Deferred callbacks. With BEV_OPT_DEFER_CALLBACKS (always on for pairs) the
+// read, write and event callbacks are not called on the spot: a pending flag
+// is set (event flags accumulate) and the embedded event_callback is queued
+// on the base (once; a reference is taken when it is newly queued). From the
+// loop it runs, in order: a pending CONNECTED event, the read callback (then
+// the high-watermark re-check), the write callback, the other pending event
+// flags with the errno saved when they were raised; then it drops its
+// reference.
+
+public typealias BevPtr = UnsafeMutablePointer<bufferevent>
+
+/// BEV_EVENT_*.
+enum BevEvent {
+    static let reading: Int16 = 0x01
+    static let writing: Int16 = 0x02
+    static let eof: Int16 = 0x10
+    static let error: Int16 = 0x20
+    static let timeout: Int16 = 0x40
+    static let connected: Int16 = 0x80
+}
+
+/// BEV_OPT_* and BEV_TRIG_*.
+enum BevOpt {
+    static let closeOnFree: Int32 = 0x01
+    static let threadsafe: Int32 = 0x02
+    static let deferCallbacks: Int32 = 0x04
+    static let unlockCallbacks: Int32 = 0x08
+    static let ignoreWatermarks: Int32 = 0x10000
+}
+
+/// Why reading or writing is held off even though it is enabled.
+enum Suspend {
+    static let watermark: UInt16 = 0x01
+    static let bandwidth: UInt16 = 0x02
+    static let groupBandwidth: UInt16 = 0x04
+    static let lookup: UInt16 = 0x08
+    static let filterRead: UInt16 = 0x10
+}
+
+/// enum bufferevent_flush_mode.
+enum FlushMode {
+    static let normal: Int32 = 0
+    static let flush: Int32 = 1
+    static let finished: Int32 = 2
+}
+
+/// The timer-only events pairs and filters use for their timeouts.
+private let genericReadTimeout: EventCallback = { _, _, arg in
+    guard let arg else { return }
+    let b = BufferEvent.from(arg)
+    b.incref()
+    _ = b.disable(EV.read)
+    b.runEventCallback(BevEvent.timeout | BevEvent.reading, 0)
+    b.decref()
+}
+
+private let genericWriteTimeout: EventCallback = { _, _, arg in
+    guard let arg else { return }
+    let b = BufferEvent.from(arg)
+    b.incref()
+    _ = b.disable(EV.write)
+    b.runEventCallback(BevEvent.timeout | BevEvent.writing, 0)
+    b.decref()
+}
+
+private let deferredRunner: SelfCallback = { _, arg in
+    guard let arg else { return }
+    BufferEvent.from(arg).runDeferred()
+}
+
+private let finalizer: @convention(c) (CallbackPtr?, UnsafeMutableRawPointer?) -> Void = { _, arg in
+    guard let arg else { return }
+    BufferEvent.from(arg).finalize()
+}
+
+/// Input-buffer callback installed by a read high watermark.
+private let inputWatermarkCallback: BufferCallback = { buf, _, arg in
+    guard let arg, let buf else { return }
+    let b = BufferEvent.from(arg)
+    if EvBuffer.from(buf).totalLen >= b.bev.pointee.wm_read.high {
+        b.suspendRead(Suspend.watermark)
+    } else {
+        b.unsuspendRead(Suspend.watermark)
+    }
+}
+
+class BufferEvent {
+    let raw: UnsafeMutablePointer<cev_bufferevent>
+    let input: EvBuffer
+    let output: EvBuffer
+
+    var refcnt = 1
+    var options: Int32
+    var readSuspended: UInt16 = 0
+    var writeSuspended: UInt16 = 0
+    var readcbPending = false
+    var writecbPending = false
+    var eventcbPending: Int16 = 0
+    var errnoPending: Int32 = 0
+    var connecting = false
+    var connectionRefused = false
+    var dnsError: Int32 = 0
+    var maxSingleRead = BufferEvent.defaultMaxSingle
+    var maxSingleWrite = BufferEvent.defaultMaxSingle
+    var rate: RateLimit? = nil
+    var readWatermarksEntry: CbEntryPtr? = nil
+    var finalizing = false
+
+    static let defaultMaxSingle = 16384
+
+    var kindName: StaticString { "bufferevent" }
+
+    @inline(__always) var bev: BevPtr { UnsafeMutableRawPointer(raw).assumingMemoryBound(to: bufferevent.self) }
+    @inline(__always) var evRead: EventPtr { cev_bev_ev_read(bev) }
+    @inline(__always) var evWrite: EventPtr { cev_bev_ev_write(bev) }
+    @inline(__always) var deferredCb: CallbackPtr { cev_bev_deferred(bev) }
+    @inline(__always) var cbarg: UnsafeMutableRawPointer? { bev.pointee.cbarg }
+    @inline(__always) var enabled: Int16 { bev.pointee.enabled }
+
+    @inline(__always)
+    static func from(_ p: UnsafeMutableRawPointer) -> BufferEvent {
+        Unmanaged<BufferEvent>.fromOpaque(cev_bev_owner(p.assumingMemoryBound(to: bufferevent.self))!).takeUnretainedValue()
+    }
+
+    @inline(__always)
+    static func from(_ p: BevPtr) -> BufferEvent {
+        Unmanaged<BufferEvent>.fromOpaque(cev_bev_owner(p)!).takeUnretainedValue()
+    }
+
+    /// bufferevent_init_common_: buffers, defaults, the deferred callback.
+    /// nil (after a warning where libevent gives one) when the options are
+    /// unusable or memory ran out.
+    init?(base: OpaquePointer?, options: Int32) {
+        guard let mem = Memory.calloc(1, MemoryLayout<cev_bufferevent>.stride) else { return nil }
+        raw = mem.bindMemory(to: cev_bufferevent.self, capacity: 1)
+        input = EvBuffer.from(EvBuffer.create())
+        output = EvBuffer.from(EvBuffer.create())
+        self.options = options
+        // Lock allocation fails without evthread lock functions, and
+        // libevent then refuses the bufferevent.
+        let bad = (options & BevOpt.threadsafe != 0 && !Threads.lockingEnabled) ||
+            (options & (BevOpt.deferCallbacks | BevOpt.unlockCallbacks)) == BevOpt.unlockCallbacks
+        if bad {
+            if options & BevOpt.threadsafe == 0 || Threads.lockingEnabled {
+                Log.warnx("UNLOCK_CALLBACKS requires DEFER_CALLBACKS")
+            }
+            input.decref()
+            output.decref()
+            Memory.free(mem)
+            return nil
+        }
+        let b = bev
+        b.pointee.input = input.cPointer
+        b.pointee.output = output.cPointer
+        b.pointee.ev_base = base
+        b.pointee.enabled = EV.write
+        let d = deferredCb
+        d.pointee.evcb_closure = Closure.selfCallback
+        d.pointee.evcb_cb_union.evcb_selfcb = deferredRunner
+        d.pointee.evcb_arg = UnsafeMutableRawPointer(b)
+        if let bp = base ?? Globals.currentBase {
+            d.pointee.evcb_pri = UInt8(truncatingIfNeeded: EventBase.from(bp).priorityCount / 2)
+        }
+        input.parent = UnsafeMutableRawPointer(b)
+        output.parent = UnsafeMutableRawPointer(b)
+        cev_bev_set_owner(b, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Hand the C object out: the Swift object now lives until finalize().
+    func publish() -> BevPtr {
+        _ = Unmanaged.passRetained(self)
+        return bev
+    }
+
+    // MARK: what each kind provides (libevent's bufferevent_ops)
+
+    func kindEnable(_ events: Int16) -> Int32 { 0 }
+    func kindDisable(_ events: Int16) -> Int32 { 0 }
+    /// Reference count reached zero: detach from partner / underlying.
+    func unlink() {}
+    /// Finalizing: release what the kind owns (fd, filter context).
+    func destruct() {}
+    func adjustTimeouts() -> Int32 { genericAdjustTimeouts() }
+    func kindFlush(_ iotype: Int16, _ mode: Int32) -> Int32 { -1 }
+    /// BEV_CTRL_GET_FD / SET_FD / GET_UNDERLYING; nil: not supported.
+    func getFd() -> Int32? { nil }
+    func setFd(_ fd: Int32) -> Int32 { -1 }
+    var underlying: BufferEvent? { nil }
+
+    // MARK: events of the base
+
+    /// The base events are added to: the event's own (event_add's rule).
+    @inline(__always)
+    static func add(_ ev: EventPtr, _ tv: timeval?) -> Int32 {
+        guard let b = ev.baseRef else {
+            Log.warnx("event_add: event has no event_base set.")
+            return -1
+        }
+        return EventBase.from(b).add(ev, timeout: tv)
+    }
+
+    /// bufferevent_add_event_: a zero timeout means none.
+    @inline(__always)
+    static func addWithTimeout(_ ev: EventPtr, _ tv: timeval) -> Int32 {
+        return add(ev, tv.tv_sec != 0 || tv.tv_usec != 0 ? tv : nil)
+    }
+
+    @inline(__always)
+    static func del(_ ev: EventPtr) -> Int32 {
+        guard let b = ev.baseRef else {
+            Log.warnx("event_del: event has no event_base set.")
+            return -1
+        }
+        return EventBase.from(b).del(ev, mode: .autoBlock)
+    }
+
+    static func pending(_ ev: EventPtr, _ what: Int16) -> Bool {
+        guard let b = ev.baseRef, ev.flags & EVList.initialized != 0 else { return false }
+        return EventBase.from(b).pending(ev, what: what, tvOut: nil) != 0
+    }
+
+    static func removeTimer(_ ev: EventPtr) {
+        guard let b = ev.baseRef else { return }
+        let base = EventBase.from(b)
+        if ev.flags & EVList.timeout != 0 {
+            base.removeTimeout(ev)
+            ev.persistTimeout = timeval()
+        }
+        ev.pointee.ev_timeout = timeval()
+    }
+
+    @inline(__always)
+    static func isSet(_ tv: timeval) -> Bool { tv.tv_sec != 0 || tv.tv_usec != 0 }
+
+    /// bufferevent_init_generic_timeout_cbs_: ev_read/ev_write as pure timers.
+    func assignGenericTimeouts() {
+        let base = bev.pointee.ev_base.map { EventBase.from($0) }
+        let arg = UnsafeMutableRawPointer(bev)
+        _ = EventBase.assign(evRead, base: base, fd: -1, events: EV.finalize, callback: genericReadTimeout, arg: arg)
+        _ = EventBase.assign(evWrite, base: base, fd: -1, events: EV.finalize, callback: genericWriteTimeout, arg: arg)
+    }
+
+    func resetGenericReadTimeout() {
+        let tv = bev.pointee.timeout_read
+        if BufferEvent.isSet(tv) { _ = BufferEvent.add(evRead, tv) }
+    }
+
+    func resetGenericWriteTimeout() {
+        let tv = bev.pointee.timeout_write
+        if BufferEvent.isSet(tv) { _ = BufferEvent.add(evWrite, tv) }
+    }
+
+    /// bufferevent_generic_adj_timeouts_.
+    func genericAdjustTimeouts() -> Int32 {
+        let en = enabled
+        let r1: Int32
+        let r2: Int32
+        if en & EV.read != 0 && readSuspended == 0 && BufferEvent.isSet(bev.pointee.timeout_read) {
+            r1 = BufferEvent.add(evRead, bev.pointee.timeout_read)
+        } else {
+            r1 = BufferEvent.del(evRead)
+        }
+        if en & EV.write != 0 && writeSuspended == 0 && BufferEvent.isSet(bev.pointee.timeout_write) && output.totalLen > 0 {
+            r2 = BufferEvent.add(evWrite, bev.pointee.timeout_write)
+        } else {
+            r2 = BufferEvent.del(evWrite)
+        }
+        return r1 < 0 || r2 < 0 ? -1 : 0
+    }
+
+    // MARK: references
+
+    @inline(__always) func incref() { refcnt += 1 }
+
+    /// Drop a reference; 1 when it was the last (finalization has started).
+    @discardableResult
+    func decref() -> Int32 {
+        if refcnt <= 0 {
+            Log.warnx("bufferevent_decref: bufferevent \(hexPointer(bev)) has no references left")
+            return 0
+        }
+        refcnt -= 1
+        if refcnt > 0 { return 0 }
+        unlink()
+        startFinalize()
+        return 1
+    }
+
+    /// The base a finished bufferevent's callbacks are taken off.
+    private var finalizeBase: EventBase? {
+        if let b = bev.pointee.ev_base ?? evRead.baseRef ?? Globals.currentBase { return EventBase.from(b) }
+        return nil
+    }
+
+    private func startFinalize() {
+        finalizing = true
+        var cbs: [CallbackPtr] = [evRead.callback, evWrite.callback, deferredCb]
+        if let r = rate, r.refillReady { cbs.append(r.refill.callback) }
+        guard let base = finalizeBase else {
+            // No base ever: nothing can be queued, so nothing can run later.
+            finalize()
+            return
+        }
+        base.finalizeMany(cbs, finalizer)
+    }
+
+    /// bufferevent_finalize_cb_: the last step, from the loop.
+    func finalize() {
+        let under = underlying
+        destruct()
+        input.parent = nil
+        output.parent = nil
+        input.decref()
+        output.decref()
+        if let r = rate {
+            if r.group != nil { RateLimit.leaveGroup(self, unsuspend: false) }
+            r.release()
+            rate = nil
+        }
+        Debug.noteTeardown(evRead)
+        Debug.noteTeardown(evWrite)
+        cev_bev_set_owner(bev, nil)
+        Memory.free(UnsafeMutableRawPointer(raw))
+        Unmanaged.passUnretained(self).release()
+        under?.decref()
+    }
+
+    // MARK: running the callbacks
+
+    /// Queue the deferred callback (a reference rides along when newly queued).
+    func scheduleDeferred() {
+        guard let bp = bev.pointee.ev_base ?? Globals.currentBase else {
+            // libevent needs a base here; with none, run at once.
+            incref()
+            runDeferred()
+            return
+        }
+        if EventBase.from(bp).scheduleDeferred(deferredCb) { incref() }
+    }
+
+    /// bufferevent_run_readcb_.
+    func runReadCallback(_ opts: Int32) {
+        guard let cb = bev.pointee.readcb else { return }
+        if (options | opts) & BevOpt.deferCallbacks != 0 {
+            readcbPending = true
+            scheduleDeferred()
+        } else {
+            cb(bev, cbarg)
+            inputWatermarkCheck()
+        }
+    }
+
+    /// bufferevent_run_writecb_.
+    func runWriteCallback(_ opts: Int32) {
+        guard let cb = bev.pointee.writecb else { return }
+        if (options | opts) & BevOpt.deferCallbacks != 0 {
+            writecbPending = true
+            scheduleDeferred()
+        } else {
+            cb(bev, cbarg)
+        }
+    }
+
+    /// bufferevent_run_eventcb_: errno at this moment goes with the event.
+    func runEventCallback(_ what: Int16, _ opts: Int32) {
+        guard let cb = bev.pointee.errorcb else { return }
+        if (options | opts) & BevOpt.deferCallbacks != 0 {
+            eventcbPending |= what
+            errnoPending = Sys.errno
+            scheduleDeferred()
+        } else {
+            cb(bev, what, cbarg)
+        }
+    }
+
+    /// While the input sits at or over the read high watermark and reading
+    /// is wanted, the read callback is called again (deferred) after each run.
+    func inputWatermarkCheck() {
+        let high = bev.pointee.wm_read.high
+        if high == 0 || enabled & EV.read == 0 || input.totalLen < high { return }
+        trigger(EV.read, BevOpt.deferCallbacks)
+    }
+
+    /// The deferred callback, from the loop.
+    func runDeferred() {
+        let b = bev
+        if eventcbPending & BevEvent.connected != 0, let cb = b.pointee.errorcb {
+            // The connection came before any data: report it first.
+            eventcbPending &= ~BevEvent.connected
+            cb(b, BevEvent.connected, b.pointee.cbarg)
+        }
+        if readcbPending, let cb = b.pointee.readcb {
+            readcbPending = false
+            cb(b, b.pointee.cbarg)
+            inputWatermarkCheck()
+        }
+        if writecbPending, let cb = b.pointee.writecb {
+            writecbPending = false
+            cb(b, b.pointee.cbarg)
+        }
+        if eventcbPending != 0, let cb = b.pointee.errorcb {
+            let what = eventcbPending
+            let err = errnoPending
+            eventcbPending = 0
+            errnoPending = 0
+            Sys.errno = err
+            cb(b, what, b.pointee.cbarg)
+        }
+        decref()
+    }
+
+    /// bufferevent_trigger_nolock_: read callback when the input is at the
+    /// low watermark or more, write callback when the output is at its low
+    /// watermark or less (either regardless, with BEV_TRIG_IGNORE_WATERMARKS).
+    func trigger(_ iotype: Int16, _ opts: Int32) {
+        let ignore = opts & BevOpt.ignoreWatermarks != 0
+        if iotype & EV.read != 0 && (ignore || input.totalLen >= bev.pointee.wm_read.low) {
+            runReadCallback(opts)
+        }
+        if iotype & EV.write != 0 && (ignore || output.totalLen <= bev.pointee.wm_write.low) {
+            runWriteCallback(opts)
+        }
+    }
+
+    // MARK: enable / disable / suspend
+
+    func enable(_ events: Int16) -> Int32 {
+        incref()
+        var impl = events
+        if readSuspended != 0 { impl &= ~EV.read }
+        if writeSuspended != 0 { impl &= ~EV.write }
+        bev.pointee.enabled |= events
+        var r: Int32 = 0
+        if impl != 0 && kindEnable(impl) < 0 { r = -1 }
+        if r != 0 { Log.debugx("bufferevent_enable: cannot enable 0x\(String(Int(events), radix: 16)) on \(hexPointer(bev))") }
+        decref()
+        return r
+    }
+
+    func disable(_ events: Int16) -> Int32 {
+        bev.pointee.enabled &= ~events
+        let r: Int32 = kindDisable(events) < 0 ? -1 : 0
+        if r != 0 { Log.debugx("bufferevent_disable: cannot disable 0x\(String(Int(events), radix: 16)) on \(hexPointer(bev))") }
+        return r
+    }
+
+    func suspendRead(_ what: UInt16) {
+        if readSuspended == 0 { _ = kindDisable(EV.read) }
+        readSuspended |= what
+    }
+
+    func unsuspendRead(_ what: UInt16) {
+        readSuspended &= ~what
+        if readSuspended == 0 && enabled & EV.read != 0 { _ = kindEnable(EV.read) }
+    }
+
+    func suspendWrite(_ what: UInt16) {
+        if writeSuspended == 0 { _ = kindDisable(EV.write) }
+        writeSuspended |= what
+    }
+
+    func unsuspendWrite(_ what: UInt16) {
+        writeSuspended &= ~what
+        if writeSuspended == 0 && enabled & EV.write != 0 { _ = kindEnable(EV.write) }
+    }
+
+    // MARK: settings
+
+    func setCallbacks(_ r: bufferevent_data_cb?, _ w: bufferevent_data_cb?, _ e: bufferevent_event_cb?, _ arg: UnsafeMutableRawPointer?) {
+        bev.pointee.readcb = r
+        bev.pointee.writecb = w
+        bev.pointee.errorcb = e
+        bev.pointee.cbarg = arg
+    }
+
+    func setTimeouts(_ r: timeval?, _ w: timeval?) -> Int32 {
+        bev.pointee.timeout_read = r ?? timeval()
+        bev.pointee.timeout_write = w ?? timeval()
+        return adjustTimeouts()
+    }
+
+    /// bufferevent_setwatermark. A read high watermark is enforced by a
+    /// callback on the input buffer that suspends and resumes reading.
+    func setWatermark(_ events: Int16, _ low: Int, _ high: Int) {
+        if events & EV.write != 0 {
+            bev.pointee.wm_write.low = low
+            bev.pointee.wm_write.high = high
+        }
+        guard events & EV.read != 0 else { return }
+        bev.pointee.wm_read.low = low
+        bev.pointee.wm_read.high = high
+        if high != 0 {
+            if readWatermarksEntry == nil {
+                readWatermarksEntry = input.addCallback(unsafeBitCast(inputWatermarkCallback, to: UnsafeRawPointer.self),
+                                                        UnsafeMutableRawPointer(bev))
+            }
+            readWatermarksEntry?.pointee.flags |= CbFlag.enabled | CbFlag.noDefer
+            if input.totalLen >= high {
+                suspendRead(Suspend.watermark)
+            } else {
+                unsuspendRead(Suspend.watermark)
+            }
+        } else {
+            readWatermarksEntry?.pointee.flags &= ~CbFlag.enabled
+            unsuspendRead(Suspend.watermark)
+        }
+    }
+
+    func flush(_ iotype: Int16, _ mode: Int32) -> Int32 { kindFlush(iotype, mode) }
+
+    // MARK: data
+
+    func write(_ data: UnsafeRawPointer?, _ size: Int) -> Int32 {
+        output.add(data, size) == -1 ? -1 : 0
+    }
+
+    func writeBuffer(_ buf: EvBuffer) -> Int32 {
+        output.addBuffer(buf) == -1 ? -1 : 0
+    }
+
+    func read(_ data: UnsafeMutableRawPointer?, _ size: Int) -> Int {
+        input.remove(data, UInt(bitPattern: size))
+    }
+
+    func readBuffer(_ buf: EvBuffer) -> Int32 {
+        buf.addBuffer(input)
+    }
+
+    // MARK: limits
+
+    /// bufferevent_get_read_max_ / write_max_: the single-call cap, narrowed
+    /// by the bufferevent's buckets and its group's share.
+    func readMax() -> Int { RateLimit.maxAllowed(self, write: false) }
+    func writeMax() -> Int { RateLimit.maxAllowed(self, write: true) }
+}
+
+extension EventBase {
+    /// Take a set of callbacks off the base and have `fn` run once, from the
+    /// loop, when none of them can run any more: the one running now (if
+    /// any) becomes the finalizer, otherwise the first.
+    func finalizeMany(_ cbs: [CallbackPtr], _ fn: @convention(c) (CallbackPtr?, UnsafeMutableRawPointer?) -> Void) {
+        var pending = 0
+        for cb in cbs {
+            if cb == currentEvent {
+                finalizeCallback(cb, fn)
+                pending += 1
+            } else {
+                cancelCallback(cb, evenIfFinalizing: false)
+            }
+        }
+        if pending == 0, let first = cbs.first { finalizeCallback(first, fn) }
+    }
+
+    private func finalizeCallback(_ cb: CallbackPtr, _ fn: @convention(c) (CallbackPtr?, UnsafeMutableRawPointer?) -> Void) {
+        if cb.isEvent {
+            _ = del(cb.asEvent, mode: .noBlock)
+        } else {
+            cancelCallback(cb, evenIfFinalizing: false)
+        }
+        cb.pointee.evcb_closure = Closure.callbackFinalize
+        cb.pointee.evcb_cb_union.evcb_cbfinalize = fn
+        activateCallback(cb)
+        cb.flags |= EVList.finalizing
+    }
+}
+
+// MARK: base and priority (socket bufferevents only, as in libevent)
+
+extension BufferEvent {
+    /// bufferevent_base_set: move an idle socket bufferevent to `base`.
+    func setBase(_ base: EventBase) -> Int32 {
+        guard self is SocketBufferEvent else { return -1 }
+        bev.pointee.ev_base = base.cPointer
+        for ev in [evRead, evWrite] {
+            // event_base_set: only for an event that is not in use.
+            if ev.flags != EVList.initialized { return -1 }
+            ev.pointee.ev_base = base.cPointer
+            ev.priority = base.priorityCount / 2
+        }
+        return 0
+    }
+
+    /// bufferevent_priority_set: the socket events and the deferred callback.
+    func setPriority(_ pri: Int32) -> Int32 {
+        guard self is SocketBufferEvent else { return -1 }
+        for ev in [evRead, evWrite] {
+            guard let b = ev.baseRef else { return -1 }
+            if ev.flags & EVList.active != 0 || pri < 0 || Int(pri) >= EventBase.from(b).priorityCount { return -1 }
+            ev.priority = Int(pri)
+        }
+        deferredCb.pointee.evcb_pri = UInt8(truncatingIfNeeded: pri)
+        return 0
+    }
+
+    func priority() -> Int32 {
+        if evRead.flags & EVList.initialized != 0 { return Int32(evRead.priority) }
+        guard let b = bev.pointee.ev_base ?? Globals.currentBase else { return 0 }
+        return Int32(EventBase.from(b).priorityCount / 2)
+    }
+}

@@ -1,0 +1,153 @@
+import CEventSys
+
+// Paired bufferevents: what one writes appears in the other's input, with no
+// socket. Data moves when the writer has write enabled and the reader has
+// read enabled and is not suspended (up to the reader's high watermark),
+// either as it is written or when either side enables. Callbacks are always
+// deferred. ev_read / ev_write only carry the timeouts. Freeing one side
+// unlinks the other: its later writes stay in its output buffer.
+
+/// Output-buffer callback: new data goes to the partner if it is reading.
+private let pairOutputCallback: BufferCallback = { _, info, arg in
+    guard let arg, let info else { return }
+    let me = unsafeDowncast(BufferEvent.from(arg), to: PairBufferEvent.self)
+    me.holdBoth()
+    if info.pointee.n_added > info.pointee.n_deleted, let partner = me.partner {
+        if me.wantsToTalk(to: partner) { PairBufferEvent.transfer(from: me, to: partner, ignoreWatermark: false) }
+    }
+    me.releaseBoth()
+}
+
+final class PairBufferEvent: BufferEvent {
+    /// Unretained: each side's finalization unlinks the other first.
+    unowned(unsafe) var partner: PairBufferEvent? = nil
+
+    override var kindName: StaticString { "pair_elt" }
+
+    private static func makeElement(_ base: OpaquePointer?, _ options: Int32) -> PairBufferEvent? {
+        guard let b = PairBufferEvent(base: base, options: options) else { return nil }
+        _ = b.output.addCallback(unsafeBitCast(pairOutputCallback, to: UnsafeRawPointer.self), UnsafeMutableRawPointer(b.bev))
+        b.assignGenericTimeouts()
+        return b
+    }
+
+    /// bufferevent_pair_new.
+    static func create(base: OpaquePointer, options: Int32) -> (PairBufferEvent, PairBufferEvent)? {
+        let opts = options | BevOpt.deferCallbacks
+        guard let a = makeElement(base, opts) else { return nil }
+        _ = a.publish()
+        // The second side shares the first one's lock (so needs none of its own).
+        guard let b = makeElement(base, opts & ~BevOpt.threadsafe) else {
+            bufferevent_free(a.bev)
+            return nil
+        }
+        _ = b.publish()
+        a.partner = b
+        b.partner = a
+        a.input.freezeEnd = true
+        a.output.freezeStart = true
+        b.input.freezeEnd = true
+        b.output.freezeStart = true
+        return (a, b)
+    }
+
+    /// Hold references on both sides while data and callbacks move.
+    func holdBoth() {
+        incref()
+        partner?.incref()
+    }
+
+    func releaseBoth() {
+        partner?.decref()
+        decref()
+    }
+
+    func wantsToTalk(to dst: PairBufferEvent) -> Bool {
+        return enabled & EV.write != 0 && dst.enabled & EV.read != 0 &&
+            dst.readSuspended == 0 && output.totalLen > 0
+    }
+
+    /// be_pair_transfer: move src's output into dst's input (up to dst's
+    /// read high watermark unless told to ignore it), then the callbacks.
+    static func transfer(from src: PairBufferEvent, to dst: PairBufferEvent, ignoreWatermark: Bool) {
+        src.output.freezeStart = false
+        dst.input.freezeEnd = false
+        defer {
+            src.output.freezeStart = true
+            dst.input.freezeEnd = true
+        }
+        var n: Int
+        let high = dst.bev.pointee.wm_read.high
+        if high != 0 {
+            let have = dst.input.totalLen
+            if have < high {
+                n = high - have
+                _ = src.output.removeBuffer(to: dst.input, n)
+            } else {
+                if !ignoreWatermark { return }
+                n = src.output.totalLen
+                _ = dst.input.addBuffer(src.output)
+            }
+        } else {
+            n = src.output.totalLen
+            _ = dst.input.addBuffer(src.output)
+        }
+        if n != 0 {
+            dst.resetGenericReadTimeout()
+            if dst.output.totalLen > 0 {
+                dst.resetGenericWriteTimeout()
+            } else {
+                _ = BufferEvent.del(dst.evWrite)
+            }
+        }
+        dst.trigger(EV.read, 0)
+        src.trigger(EV.write, 0)
+    }
+
+    override func kindEnable(_ events: Int16) -> Int32 {
+        holdBoth()
+        if events & EV.read != 0 { resetGenericReadTimeout() }
+        if events & EV.write != 0 && output.totalLen > 0 { resetGenericWriteTimeout() }
+        // Starting to read: does the other side have something for us?
+        if events & EV.read != 0, let p = partner, p.wantsToTalk(to: self) {
+            PairBufferEvent.transfer(from: p, to: self, ignoreWatermark: false)
+        }
+        // Starting to write: is the other side reading?
+        if events & EV.write != 0, let p = partner, wantsToTalk(to: p) {
+            PairBufferEvent.transfer(from: self, to: p, ignoreWatermark: false)
+        }
+        releaseBoth()
+        return 0
+    }
+
+    override func kindDisable(_ events: Int16) -> Int32 {
+        if events & EV.read != 0 { _ = BufferEvent.del(evRead) }
+        if events & EV.write != 0 { _ = BufferEvent.del(evWrite) }
+        return 0
+    }
+
+    override func unlink() {
+        if let p = partner {
+            p.partner = nil
+            partner = nil
+        }
+    }
+
+    /// BEV_FLUSH / BEV_FINISHED move everything regardless of watermarks;
+    /// FINISHED also tells the partner the stream ended.
+    override func kindFlush(_ iotype: Int16, _ mode: Int32) -> Int32 {
+        guard let p = partner else { return -1 }
+        if mode == FlushMode.normal { return 0 }
+        holdBoth()
+        if iotype & EV.read != 0 { PairBufferEvent.transfer(from: p, to: self, ignoreWatermark: true) }
+        if iotype & EV.write != 0 { PairBufferEvent.transfer(from: self, to: p, ignoreWatermark: true) }
+        if mode == FlushMode.finished {
+            var what = BevEvent.eof
+            if iotype & EV.read != 0 { what |= BevEvent.writing }
+            if iotype & EV.write != 0 { what |= BevEvent.reading }
+            p.runEventCallback(what, 0)
+        }
+        releaseBoth()
+        return 0
+    }
+}

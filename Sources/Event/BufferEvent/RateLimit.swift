@@ -1,0 +1,470 @@
+import CEventSys
+
+// Token-bucket rate limiting: a bufferevent's own buckets (set_rate_limit)
+// and groups sharing one pair of buckets among their members.
+//
+// Time is counted in ticks of the configuration's tick length, from the
+// base's cached wall-clock time. A bucket gains `rate` tokens per tick up to
+// `burst` and loses one per byte moved; it may go negative (a read or write
+// takes what the socket gives). A bucket at or below zero suspends that
+// direction (Suspend.bandwidth, or .groupBandwidth for every group member)
+// until a refill timer finds tokens again.
+
+/// struct ev_token_bucket_cfg (opaque to programs).
+struct TokenBucketCfg {
+    var readRate: Int
+    var readMaximum: Int
+    var writeRate: Int
+    var writeMaximum: Int
+    var tickTimeout: timeval
+    var msecPerTick: UInt32
+}
+
+typealias TokenBucketCfgPtr = UnsafeMutablePointer<TokenBucketCfg>
+
+/// struct ev_token_bucket.
+struct TokenBucket {
+    var readLimit = 0
+    var writeLimit = 0
+    var lastUpdated: UInt32 = 0
+
+    /// ev_token_bucket_init_: full rate for a new bucket; a reconfigured one
+    /// is only clipped to the new burst sizes.
+    mutating func start(_ cfg: TokenBucketCfg, tick: UInt32, reinitialize: Bool) {
+        if reinitialize {
+            if readLimit > cfg.readMaximum { readLimit = cfg.readMaximum }
+            if writeLimit > cfg.writeMaximum { writeLimit = cfg.writeMaximum }
+        } else {
+            readLimit = cfg.readRate
+            writeLimit = cfg.writeRate
+            lastUpdated = tick
+        }
+    }
+
+    /// ev_token_bucket_update_: add the tokens of the ticks since the last
+    /// update, capped at the burst size (computed without overflow).
+    @discardableResult
+    mutating func update(_ cfg: TokenBucketCfg, tick: UInt32) -> Bool {
+        let n = tick &- lastUpdated
+        if n == 0 || n > UInt32(Int32.max) { return false }
+        let ticks = UInt(n)
+        if (UInt(bitPattern: cfg.readMaximum) &- UInt(bitPattern: readLimit)) / ticks < UInt(bitPattern: cfg.readRate) {
+            readLimit = cfg.readMaximum
+        } else {
+            readLimit = readLimit &+ Int(bitPattern: ticks &* UInt(bitPattern: cfg.readRate))
+        }
+        if (UInt(bitPattern: cfg.writeMaximum) &- UInt(bitPattern: writeLimit)) / ticks < UInt(bitPattern: cfg.writeRate) {
+            writeLimit = cfg.writeMaximum
+        } else {
+            writeLimit = writeLimit &+ Int(bitPattern: ticks &* UInt(bitPattern: cfg.writeRate))
+        }
+        lastUpdated = n &+ lastUpdated
+        return true
+    }
+}
+
+enum TokenBuckets {
+    /// ev_token_bucket_cfg_new: nil for a rate of zero, a rate above its
+    /// burst, or sizes beyond ssize_t.
+    static func makeConfig(_ readRate: Int, _ readBurst: Int, _ writeRate: Int, _ writeBurst: Int,
+                           _ tick: timeval?) -> TokenBucketCfgPtr? {
+        let t = tick ?? timeval(tv_sec: 1, tv_usec: 0)
+        // size_t arguments arrive as Int: negative means beyond ssize_t.
+        if readRate < 0 || readBurst < 0 || writeRate < 0 || writeBurst < 0 { return nil }
+        if readRate > readBurst || writeRate > writeBurst || readRate < 1 || writeRate < 1 { return nil }
+        guard let raw = Memory.calloc(1, MemoryLayout<TokenBucketCfg>.stride) else { return nil }
+        let p = raw.bindMemory(to: TokenBucketCfg.self, capacity: 1)
+        let msec = t.tv_sec &* 1000 &+ (t.tv_usec & CommonTimeout.microsMask) / 1000
+        p.initialize(to: TokenBucketCfg(readRate: readRate, readMaximum: readBurst, writeRate: writeRate,
+                                        writeMaximum: writeBurst, tickTimeout: t,
+                                        msecPerTick: UInt32(truncatingIfNeeded: msec)))
+        return p
+    }
+
+    /// ev_token_bucket_get_tick_.
+    static func tick(_ tv: timeval, _ cfg: TokenBucketCfg) -> UInt32 {
+        let msec = UInt64(bitPattern: Int64(tv.tv_sec)) &* 1000 &+ UInt64(bitPattern: Int64(tv.tv_usec / 1000))
+        // A tick shorter than a millisecond would divide by zero in libevent.
+        let per = UInt64(max(cfg.msecPerTick, 1))
+        return UInt32(truncatingIfNeeded: msec / per)
+    }
+
+    /// event_base_gettimeofday_cached.
+    static func now(_ base: OpaquePointer?) -> timeval {
+        var tv = timeval()
+        _ = event_base_gettimeofday_cached(base, &tv)
+        return tv
+    }
+}
+
+/// Per-bufferevent rate-limit state (struct bufferevent_rate_limit).
+final class RateLimit {
+    var group: RateGroup? = nil
+    var limit = TokenBucket()
+    var cfg: TokenBucketCfgPtr? = nil
+    /// Timer that refills the bufferevent's own buckets.
+    let refill: EventPtr
+    var refillReady = false
+
+    init() {
+        refill = Memory.allocate(event.self, count: 1)
+        refill.initialize(to: event())
+    }
+
+    func release() {
+        Memory.deallocate(refill)
+    }
+
+    /// Set up the refill timer (bufferevent as argument).
+    func assignRefill(_ b: BufferEvent) {
+        let base = b.bev.pointee.ev_base.map { EventBase.from($0) }
+        _ = EventBase.assign(refill, base: base, fd: -1, events: EV.finalize, callback: refillCallback,
+                             arg: UnsafeMutableRawPointer(b.bev))
+        refillReady = true
+    }
+
+    /// bufferevent_get_rlim_max_: what the next read/write may move.
+    static func maxAllowed(_ b: BufferEvent, write: Bool) -> Int {
+        var most = write ? b.maxSingleWrite : b.maxSingleRead
+        guard let r = b.rate else { return most }
+        if let cfg = r.cfg {
+            updateBuckets(b, r, cfg.pointee)
+            most = write ? r.limit.writeLimit : r.limit.readLimit
+        }
+        if let g = r.group {
+            var share: Int
+            if write ? g.writeSuspended : g.readSuspended {
+                // The group is out of tokens; make sure this member knows.
+                if write { b.suspendWrite(Suspend.groupBandwidth) } else { b.suspendRead(Suspend.groupBandwidth) }
+                share = 0
+            } else {
+                share = (write ? g.limit.writeLimit : g.limit.readLimit) / g.members.count
+                if share < g.minShare { share = g.minShare }
+            }
+            if most > share { most = share }
+        }
+        return most < 0 ? 0 : most
+    }
+
+    static func updateBuckets(_ b: BufferEvent, _ r: RateLimit, _ cfg: TokenBucketCfg) {
+        let t = TokenBuckets.tick(TokenBuckets.now(b.bev.pointee.ev_base), cfg)
+        if t != r.limit.lastUpdated { r.limit.update(cfg, tick: t) }
+    }
+
+    /// bufferevent_decrement_read_buckets_: `n` bytes were read.
+    @discardableResult
+    static func didRead(_ b: BufferEvent, _ n: Int) -> Int32 {
+        guard let r = b.rate else { return 0 }
+        var res: Int32 = 0
+        if let cfg = r.cfg {
+            r.limit.readLimit -= n
+            if r.limit.readLimit <= 0 {
+                b.suspendRead(Suspend.bandwidth)
+                if BufferEvent.add(r.refill, cfg.pointee.tickTimeout) < 0 { res = -1 }
+            } else if b.readSuspended & Suspend.bandwidth != 0 {
+                if b.writeSuspended & Suspend.bandwidth == 0 { _ = BufferEvent.del(r.refill) }
+                b.unsuspendRead(Suspend.bandwidth)
+            }
+        }
+        if let g = r.group {
+            g.limit.readLimit -= n
+            g.totalRead &+= UInt64(truncatingIfNeeded: n)
+            if g.limit.readLimit <= 0 {
+                g.suspendReading()
+            } else if g.readSuspended {
+                g.unsuspendReading()
+            }
+        }
+        return res
+    }
+
+    /// bufferevent_decrement_write_buckets_: `n` bytes were written.
+    @discardableResult
+    static func didWrite(_ b: BufferEvent, _ n: Int) -> Int32 {
+        guard let r = b.rate else { return 0 }
+        var res: Int32 = 0
+        if let cfg = r.cfg {
+            r.limit.writeLimit -= n
+            if r.limit.writeLimit <= 0 {
+                b.suspendWrite(Suspend.bandwidth)
+                if BufferEvent.add(r.refill, cfg.pointee.tickTimeout) < 0 { res = -1 }
+            } else if b.writeSuspended & Suspend.bandwidth != 0 {
+                if b.readSuspended & Suspend.bandwidth == 0 { _ = BufferEvent.del(r.refill) }
+                b.unsuspendWrite(Suspend.bandwidth)
+            }
+        }
+        if let g = r.group {
+            g.limit.writeLimit -= n
+            g.totalWritten &+= UInt64(truncatingIfNeeded: n)
+            if g.limit.writeLimit <= 0 {
+                g.suspendWriting()
+            } else if g.writeSuspended {
+                g.unsuspendWriting()
+            }
+        }
+        return res
+    }
+
+    /// bufferevent_set_rate_limit (cfg nil: remove the bufferevent's own limit).
+    static func set(_ b: BufferEvent, _ cfg: TokenBucketCfgPtr?) -> Int32 {
+        guard let cfg else {
+            if let r = b.rate {
+                r.cfg = nil
+                b.unsuspendRead(Suspend.bandwidth)
+                b.unsuspendWrite(Suspend.bandwidth)
+                if r.refillReady { _ = BufferEvent.del(r.refill) }
+            }
+            return 0
+        }
+        let t = TokenBuckets.tick(TokenBuckets.now(b.bev.pointee.ev_base), cfg.pointee)
+        if let r = b.rate, r.cfg == cfg { return 0 }
+        let r = b.rate ?? RateLimit()
+        b.rate = r
+        let reinit = r.cfg != nil
+        r.cfg = cfg
+        r.limit.start(cfg.pointee, tick: t, reinitialize: reinit)
+        if reinit && r.refillReady { _ = BufferEvent.del(r.refill) }
+        r.assignRefill(b)
+        var suspended = false
+        if r.limit.readLimit > 0 {
+            b.unsuspendRead(Suspend.bandwidth)
+        } else {
+            b.suspendRead(Suspend.bandwidth)
+            suspended = true
+        }
+        if r.limit.writeLimit > 0 {
+            b.unsuspendWrite(Suspend.bandwidth)
+        } else {
+            b.suspendWrite(Suspend.bandwidth)
+            suspended = true
+        }
+        if suspended { _ = BufferEvent.add(r.refill, cfg.pointee.tickTimeout) }
+        return 0
+    }
+
+    /// The refill timer of one bufferevent.
+    static func refilled(_ b: BufferEvent) {
+        guard let r = b.rate, let cfg = r.cfg else { return }
+        let t = TokenBuckets.tick(TokenBuckets.now(b.bev.pointee.ev_base), cfg.pointee)
+        r.limit.update(cfg.pointee, tick: t)
+        var again = false
+        if b.readSuspended & Suspend.bandwidth != 0 {
+            if r.limit.readLimit > 0 { b.unsuspendRead(Suspend.bandwidth) } else { again = true }
+        }
+        if b.writeSuspended & Suspend.bandwidth != 0 {
+            if r.limit.writeLimit > 0 { b.unsuspendWrite(Suspend.bandwidth) } else { again = true }
+        }
+        if again { _ = BufferEvent.add(r.refill, cfg.pointee.tickTimeout) }
+    }
+
+    /// bufferevent_add_to_rate_limit_group.
+    static func join(_ b: BufferEvent, _ g: RateGroup) -> Int32 {
+        if b.rate == nil {
+            let r = RateLimit()
+            r.assignRefill(b)
+            b.rate = r
+        }
+        let r = b.rate!
+        if r.group === g { return 0 }
+        if r.group != nil { leaveGroup(b, unsuspend: true) }
+        r.group = g
+        g.members.insert(b, at: 0)
+        if g.readSuspended { b.suspendRead(Suspend.groupBandwidth) }
+        if g.writeSuspended { b.suspendWrite(Suspend.groupBandwidth) }
+        return 0
+    }
+
+    /// bufferevent_remove_from_rate_limit_group(_internal_).
+    static func leaveGroup(_ b: BufferEvent, unsuspend: Bool) {
+        if let r = b.rate, let g = r.group {
+            r.group = nil
+            g.remove(b)
+        }
+        if unsuspend {
+            b.unsuspendRead(Suspend.groupBandwidth)
+            b.unsuspendWrite(Suspend.groupBandwidth)
+        }
+    }
+
+    /// bufferevent_decrement_read_limit / write_limit: the program spends
+    /// (or, negative, returns) tokens of the bufferevent's own bucket.
+    static func decrement(_ b: BufferEvent, _ decr: Int, write: Bool) -> Int32 {
+        guard let r = b.rate, let cfg = r.cfg else {
+            Log.warnx("bufferevent_decrement_\(write ? "write" : "read")_limit: bufferevent has no rate limit")
+            return -1
+        }
+        var res: Int32 = 0
+        let old = write ? r.limit.writeLimit : r.limit.readLimit
+        let new = old &- decr
+        if write { r.limit.writeLimit = new } else { r.limit.readLimit = new }
+        if old > 0 && new <= 0 {
+            if write { b.suspendWrite(Suspend.bandwidth) } else { b.suspendRead(Suspend.bandwidth) }
+            if BufferEvent.add(r.refill, cfg.pointee.tickTimeout) < 0 { res = -1 }
+        } else if old <= 0 && new > 0 {
+            let other = write ? b.readSuspended : b.writeSuspended
+            if other & Suspend.bandwidth == 0 { _ = BufferEvent.del(r.refill) }
+            if write { b.unsuspendWrite(Suspend.bandwidth) } else { b.unsuspendRead(Suspend.bandwidth) }
+        }
+        return res
+    }
+
+    /// bufferevent_get_read_limit / write_limit: tokens left, or SSIZE_MAX.
+    static func limit(_ b: BufferEvent, write: Bool) -> Int {
+        guard let r = b.rate, let cfg = r.cfg else { return Int.max }
+        updateBuckets(b, r, cfg.pointee)
+        return write ? r.limit.writeLimit : r.limit.readLimit
+    }
+}
+
+private let refillCallback: EventCallback = { _, _, arg in
+    guard let arg else { return }
+    RateLimit.refilled(BufferEvent.from(arg))
+}
+
+private let groupRefillCallback: EventCallback = { _, _, arg in
+    guard let arg else { return }
+    Unmanaged<RateGroup>.fromOpaque(arg).takeUnretainedValue().refilled()
+}
+
+/// struct bufferevent_rate_limit_group.
+final class RateGroup {
+    /// Members, most recently added first.
+    var members: [BufferEvent] = []
+    var limit = TokenBucket()
+    var cfg: TokenBucketCfg
+    var readSuspended = false
+    var writeSuspended = false
+    var pendingUnsuspendRead = false
+    var pendingUnsuspendWrite = false
+    var totalRead: UInt64 = 0
+    var totalWritten: UInt64 = 0
+    var minShare = 0
+    var configuredMinShare = 0
+    /// Persistent timer adding a tick's tokens to the group's buckets.
+    let refill: EventPtr
+    var seed: UInt32
+
+    @inline(__always) var cPointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+
+    static func from(_ p: OpaquePointer) -> RateGroup {
+        Unmanaged<RateGroup>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+
+    /// bufferevent_rate_limit_group_new; the pointer owns the object.
+    static func create(base: OpaquePointer, cfg: TokenBucketCfg) -> OpaquePointer {
+        let now = TokenBuckets.now(base)
+        let g = RateGroup(cfg: cfg, seed: UInt32(truncatingIfNeeded: now.tv_sec &+ now.tv_usec))
+        g.limit.start(cfg, tick: TokenBuckets.tick(now, cfg), reinitialize: false)
+        let p = Unmanaged.passRetained(g).toOpaque()
+        _ = EventBase.assign(g.refill, base: EventBase.from(base), fd: -1, events: EV.persist | EV.finalize,
+                             callback: groupRefillCallback, arg: p)
+        _ = BufferEvent.add(g.refill, cfg.tickTimeout)
+        _ = g.setMinShare(64)
+        g.seed ^= UInt32(truncatingIfNeeded: UInt(bitPattern: p))
+        return OpaquePointer(p)
+    }
+
+    private init(cfg: TokenBucketCfg, seed: UInt32) {
+        self.cfg = cfg
+        self.seed = seed
+        refill = Memory.allocate(event.self, count: 1)
+        refill.initialize(to: event())
+    }
+
+    /// bufferevent_rate_limit_group_free (members must have left).
+    func destroy() {
+        if !members.isEmpty {
+            Log.warnx("bufferevent_rate_limit_group_free: group still has \(members.count) members")
+            for b in members { RateLimit.leaveGroup(b, unsuspend: true) }
+        }
+        _ = BufferEvent.del(refill)
+        Debug.noteTeardown(refill)
+        Memory.deallocate(refill)
+        Unmanaged.passUnretained(self).release()
+    }
+
+    func remove(_ b: BufferEvent) {
+        for i in 0..<members.count where members[i] === b {
+            members.remove(at: i)
+            return
+        }
+    }
+
+    /// bufferevent_rate_limit_group_set_cfg.
+    func setConfig(_ c: TokenBucketCfg) {
+        let sameTick = cfg.tickTimeout.tv_sec == c.tickTimeout.tv_sec && cfg.tickTimeout.tv_usec == c.tickTimeout.tv_usec
+        cfg = c
+        if limit.readLimit > c.readMaximum { limit.readLimit = c.readMaximum }
+        if limit.writeLimit > c.writeMaximum { limit.writeLimit = c.writeMaximum }
+        if !sameTick { _ = BufferEvent.add(refill, c.tickTimeout) }
+        _ = setMinShare(configuredMinShare)
+    }
+
+    /// bufferevent_rate_limit_group_set_min_share: never above one tick's rate.
+    func setMinShare(_ share: Int) -> Int32 {
+        if share < 0 { return -1 }
+        configuredMinShare = share
+        var s = share
+        if s > cfg.readRate { s = cfg.readRate }
+        if s > cfg.writeRate { s = cfg.writeRate }
+        minShare = s
+        return 0
+    }
+
+    func suspendReading() {
+        readSuspended = true
+        pendingUnsuspendRead = false
+        for b in members { b.suspendRead(Suspend.groupBandwidth) }
+    }
+
+    func suspendWriting() {
+        writeSuspended = true
+        pendingUnsuspendWrite = false
+        for b in members { b.suspendWrite(Suspend.groupBandwidth) }
+    }
+
+    /// Members resume from a random starting point, for some fairness.
+    private func randomOrder() -> [BufferEvent] {
+        let n = members.count
+        if n == 0 { return [] }
+        seed = seed &* 1103515245 &+ 12345
+        let start = Int((seed >> 1) & 0x7fff_ffff) % n
+        var out: [BufferEvent] = []
+        out.reserveCapacity(n)
+        for i in 0..<n { out.append(members[(start + i) % n]) }
+        return out
+    }
+
+    func unsuspendReading() {
+        readSuspended = false
+        for b in randomOrder() { b.unsuspendRead(Suspend.groupBandwidth) }
+        pendingUnsuspendRead = false
+    }
+
+    func unsuspendWriting() {
+        writeSuspended = false
+        for b in randomOrder() { b.unsuspendWrite(Suspend.groupBandwidth) }
+        pendingUnsuspendWrite = false
+    }
+
+    /// The group's tick.
+    func refilled() {
+        let now = TokenBuckets.now(refill.baseRef)
+        limit.update(cfg, tick: TokenBuckets.tick(now, cfg))
+        if pendingUnsuspendRead || (readSuspended && limit.readLimit >= minShare) { unsuspendReading() }
+        if pendingUnsuspendWrite || (writeSuspended && limit.writeLimit >= minShare) { unsuspendWriting() }
+    }
+
+    /// bufferevent_rate_limit_group_decrement_read / write.
+    func decrement(_ decr: Int, write: Bool) -> Int32 {
+        let old = write ? limit.writeLimit : limit.readLimit
+        let new = old &- decr
+        if write { limit.writeLimit = new } else { limit.readLimit = new }
+        if old > 0 && new <= 0 {
+            if write { suspendWriting() } else { suspendReading() }
+        } else if old <= 0 && new > 0 {
+            if write { unsuspendWriting() } else { unsuspendReading() }
+        }
+        return 0
+    }
+}
