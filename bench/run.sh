@@ -12,6 +12,8 @@
 #   SKIP_CALLGRIND=1  skip the instruction counts
 #   SKIP_TIMERS=1     skip the timer benchmark
 #   SKIP_BUFFER=1     skip the evbuffer benchmark
+#   SKIP_BEV=1        skip the bufferevent echo benchmark (bench/bev_run.sh,
+#                     which also takes BEV_REPS=3; its tables come last)
 #   PER_RUN_TIMEOUT=60  seconds before one benchmark process is killed
 #   OURS_LIBDIR, OURS_INCDIR  where "ours" comes from (default build/lib, include)
 #
@@ -277,3 +279,12 @@ fi
 
 # ---------------------------------------------------------------- report
 OURS=$OURS CG=$CG REPS=$REPS awk -f "$ROOT/bench/report.awk" "$RESULTS" | tee "$SUMMARY"
+
+# ---------------------------------------------------------------- bufferevent echo
+# Its own script, results file and tables (bench/out/bev_*); appended to the
+# summary.  "ours" there needs bufferevent in build/lib, which the rest does not.
+if [ "${SKIP_BEV:-0}" != 1 ]; then
+    echo | tee -a "$SUMMARY"
+    OURS_LIBDIR=$OURS_LIBDIR OURS_INCDIR=$OURS_INCDIR QUICK=$QUICK PER_RUN_TIMEOUT=$PER_RUN_TIMEOUT \
+        CC=$CC bash "$ROOT/bench/bev_run.sh" | tee -a "$SUMMARY"
+fi
