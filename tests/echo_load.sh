@@ -177,7 +177,7 @@ missing=$(nm -D --undefined-only "$tmp/server.A" | awk '{print $2}' | sed 's/@.*
           | comm -23 - <(nm -D --defined-only "$OURS_LIB" | awk '{print $3}' | sed 's/@.*//' | sort -u) | tr '\n' ' ')
 if [ -n "$missing" ]; then
     echo "$me: SKIP: our $SONAME lacks what the server calls: $missing"
-    echo "$me: (bufferevent is issue 5; this script runs on ours once those exist)"
+    echo "$me: (bufferevent is issue 5; this script runs on ours once all of those exist)"
     exit 77
 fi
 

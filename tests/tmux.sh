@@ -461,7 +461,7 @@ fi
 
 if [ -n "$missing" ]; then
     echo "$me: SKIP: our $SONAME lacks what tmux calls: $missing"
-    echo "$me: (bufferevent is issue 5; this script runs on ours once those exist)"
+    echo "$me: (bufferevent is issue 5; this script runs on ours once all of those exist)"
     exit 77
 fi
 
