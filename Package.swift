@@ -25,6 +25,7 @@ let package = Package(
         .target(
             name: "CEventSys",
             cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fPIC", "-fvisibility=hidden", "-gdwarf-4"])]
+                + (embedded ? [.define("CEV_EMBEDDED")] : [])
         ),
         .target(
             name: "Event",

@@ -89,6 +89,14 @@ function ratio(key, i1, i2, metric,    a, b) {
         add(key SUBSEP impl SUBSEP "add", field("allocs_add") / n)
         add(key SUBSEP impl SUBSEP "del", field("allocs_del") / (n - int(n / 2)))
         add(key SUBSEP impl SUBSEP "fire", field("allocs_fire") / (n - int(n / 2)))
+    } else if (kind == "buf") {
+        add(key SUBSEP impl SUBSEP "ns", field("ns_per_op"))
+        add(key SUBSEP impl SUBSEP "mbs", field("mb_per_s"))
+        if (field("max_read") != "" && field("max_read") != "default") maxread[key SUBSEP impl] = field("max_read")
+    } else if (kind == "alloc-buf") {
+        add(key SUBSEP impl SUBSEP "allocs", field("allocs_per_op"))
+    } else if (kind == "cg-buf") {
+        if (field("ops") + 0 > 0) add(key SUBSEP impl SUBSEP "ir", field("ir") / field("ops"))
     } else if (kind == "cg-timers") {
         n = field("n") + 0
         add(key SUBSEP impl SUBSEP "add", field("ir_add") / n)
@@ -138,6 +146,23 @@ END {
             printf "%-7s %-5s %9s %9s %8s\n", k[2], ph[p], cell(key, "A", ph[p], "%.1f"), cell(key, "B", ph[p], "%.1f"), ratio(key, "B", "A", ph[p])
     }
 
+    # ---- evbuffer
+    hdr = 0
+    for (i = 1; i <= nkeys; i++) {
+        key = order[i]
+        split(key, k, "/")
+        if (k[1] != "buf") continue
+        if (!hdr++) {
+            printf "\nevbuffer: CPU ns per operation, median of %s run(s) (bench/buffer.c; speedup = libevent/ours, above 1 = ours faster)\n", ENVIRON["REPS"]
+            printf "%-11s %10s %10s %8s %10s %10s\n", "workload", "libevent", "ours", "speedup", "lib MB/s", "ours MB/s"
+        }
+        printf "%-11s %10s %10s %8s %10s %10s%s\n", k[2], cell(key, "A", "ns", "%.1f"), cell(key, "B", "ns", "%.1f"),
+            ratio(key, "A", "B", "ns"),
+            (has(key, "A", "mbs") && med(key, "A", "mbs") > 0) ? sprintf("%.0f", med(key, "A", "mbs")) : "-",
+            (has(key, "B", "mbs") && med(key, "B", "mbs") > 0) ? sprintf("%.0f", med(key, "B", "mbs")) : "-",
+            ((key SUBSEP "B") in maxread) ? "  (ours: max_read " maxread[key SUBSEP "B"] ")" : ""
+    }
+
     # ---- instructions
     if (ENVIRON["CG"] == 1) {
         print "\ncallgrind: user-space instructions per dispatched event (one run, measured phase only)"
@@ -152,6 +177,17 @@ END {
                 (k[2] == "epoll" && k[3] == "plain") ? cell(key, "raw", "ir", "%.0f") : "",
                 (has(rawkey, "raw", "ir") && has(key, "A", "ir")) ? sprintf("%.2fx", med(key, "A", "ir") / med(rawkey, "raw", "ir")) : "-",
                 (has(rawkey, "raw", "ir") && has(key, "B", "ir")) ? sprintf("%.2fx", med(key, "B", "ir") / med(rawkey, "raw", "ir")) : "-"
+        }
+        hdr = 0
+        for (i = 1; i <= nkeys; i++) {
+            key = order[i]
+            split(key, k, "/")
+            if (k[1] != "cg-buf") continue
+            if (!hdr++) {
+                print "\ncallgrind: user-space instructions per evbuffer operation (one run, measured loop only)"
+                printf "%-11s %10s %10s %8s\n", "workload", "libevent", "ours", "lib/ours"
+            }
+            printf "%-11s %10s %10s %8s\n", k[2], cell(key, "A", "ir", "%.0f"), cell(key, "B", "ir", "%.0f"), ratio(key, "A", "B", "ir")
         }
         hdr = 0
         for (i = 1; i <= nkeys; i++) {
@@ -191,6 +227,18 @@ END {
         split("add del fire", ph, " ")
         for (p = 1; p <= 3; p++)
             printf "%-7s %-5s %9s %9s\n", k[2], ph[p], cell(key, "A", ph[p], "%.4f"), cell(key, "B", ph[p], "%.4f")
+    }
+
+    hdr = 0
+    for (i = 1; i <= nkeys; i++) {
+        key = order[i]
+        split(key, k, "/")
+        if (k[1] != "alloc-buf") continue
+        if (!hdr++) {
+            print "allocations per evbuffer operation (after warm-up; readln returns a malloc'ed line by contract)"
+            printf "%-11s %9s %9s\n", "workload", "libevent", "ours"
+        }
+        printf "%-11s %9s %9s\n", k[2], cell(key, "A", "allocs", "%.4f"), cell(key, "B", "allocs", "%.4f")
     }
 
     # ---- anomalies

@@ -11,6 +11,9 @@
 #   SKIP_LIB=1        do not try `make lib` first (use build/lib as it is)
 #   SKIP_CALLGRIND=1  skip the instruction counts
 #   SKIP_TIMERS=1     skip the timer benchmark
+#   SKIP_BUFFER=1     skip the evbuffer benchmark
+#   SKIP_BEV=1        skip the bufferevent echo benchmark (bench/bev_run.sh,
+#                     which also takes BEV_REPS=3; its tables come last)
 #   PER_RUN_TIMEOUT=60  seconds before one benchmark process is killed
 #   OURS_LIBDIR, OURS_INCDIR  where "ours" comes from (default build/lib, include)
 #
@@ -61,10 +64,12 @@ build malloc_count.so malloc_count.c -shared -fPIC || { say "cannot build malloc
 build dispatch_raw_epoll dispatch_raw_epoll.c || { say "cannot build dispatch_raw_epoll"; exit 1; }
 build dispatch_lib dispatch.c $LIBEVENT_FLAGS || { say "cannot build dispatch against libevent"; exit 1; }
 build timers_lib timers.c $LIBEVENT_FLAGS || { say "cannot build timers against libevent"; exit 1; }
+build buffer_lib buffer.c $LIBEVENT_FLAGS || { say "cannot build buffer against libevent"; exit 1; }
 
 OURS=1
-rm -f "$OUT/dispatch_ours" "$OUT/timers_ours"
-if ! build dispatch_ours dispatch.c $OURS_FLAGS || ! build timers_ours timers.c $OURS_FLAGS; then
+rm -f "$OUT/dispatch_ours" "$OUT/timers_ours" "$OUT/buffer_ours"
+if ! build dispatch_ours dispatch.c $OURS_FLAGS || ! build timers_ours timers.c $OURS_FLAGS ||
+   ! build buffer_ours buffer.c $OURS_FLAGS; then
     OURS=0
     say "   ours: unavailable (does not link; see bench/out/build.log)"
 else
@@ -155,6 +160,22 @@ if [ "${SKIP_TIMERS:-0}" != 1 ]; then
     done
 fi
 
+# ---------------------------------------------------------------- evbuffer
+# "test ops" pairs; ops picked so one libevent run takes roughly 0.2-0.5 s.
+BUF_TESTS=("small 10000000" "small0 5000000" "large 200000" "readln 3000000" "search 3000"
+           "addbuf 10000000" "sockpair 8000" "sockpair64 8000" "printf 3000000")
+if [ "${SKIP_BUFFER:-0}" != 1 ]; then
+    say "== evbuffer: $REPS interleaved repetitions of ${#BUF_TESTS[@]} workloads"
+    for rep in $(seq 1 "$REPS"); do
+        for c in "${BUF_TESTS[@]}"; do
+            set -- $c
+            n=$(( $2 / S )); [ "$QUICK" = 1 ] && n=$(( n / 10 + 1 ))
+            run_one "buf/$1" A -- "$OUT/buffer_lib" -l libevent -t "$1" -n "$n"
+            [ $OURS = 1 ] && run_one "buf/$1" B -- "$OUT/buffer_ours" -l ours -t "$1" -n "$n"
+        done
+    done
+fi
+
 # ---------------------------------------------------------------- allocations
 # Steady state: allocations during the measured phase (after warm-up).
 say "== allocations per dispatched event (malloc_count.so preloaded)"
@@ -175,6 +196,14 @@ if [ "${SKIP_TIMERS:-0}" != 1 ]; then
     for m in random common; do
         run_one "alloc-timers/$m" A LD_PRELOAD="$OUT/malloc_count.so" -- "$OUT/timers_lib" -l libevent -n 100000 -m "$m"
         [ $OURS = 1 ] && run_one "alloc-timers/$m" B LD_PRELOAD="$OUT/malloc_count.so" -- "$OUT/timers_ours" -l ours -n 100000 -m "$m"
+    done
+fi
+if [ "${SKIP_BUFFER:-0}" != 1 ]; then
+    for c in "${BUF_TESTS[@]}"; do
+        set -- $c
+        n=$(( $2 / 20 + 1 ))
+        run_one "alloc-buf/$1" A LD_PRELOAD="$OUT/malloc_count.so" -- "$OUT/buffer_lib" -l libevent -t "$1" -n "$n"
+        [ $OURS = 1 ] && run_one "alloc-buf/$1" B LD_PRELOAD="$OUT/malloc_count.so" -- "$OUT/buffer_ours" -l ours -t "$1" -n "$n"
     done
 fi
 
@@ -237,7 +266,25 @@ if [ "${SKIP_CALLGRIND:-0}" != 1 ] && command -v valgrind >/dev/null 2>&1; then
             [ $OURS = 1 ] && cg_one "cg-timers/$m" B BENCH=1 -- "$OUT/timers_ours" -l ours -n 100000 -m "$m"
         done
     fi
+    if [ "${SKIP_BUFFER:-0}" != 1 ]; then
+        # about a hundredth of the timed work (same per-op cost)
+        for c in "${BUF_TESTS[@]}"; do
+            set -- $c
+            n=$(( $2 / 100 + 1 ))
+            cg_one "cg-buf/$1" A -- "$OUT/buffer_lib" -l libevent -t "$1" -n "$n"
+            [ $OURS = 1 ] && cg_one "cg-buf/$1" B -- "$OUT/buffer_ours" -l ours -t "$1" -n "$n"
+        done
+    fi
 fi
 
 # ---------------------------------------------------------------- report
 OURS=$OURS CG=$CG REPS=$REPS awk -f "$ROOT/bench/report.awk" "$RESULTS" | tee "$SUMMARY"
+
+# ---------------------------------------------------------------- bufferevent echo
+# Its own script, results file and tables (bench/out/bev_*); appended to the
+# summary.  "ours" there needs bufferevent in build/lib, which the rest does not.
+if [ "${SKIP_BEV:-0}" != 1 ]; then
+    echo | tee -a "$SUMMARY"
+    OURS_LIBDIR=$OURS_LIBDIR OURS_INCDIR=$OURS_INCDIR QUICK=$QUICK PER_RUN_TIMEOUT=$PER_RUN_TIMEOUT \
+        CC=$CC bash "$ROOT/bench/bev_run.sh" | tee -a "$SUMMARY"
+fi

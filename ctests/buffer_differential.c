@@ -4,9 +4,9 @@
  * search_eol, copyout(_from), pullup, reserve/commit (including commits
  * larger than the reservation), add_reference (cleanup timing),
  * add_iovec, add_printf, expand, peek and freeze/unfreeze, applied to
- * three buffers with change callbacks. After every step it prints the
- * return value, each buffer's length, a hash of the contents of the
- * buffers the step touched, and the chain layout (peek lengths and
+ * three buffers (with change callbacks for odd seeds). After every step it
+ * prints the return value, each buffer's length, a hash of the contents of
+ * the buffers the step touched, and the chain layout (peek lengths and
  * contiguous space), so any difference in results, callbacks or chain
  * sizing shows up in the diff.
  * ctest-args: 10000 1 2 3 4 5
@@ -365,9 +365,12 @@ int main(int argc, char **argv)
 		unsigned seed = argc > s ? (unsigned)atoi(argv[s]) : 1;
 		rng = 0x9E3779B97F4A7C15ULL * (seed + 1);
 		printf("== seed %u\n", seed);
+		/* Odd seeds watch the buffers with callbacks, even seeds do not
+		 * (the library may take other paths when nobody watches). */
 		for (k = 0; k < NBUF; k++) {
 			bufs[k] = evbuffer_new();
-			evbuffer_add_cb(bufs[k], cb, (void *)(long)k);
+			if (seed % 2)
+				evbuffer_add_cb(bufs[k], cb, (void *)(long)k);
 		}
 		for (i = 0; i < steps; i++)
 			step(i);

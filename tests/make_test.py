@@ -148,8 +148,16 @@ def step_scripts():
     for s in scripts:
         name = "tests/" + os.path.basename(s)
         banner(name)
-        rc, _ = stream(["bash", s], timeout=SCRIPT_TIMEOUT)
-        if rc == 0:
+        rc, out = stream(["bash", s], timeout=SCRIPT_TIMEOUT)
+        # A script that reports its own "N passed, N failed[, N skipped]"
+        # tally contributes those counts (its exit status must agree).
+        tally = re.findall(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$", out, re.M)
+        if tally and rc in (0, 1):
+            p_, f_, s_ = (int(x or 0) for x in tally[-1])
+            if rc == 1 and f_ == 0:
+                f_ = 1
+            record(name, p_, f_, s_, "" if rc == 0 else "exit %d" % rc)
+        elif rc == 0:
             record(name, 1, 0)
         elif rc == 77:
             record(name, 0, 0, 1, "skipped")

@@ -346,6 +346,14 @@ int evbuffer_defer_callbacks(struct evbuffer *buffer, struct event_base *base);
 EVENT2_EXPORT_SYMBOL
 size_t evbuffer_add_iovec(struct evbuffer * buffer, struct evbuffer_iovec * vec, int n_vec);
 
+/* Most bytes one evbuffer_read() takes when asked for "as much as is
+ * waiting" (4096 by default, as in libevent 2.1).  From libevent 2.2;
+ * max must be between 1 and INT_MAX.  Returns 0, or -1 on a bad max. */
+EVENT2_EXPORT_SYMBOL
+int evbuffer_set_max_read(struct evbuffer *buf, size_t max);
+EVENT2_EXPORT_SYMBOL
+size_t evbuffer_get_max_read(struct evbuffer *buf);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,4 +23,8 @@ static inline int cev_fionread(int fd) {
 	return n;
 }
 
+/* Per-thread cache of freed chain memory (buffer_shim.c). */
+void *cev_chain_cache_get(size_t total);
+int cev_chain_cache_put(void *p, size_t total);
+
 #endif

@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>

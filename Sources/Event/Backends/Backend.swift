@@ -17,7 +17,7 @@ class Backend {
 
     @inline(__always)
     final func report(fd: Int32, what: Int16) {
-        owner._withUnsafeGuaranteedRef { $0.ioReadyFromBackend(fd: fd, what: what) }
+        owner._withUnsafeGuaranteedRef { $0.activateReady(fd: fd, what: what) }
     }
 
     var kind: BackendKind { .select }

@@ -22,7 +22,9 @@ final class EpollBackend: Backend {
             if fd.errno != ENOSYS { Log.warnErrno("epoll_create", fd.errno) }
             return nil
         }
-        return EpollBackend(base: base, epfd: fd.value)
+        let b = EpollBackend(base: base, epfd: fd.value)
+        if base.flags & BaseFlag.preciseTimer != 0 { b.openTimerFd() }
+        return b
     }
 
     private init(base: EventBase, epfd: Int32) {
@@ -33,7 +35,41 @@ final class EpollBackend: Backend {
 
     deinit { Memory.deallocate(ready) }
 
-    override func close() { Sys.close(epfd) }
+    /// With a precise timer, waits are bounded by a timerfd (microseconds)
+    /// instead of epoll_wait's milliseconds, as libevent does.
+    private var timerFd: Int32 = -1
+
+    private func openTimerFd() {
+        let t = Sys.call { timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC)) }
+        if t.failed { return }
+        var ev = epoll_event()
+        ev.events = EPOLLIN.rawValue
+        ev.data.fd = t.value
+        if Sys.call({ epoll_ctl(epfd, EPOLL_CTL_ADD, t.value, &ev) }).failed {
+            Log.warnErrno("epoll_ctl(timerfd)")
+            Sys.close(t.value)
+            return
+        }
+        timerFd = t.value
+    }
+
+    /// Arm (or disarm, for no timeout) the timerfd; the epoll timeout to use.
+    private func armTimer(_ timeout: Micros?) -> Int32 {
+        var spec = itimerspec()
+        var ms: Int32 = -1
+        if let t = timeout {
+            if t <= 0 { ms = 0 }
+            spec.it_value.tv_sec = Int(t / 1_000_000)
+            spec.it_value.tv_nsec = Int(t % 1_000_000) * 1000
+        }
+        if timerfd_settime(timerFd, 0, &spec, nil) < 0 { Log.warnErrno("timerfd_settime") }
+        return ms
+    }
+
+    override func close() {
+        if timerFd >= 0 { Sys.close(timerFd) }
+        Sys.close(epfd)
+    }
 
     /// epoll bits for an EV_* interest mask.
     @inline(__always)
@@ -70,36 +106,43 @@ final class EpollBackend: Backend {
         ev.data.fd = fd
         let r = Sys.call { epoll_ctl(epfd, op, fd, &ev) }
         if !r.failed { return 0 }
+        return recover(op: op, fd: fd, ev: &ev, errno: r.errno, oldMask: oldMask, adding: adding, removing: removing)
+    }
+
+    /// epoll_ctl failed: retry the cases libevent retries, else report.
+    @inline(never)
+    private func recover(op: Int32, fd: Int32, ev: inout epoll_event, errno: Int32,
+                         oldMask: Int16, adding: Int16, removing: Int16) -> Int32 {
         switch op {
-        case EPOLL_CTL_MOD where r.errno == ENOENT:
+        case EPOLL_CTL_MOD where errno == ENOENT:
             // The fd was closed and reopened: the kernel forgot it. Add afresh.
             if Sys.call({ epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) }).failed {
                 Log.warnErrno("Epoll MOD(\(ev.events)) on \(fd) retried as ADD; that failed too")
                 return -1
             }
             return 0
-        case EPOLL_CTL_ADD where r.errno == EEXIST:
+        case EPOLL_CTL_ADD where errno == EEXIST:
             // A dup'ed fd can share the kernel's registration: modify it instead.
             if Sys.call({ epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) }).failed {
                 Log.warnErrno("Epoll ADD(\(ev.events)) on \(fd) retried as MOD; that failed too")
                 return -1
             }
             return 0
-        case EPOLL_CTL_DEL where r.errno == ENOENT || r.errno == EBADF || r.errno == EPERM:
+        case EPOLL_CTL_DEL where errno == ENOENT || errno == EBADF || errno == EPERM:
             // Already closed by the program: nothing left to remove.
             return 0
         default:
-            let opName = op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL"
+            let opName: StaticString = op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_MOD ? "MOD" : "DEL"
             let rc = EpollBackend.changeText(adding: adding, removing: removing, bit: EV.read)
             let wc = EpollBackend.changeText(adding: adding, removing: removing, bit: EV.write)
             let cc = EpollBackend.changeText(adding: adding, removing: removing, bit: EV.closed)
-            Log.warnErrno("Epoll \(opName)(\(ev.events)) on fd \(fd) failed. Old events were \(oldMask); read change was \(rc); write change was \(wc); close change was \(cc)", r.errno)
+            Log.warnErrno("Epoll \(opName)(\(ev.events)) on fd \(fd) failed. Old events were \(oldMask); read change was \(rc); write change was \(wc); close change was \(cc)", errno)
             return -1
         }
     }
 
     /// libevent's rendering of one direction's change in its failure message.
-    private static func changeText(adding: Int16, removing: Int16, bit: Int16) -> String {
+    private static func changeText(adding: Int16, removing: Int16, bit: Int16) -> LogText {
         let etBit: Int16 = (adding | removing) & EV.et
         if adding & bit != 0 { return "\(1 | Int(etBit)) (add)" }
         if removing & bit != 0 { return "\(2 | Int(etBit)) (del)" }
@@ -107,7 +150,7 @@ final class EpollBackend: Backend {
     }
 
     override func dispatch(timeout: Micros?) -> Int32 {
-        let ms = timeoutMillis(timeout)
+        let ms = timerFd >= 0 ? armTimer(timeout) : timeoutMillis(timeout)
         let n = Sys.once { epoll_wait(epfd, ready, capacity, ms) }
         if n.failed {
             if n.errno != EINTR {
@@ -118,6 +161,7 @@ final class EpollBackend: Backend {
         }
         let count = Int(n.value)
         for i in 0..<count {
+            if timerFd >= 0 && ready[i].data.fd == timerFd { continue }
             let what = ready[i].events
             var ev: Int16 = 0
             if what & ~(EPOLLIN.rawValue | EPOLLOUT.rawValue) == 0 {

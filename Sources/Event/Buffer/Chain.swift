@@ -133,18 +133,18 @@ extension Chain {
         return c
     }
 
-    /// Drop one reference to `c`. When it was the last, release what the
-    /// chain holds (reference cleanup, file segment, multicast parent) and
-    /// either free its memory or hand a plain chain to `keeper` for reuse.
-    static func release(_ c: ChainPtr, keeper: EvBuffer?) {
+    /// Drop one reference to `c`; the last one releases what the chain
+    /// holds (see destroy).
+    static func release(_ c: ChainPtr) {
         c.pointee.refcnt -= 1
         if c.pointee.refcnt > 0 { return }
+        destroy(c)
+    }
+
+    /// Free an unreferenced chain: run a reference's cleanup, drop a file
+    /// segment, or let go of the viewed chain and its buffer, then the memory.
+    static func destroy(_ c: ChainPtr) {
         let flags = c.pointee.flags
-        if flags & ChainFlag.special == 0 {
-            if let k = keeper { k.keepSpare(c); return }
-            Memory.free(UnsafeMutableRawPointer(c))
-            return
-        }
         if flags & ChainFlag.reference != 0 {
             let e = c.extra.assumingMemoryBound(to: ReferenceExtra.self).pointee
             e.cleanup?(e.data, e.length, e.arg)
@@ -154,19 +154,20 @@ extension Chain {
         }
         if flags & ChainFlag.multicast != 0 {
             let e = c.extra.assumingMemoryBound(to: MulticastExtra.self).pointee
-            let source = Unmanaged<EvBuffer>.fromOpaque(e.source).takeUnretainedValue()
-            release(e.parent, keeper: nil)
-            source.decref()
+            Unmanaged<EvBuffer>.fromOpaque(e.source)._withUnsafeGuaranteedRef { source in
+                source.locked { release(e.parent) }
+                source.releaseReference()
+            }
         }
         Memory.free(UnsafeMutableRawPointer(c))
     }
 
     /// Release `c` and every chain after it.
-    static func releaseAll(from c: ChainPtr?, keeper: EvBuffer?) {
+    static func releaseAll(from c: ChainPtr?) {
         var p = c
         while let x = p {
             p = x.pointee.next
-            release(x, keeper: keeper)
+            release(x)
         }
     }
 

@@ -2,13 +2,30 @@ import CEventSys
 
 /// Appending and prepending bytes; making room at the end.
 extension EvBuffer {
-    /// evbuffer_add.
-    func add(_ data: UnsafeRawPointer?, _ datlen: Int) -> Int32 {
+    /// evbuffer_add (the common case is in BufferCore.add).
+    @inline(__always)
+    func add(_ data: UnsafeRawPointer?, _ datlen: Int) -> Int32 { core.add(data, datlen) }
+
+    @inline(never)
+    func addSlow(_ data: UnsafeRawPointer?, _ datlen: Int) -> Int32 {
         if freezeEnd { return -1 }
         if datlen > Int.max - totalLen { return -1 }
         if datlen > 0 && data == nil {
             Log.warnx("evbuffer_add: NULL data with length \(datlen)")
             return -1
+        }
+        if first == nil, let data {
+            // No chain at all: one sized for the data.
+            guard let c = newChain(datlen) else { return -1 }
+            first = c
+            last = c
+            lwdSlot = nil
+            copyBytes(c.pointee.buffer, data, datlen)
+            c.pointee.off = datlen
+            totalLen = datlen
+            nAdded &+= datlen
+            invokeCallbacks()
+            return 0
         }
         var chain: ChainPtr
         if let c = lastWithData ?? last {

@@ -47,9 +47,10 @@ extension EventBase {
 /// Runs a buffer's deferred callbacks from the loop.
 private let deferredBufferCallback: SelfCallback = { _, arg in
     guard let arg else { return }
-    let buf = Unmanaged<EvBuffer>.fromOpaque(arg).takeUnretainedValue()
-    buf.runCallbacks(runningDeferred: true)
-    buf.decref()
+    Unmanaged<EvBuffer>.fromOpaque(arg)._withUnsafeGuaranteedRef { buf in
+        buf.locked { buf.runCallbacks(runningDeferred: true) }
+        buf.releaseReference()
+    }
 }
 
 extension EvBuffer {

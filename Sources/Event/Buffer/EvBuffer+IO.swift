@@ -72,8 +72,17 @@ extension EvBuffer {
     }
 
     private func writeVectors(_ fd: Int32, _ howmuch: Int) -> Int {
-        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: EvBuffer.writeVectors) { vecs -> Int in
-            let v = vecs.baseAddress!
+        // The vectors live with the buffer (2 KiB is more than we want on
+        // the stack, and allocating them on every write is what we avoid).
+        let v: UnsafeMutablePointer<iovec>
+        if let w = writeScratch {
+            v = w
+        } else {
+            guard let raw = Memory.malloc(EvBuffer.writeVectors * MemoryLayout<iovec>.stride) else { return -1 }
+            v = raw.bindMemory(to: iovec.self, capacity: EvBuffer.writeVectors)
+            writeScratch = v
+        }
+        do {
             var i = 0
             var left = howmuch
             var c = first

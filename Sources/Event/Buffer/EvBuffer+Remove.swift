@@ -2,16 +2,24 @@ import CEventSys
 
 /// Taking bytes out, copying them out, and moving chains between buffers.
 extension EvBuffer {
-    /// evbuffer_drain: whole chains are freed, the chain where the drain
-    /// stops only moves its start.
-    func drain(_ len: Int) -> Int32 {
+    /// evbuffer_drain (the common case is in BufferCore.drain): whole
+    /// chains are freed, the chain where the drain stops only moves its start.
+    @inline(__always)
+    func drain(_ len: Int) -> Int32 { core.drain(len) }
+
+    @inline(never)
+    func drainSlow(_ len: Int) -> Int32 {
         let old = totalLen
         if old == 0 { return 0 }
         if freezeStart { return -1 }
         var len = len
         if len >= old {
             len = old
-            releaseAll(from: first)
+            if let c = first, c.pointee.next == nil {
+                release(c)
+            } else {
+                releaseAll(from: first)
+            }
             zeroChains()
         } else {
             totalLen = old &- len
@@ -99,24 +107,9 @@ extension EvBuffer {
         return n
     }
 
-    /// evbuffer_add_buffer: every chain of `src` moves to the end of self.
-    func addBuffer(_ src: EvBuffer) -> Int32 {
-        let inTotal = src.totalLen
-        if inTotal == 0 || src === self { return 0 }
-        if freezeEnd || src.freezeStart { return -1 }
-        if totalLen == 0 {
-            releaseAll(from: first)
-            takeChains(of: src)
-        } else {
-            appendChains(of: src)
-        }
-        src.zeroChains()
-        src.nDeleted += inTotal
-        nAdded += inTotal
-        src.invokeCallbacks()
-        invokeCallbacks()
-        return 0
-    }
+    /// evbuffer_add_buffer (in BufferCore).
+    @inline(__always)
+    func addBuffer(_ src: EvBuffer) -> Int32 { core.addBuffer(src.core) }
 
     /// self (empty) takes over src's list.
     private func takeChains(of src: EvBuffer) {
@@ -124,16 +117,6 @@ extension EvBuffer {
         last = src.last
         lwdSlot = src.lwdSlot
         totalLen = src.totalLen
-    }
-
-    /// src's list is linked after self's last chain with data (trailing
-    /// empty chains are dropped).
-    private func appendChains(of src: EvBuffer) {
-        let slot = freeTrailingEmptyChains()
-        setChain(src.first, at: slot)
-        lwdSlot = src.lwdSlot == nil ? slot : src.lwdSlot
-        last = src.last
-        totalLen += src.totalLen
     }
 
     /// evbuffer_prepend_buffer: every chain of `src` moves to the front.

@@ -97,9 +97,9 @@ extension EvBuffer {
             let avail = off - inChain
             if avail > 0 {
                 // Matches entirely inside this chain come first.
-                if avail >= len, let m = memmem(base + inChain, avail, what, len) {
-                    let at = base.distance(to: m.assumingMemoryBound(to: UInt8.self))
-                    let mpos = pos + (at - inChain)
+                if avail >= len, let found = EvBuffer.find(what, len, in: base + inChain, avail) {
+                    let at = inChain + found
+                    let mpos = pos + found
                     if mpos > limit { break }
                     return EvBuffer.makePtr(mpos, chain, at)
                 }
@@ -123,6 +123,43 @@ extension EvBuffer {
         }
         EvBuffer.notFound(&result)
         return result
+    }
+
+    /// Where `needle[0..<len]` (len > 0) first occurs in `hay[0..<n]`.
+    /// Sixteen start positions at a time are screened by comparing the
+    /// needle's first and last bytes (two vector compares), and only the
+    /// survivors are compared in full, so text full of the first byte (a
+    /// CR in CRLF text, say) does not slow the scan down.
+    static func find(_ needle: UnsafePointer<UInt8>, _ len: Int, in hay: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        if len > n { return nil }
+        if len == 1 {
+            guard let m = memchr(hay, Int32(needle[0]), n) else { return nil }
+            return hay.distance(to: m.assumingMemoryBound(to: UInt8.self))
+        }
+        let first = SIMD16<UInt8>(repeating: needle[0])
+        let lastByte = SIMD16<UInt8>(repeating: needle[len &- 1])
+        let lastStart = n &- len          // last possible match position
+        let raw = UnsafeRawPointer(hay)
+        var i = 0
+        while i &+ 15 <= lastStart {
+            let a = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let b = raw.loadUnaligned(fromByteOffset: i &+ len &- 1, as: SIMD16<UInt8>.self)
+            let m = (a .== first) .& (b .== lastByte)
+            if any(m) {
+                for k in 0..<16 where m[k] {
+                    if len == 2 || memcmp(hay + (i &+ k &+ 1), needle + 1, len &- 2) == 0 { return i &+ k }
+                }
+            }
+            i &+= 16
+        }
+        let f = needle[0], l = needle[len &- 1]
+        while i <= lastStart {
+            if hay[i] == f && hay[i &+ len &- 1] == l && (len == 2 || memcmp(hay + (i &+ 1), needle + 1, len &- 2) == 0) {
+                return i
+            }
+            i &+= 1
+        }
+        return nil
     }
 
     /// Whether the bytes from (chain, offset) on equal `what[0..<len]`.
@@ -286,6 +323,27 @@ extension EvBuffer {
     func readln(_ nRead: UnsafeMutablePointer<Int>?, _ style: Int32) -> UnsafeMutablePointer<CChar>? {
         nRead?.pointee = 0
         if freezeStart { return nil }
+        if callbacks == nil, let c = first, let (n, extra) = EvBuffer.lineInChain(c, style) {
+            // The whole line and its ending are in the first chain.
+            guard let line = Memory.malloc(n + 1)?.assumingMemoryBound(to: UInt8.self) else {
+                Log.warnErrno("evbuffer_readln: out of memory")
+                return nil
+            }
+            copyBytes(line, c.data, n)
+            line[n] = 0
+            let used = n + extra
+            if used < c.pointee.off {
+                c.pointee.misalign &+= used
+                c.pointee.off &-= used
+                totalLen &-= used
+                nAdded = 0
+                nDeleted = 0
+            } else {
+                _ = drain(used)
+            }
+            nRead?.pointee = n
+            return UnsafeMutableRawPointer(line).assumingMemoryBound(to: CChar.self)
+        }
         var extra = 0
         let it = searchEol(nil, style, &extra)
         if it.pos < 0 { return nil }
@@ -305,6 +363,52 @@ extension EvBuffer {
         line[n] = 0
         nRead?.pointee = n
         return UnsafeMutableRawPointer(line).assumingMemoryBound(to: CChar.self)
+    }
+
+    /// A line at the start of chain `c` (the buffer's first): its length and
+    /// the length of its ending, when both lie inside the chain and nothing
+    /// in later chains could change the answer.
+    @inline(__always)
+    static func lineInChain(_ c: ChainPtr, _ style: Int32) -> (Int, Int)? {
+        let off = c.pointee.off
+        if off == 0 { return nil }
+        let base = c.data
+        @inline(__always) func find(_ byte: Int32, _ from: Int) -> Int? {
+            guard let m = memchr(base + from, byte, off &- from) else { return nil }
+            return base.distance(to: m.assumingMemoryBound(to: UInt8.self))
+        }
+        switch style {
+        case Int32(EVBUFFER_EOL_LF.rawValue):
+            guard let i = find(10, 0) else { return nil }
+            return (i, 1)
+        case Int32(EVBUFFER_EOL_CRLF.rawValue):
+            guard let i = find(10, 0) else { return nil }
+            if i > 0 && base[i &- 1] == 13 { return (i &- 1, 2) }
+            return (i, 1)
+        case Int32(EVBUFFER_EOL_NUL.rawValue):
+            guard let i = find(0, 0) else { return nil }
+            return (i, 1)
+        case Int32(EVBUFFER_EOL_CRLF_STRICT.rawValue):
+            var from = 0
+            while from < off, let i = find(10, from) {
+                if i > 0 && base[i &- 1] == 13 { return (i &- 1, 2) }
+                from = i &+ 1
+            }
+            return nil
+        case Int32(EVBUFFER_EOL_ANY.rawValue):
+            var end = off
+            if let lf = find(10, 0) { end = lf }
+            var i = end
+            if end > 0, let cr = memchr(base, 13, end) { i = base.distance(to: cr.assumingMemoryBound(to: UInt8.self)) }
+            if i == off { return nil }
+            var j = i
+            while j < off && (base[j] == 13 || base[j] == 10) { j &+= 1 }
+            // A run reaching the chain's end might go on in the next chain.
+            if j == off && c.pointee.next != nil { return nil }
+            return (i, j &- i)
+        default:
+            return nil
+        }
     }
 
     // MARK: peek

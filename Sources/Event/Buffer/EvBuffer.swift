@@ -10,27 +10,116 @@ import CEventSys
 /// list surgery libevent does (and therefore the same chain layout a program
 /// can observe) is expressed without pointers into this object.
 ///
-/// A C caller holds the object through `Unmanaged.passRetained`; `refcnt`
-/// counts the caller's reference plus internal ones (a scheduled deferred
-/// callback, chains of other buffers that view ours), and the object is torn
-/// down when it reaches zero.
-final class EvBuffer {
+/// The pointer a C caller holds (struct evbuffer *) is not the object but
+/// its `BufferCore`: the state the hot operations touch, in plain memory,
+/// with a back reference to the object. evbuffer_add / evbuffer_drain /
+/// evbuffer_get_length work on the core alone, with no object reference to
+/// take or release; everything else goes through `owner`. `refcnt` counts
+/// the caller's reference plus internal ones (a scheduled deferred callback,
+/// chains of other buffers that view ours); at zero the object and the core
+/// are freed.
+struct BufferCore {
     var first: ChainPtr? = nil
     var last: ChainPtr? = nil
     var lwdSlot: ChainPtr? = nil
     var totalLen = 0
-
     /// Bytes added and deleted since the callbacks last ran.
     var nAdded = 0
     var nDeleted = 0
+    /// Registered callbacks, newest first (libevent's order).
+    var callbacks: CbEntryPtr? = nil {
+        didSet { setSlow(Slow.callbacks, callbacks != nil) }
+    }
+    /// Conditions that keep an operation off the fast paths, one bit each,
+    /// so that the fast paths test them all at once.
+    var slow: UInt8 = 0
+    var freezeStart: Bool {
+        @inline(__always) get { slow & Slow.freezeStart != 0 }
+        set { setSlow(Slow.freezeStart, newValue) }
+    }
+    var freezeEnd: Bool {
+        @inline(__always) get { slow & Slow.freezeEnd != 0 }
+        set { setSlow(Slow.freezeEnd, newValue) }
+    }
+    /// A freed plain chain kept for the next allocation of the same size.
+    var spare: ChainPtr? = nil
+    /// evbuffer_enable_locking's lock.
+    var lock: UnsafeMutableRawPointer? = nil {
+        didSet { setSlow(Slow.locked, lock != nil) }
+    }
+
+    enum Slow {
+        static let freezeStart: UInt8 = 1
+        static let freezeEnd: UInt8 = 2
+        static let callbacks: UInt8 = 4
+        static let locked: UInt8 = 8
+        /// What keeps adds, and drains, off the fast path.
+        static let add: UInt8 = freezeEnd | callbacks | locked
+        static let drain: UInt8 = freezeStart | callbacks | locked
+    }
+
+    @inline(__always)
+    mutating func setSlow(_ bit: UInt8, _ on: Bool) {
+        if on { slow |= bit } else { slow &= ~bit }
+    }
+    /// The EvBuffer (unretained; the object keeps itself alive until its
+    /// last reference is dropped).
+    var owner: UnsafeMutableRawPointer? = nil
+
+    /// *last_with_datap.
+    @inline(__always) var lastWithData: ChainPtr? {
+        if let s = lwdSlot { return s.pointee.next }
+        return first
+    }
+
+    @inline(__always) var buffer: Unmanaged<EvBuffer> { Unmanaged<EvBuffer>.fromOpaque(owner!) }
+}
+
+typealias CorePtr = UnsafeMutablePointer<BufferCore>
+
+final class EvBuffer {
+    let core: CorePtr
+
+    var first: ChainPtr? {
+        @inline(__always) get { core.pointee.first }
+        @inline(__always) set { core.pointee.first = newValue }
+    }
+    var last: ChainPtr? {
+        @inline(__always) get { core.pointee.last }
+        @inline(__always) set { core.pointee.last = newValue }
+    }
+    var lwdSlot: ChainPtr? {
+        @inline(__always) get { core.pointee.lwdSlot }
+        @inline(__always) set { core.pointee.lwdSlot = newValue }
+    }
+    var totalLen: Int {
+        @inline(__always) get { core.pointee.totalLen }
+        @inline(__always) set { core.pointee.totalLen = newValue }
+    }
+    var nAdded: Int {
+        @inline(__always) get { core.pointee.nAdded }
+        @inline(__always) set { core.pointee.nAdded = newValue }
+    }
+    var nDeleted: Int {
+        @inline(__always) get { core.pointee.nDeleted }
+        @inline(__always) set { core.pointee.nDeleted = newValue }
+    }
+    var callbacks: CbEntryPtr? {
+        @inline(__always) get { core.pointee.callbacks }
+        @inline(__always) set { core.pointee.callbacks = newValue }
+    }
+    var freezeStart: Bool {
+        @inline(__always) get { core.pointee.freezeStart }
+        @inline(__always) set { core.pointee.freezeStart = newValue }
+    }
+    var freezeEnd: Bool {
+        @inline(__always) get { core.pointee.freezeEnd }
+        @inline(__always) set { core.pointee.freezeEnd = newValue }
+    }
 
     var flags: UInt32 = 0
-    var freezeStart = false
-    var freezeEnd = false
     var refcnt = 1
 
-    /// Registered callbacks, newest first (libevent's order).
-    var callbacks: CbEntryPtr? = nil
     /// Nesting depth of callback runs; entries removed meanwhile are freed after.
     var runningCallbacks = 0
     var removedEntries: CbEntryPtr? = nil
@@ -38,27 +127,50 @@ final class EvBuffer {
     var deferred: CallbackPtr? = nil
     var deferBase: OpaquePointer? = nil
 
-    var lock: UnsafeMutableRawPointer? = nil
+    var lock: UnsafeMutableRawPointer? {
+        @inline(__always) get { core.pointee.lock }
+        @inline(__always) set { core.pointee.lock = newValue }
+    }
     var ownLock = false
     /// Most bytes one evbuffer_read takes (libevent 2.1: 4096).
     var maxRead = 4096
-    /// A freed plain chain kept for the next allocation of the same size.
-    var spare: ChainPtr? = nil
+    var spare: ChainPtr? {
+        @inline(__always) get { core.pointee.spare }
+        @inline(__always) set { core.pointee.spare = newValue }
+    }
     /// The bufferevent this buffer belongs to, if any.
     var parent: UnsafeMutableRawPointer? = nil
+    /// iovec array for evbuffer_write, allocated on first use.
+    var writeScratch: UnsafeMutablePointer<iovec>? = nil
 
     static let defaultMaxRead = 4096
 
-    @inline(__always) var cPointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+    private init(core: CorePtr) {
+        self.core = core
+    }
+
+    /// The struct evbuffer * handed to C.
+    @inline(__always) var cPointer: OpaquePointer { OpaquePointer(core) }
+
+    /// The buffer behind a C pointer, for use without reference counting
+    /// (`ref(p)._withUnsafeGuaranteedRef { ... }`).
+    @inline(__always)
+    static func ref(_ p: OpaquePointer) -> Unmanaged<EvBuffer> {
+        CorePtr(p).pointee.buffer
+    }
 
     @inline(__always)
     static func from(_ p: OpaquePointer) -> EvBuffer {
-        Unmanaged<EvBuffer>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+        ref(p).takeUnretainedValue()
     }
 
     /// evbuffer_new: the returned pointer owns one reference.
     static func create() -> OpaquePointer {
-        OpaquePointer(Unmanaged.passRetained(EvBuffer()).toOpaque())
+        let core = CorePtr.allocate(capacity: 1)
+        core.initialize(to: BufferCore())
+        let b = EvBuffer(core: core)
+        core.pointee.owner = Unmanaged.passRetained(b).toOpaque()
+        return OpaquePointer(core)
     }
 
     // MARK: reference counting
@@ -69,13 +181,22 @@ final class EvBuffer {
     func decref() {
         refcnt -= 1
         if refcnt > 0 { return }
-        Chain.releaseAll(from: first, keeper: nil)
+        Chain.releaseAll(from: first)
         first = nil
         last = nil
         lwdSlot = nil
         totalLen = 0
-        if let s = spare { Memory.free(UnsafeMutableRawPointer(s)); spare = nil }
+        if let s = spare {
+            if cev_chain_cache_put(UnsafeMutableRawPointer(s), s.pointee.bufferLen &+ ChainSize.header) == 0 {
+                Memory.free(UnsafeMutableRawPointer(s))
+            }
+            spare = nil
+        }
         removeAllCallbacks()
+        if let w = writeScratch {
+            Memory.free(UnsafeMutableRawPointer(w))
+            writeScratch = nil
+        }
         if let d = deferred {
             // Only a queued callback needs its base (which may be gone otherwise).
             if d.flags & (EVList.active | EVList.activeLater) != 0, let b = deferBase {
@@ -84,7 +205,11 @@ final class EvBuffer {
             d.deallocate()
             deferred = nil
         }
+        freeOwnLock()
+        let c = core
         Unmanaged.passUnretained(self).release()
+        c.deinitialize(count: 1)
+        c.deallocate()
     }
 
     // MARK: list slots
@@ -100,7 +225,7 @@ final class EvBuffer {
     }
 
     /// *last_with_datap.
-    @inline(__always) var lastWithData: ChainPtr? { chain(at: lwdSlot) }
+    @inline(__always) var lastWithData: ChainPtr? { core.pointee.lastWithData }
 
     // MARK: chain allocation
 
@@ -117,30 +242,61 @@ final class EvBuffer {
             s.pointee.refcnt = 1
             return s
         }
+        if let raw = cev_chain_cache_get(total) {
+            let c = raw.bindMemory(to: Chain.self, capacity: 1)
+            c.initialize(to: Chain(next: nil, bufferLen: total &- ChainSize.header, misalign: 0, off: 0, flags: 0, refcnt: 1,
+                                   buffer: (raw + MemoryLayout<Chain>.stride).assumingMemoryBound(to: UInt8.self)))
+            return c
+        }
         return Chain.make(total: total)
     }
 
-    /// Keep a freed plain chain for reuse: the smallest one seen, up to a cap.
+    /// Keep a freed plain chain for reuse: the buffer's own spare (the
+    /// smallest chain seen, up to a cap), else the thread's chain cache,
+    /// else free it.
+    @inline(__always)
     func keepSpare(_ c: ChainPtr) {
         let size = c.pointee.bufferLen
-        if size + ChainSize.header > ChainSize.maxSpare || refcnt <= 0 {
-            Memory.free(UnsafeMutableRawPointer(c))
-            return
-        }
-        if let s = spare {
-            if s.pointee.bufferLen <= size {
-                Memory.free(UnsafeMutableRawPointer(c))
+        var victim = c
+        if size &+ ChainSize.header <= ChainSize.maxSpare && refcnt > 0 {
+            if let s = spare {
+                if s.pointee.bufferLen > size {
+                    c.pointee.flags = 0
+                    spare = c
+                    victim = s
+                }
+            } else {
+                c.pointee.flags = 0
+                spare = c
                 return
             }
-            Memory.free(UnsafeMutableRawPointer(s))
         }
-        c.pointee.flags = 0
-        spare = c
+        let total = victim.pointee.bufferLen &+ ChainSize.header
+        if cev_chain_cache_put(UnsafeMutableRawPointer(victim), total) == 0 {
+            Memory.free(UnsafeMutableRawPointer(victim))
+        }
     }
 
-    @inline(__always) func release(_ c: ChainPtr) { Chain.release(c, keeper: self) }
+    /// Drop a reference to a chain of this buffer; a plain chain that is
+    /// no longer used may be kept for reuse.
+    @inline(__always)
+    func release(_ c: ChainPtr) {
+        c.pointee.refcnt -= 1
+        if c.pointee.refcnt > 0 { return }
+        if c.pointee.flags & ChainFlag.special == 0 {
+            keepSpare(c)
+        } else {
+            Chain.destroy(c)
+        }
+    }
 
-    func releaseAll(from c: ChainPtr?) { Chain.releaseAll(from: c, keeper: self) }
+    func releaseAll(from c: ChainPtr?) {
+        var p = c
+        while let x = p {
+            p = x.pointee.next
+            release(x)
+        }
+    }
 
     /// Forget every chain (they have been freed or moved elsewhere).
     @inline(__always)
@@ -214,3 +370,33 @@ final class EvBuffer {
         c.pointee.misalign = 0
     }
 }
+
+/// memcpy, with short copies done inline (two possibly overlapping loads
+/// and stores) instead of through a call.
+@inline(__always)
+func copyBytes(_ dst: UnsafeMutablePointer<UInt8>, _ src: UnsafeRawPointer, _ n: Int) {
+    let d = UnsafeMutableRawPointer(dst)
+    if n >= 8 && n <= 16 {
+        let a = src.loadUnaligned(as: UInt64.self)
+        let b = src.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        d.storeBytes(of: a, as: UInt64.self)
+        d.storeBytes(of: b, toByteOffset: n &- 8, as: UInt64.self)
+    } else if n >= 4 && n < 8 {
+        let a = src.loadUnaligned(as: UInt32.self)
+        let b = src.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+        d.storeBytes(of: a, as: UInt32.self)
+        d.storeBytes(of: b, toByteOffset: n &- 4, as: UInt32.self)
+    } else if n > 0 && n < 4 {
+        let s = src.assumingMemoryBound(to: UInt8.self)
+        dst[0] = s[0]
+        dst[n &>> 1] = s[n &>> 1]
+        dst[n &- 1] = s[n &- 1]
+    } else if n > 16 {
+        memcpy(d, src, n)
+    }
+}
+
+/// For the C side's chain cache: memory goes back through the allocator
+/// event_set_mem_functions chose.
+@_cdecl("cev_buffer_mem_free")
+public func cev_buffer_mem_free(_ p: UnsafeMutableRawPointer?) { Memory.free(p) }

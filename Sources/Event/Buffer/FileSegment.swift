@@ -143,10 +143,19 @@ typealias SegmentPtr = UnsafeMutablePointer<FileSegment>
 extension EvBuffer {
     /// evbuffer_add_file_segment: `length` bytes (negative: to the end)
     /// from `offset` within the segment.
+    ///
+    /// libevent 2.1 drops one of the caller's references to the segment
+    /// when the add fails after the bytes were brought in (the segment may
+    /// then be freed under the caller); ours leaves the count alone.
     func addFileSegment(_ seg: SegmentPtr, _ offset: Int64, _ length: Int64) -> Int32 {
+        return addFileSegmentReporting(seg, offset, length) == .added ? 0 : -1
+    }
+
+    enum SegmentAddResult { case added, notInMemory, refused }
+
+    func addFileSegmentReporting(_ seg: SegmentPtr, _ offset: Int64, _ length: Int64) -> SegmentAddResult {
         let drainsToFd = flags & BufferFlag.drainsToFd != 0
-        if !drainsToFd && seg.pointee.contents == nil && FileSegment.materialize(seg) < 0 { return -1 }
-        seg.pointee.refcnt += 1
+        if !drainsToFd && seg.pointee.contents == nil && FileSegment.materialize(seg) < 0 { return .notInMemory }
         var length = length
         let segLen = seg.pointee.length
         var ok = !freezeEnd && offset >= 0
@@ -156,9 +165,9 @@ extension EvBuffer {
         if ok && (offset > segLen || length > segLen - offset) { ok = false }
         if ok && length > Int64(Int.max - totalLen) { ok = false }
         guard ok, let c = Chain.makeSpecial(FileExtra(segment: seg), flags: ChainFlag.immutable | ChainFlag.fileSegment) else {
-            FileSegment.release(seg)
-            return -1
+            return .refused
         }
+        seg.pointee.refcnt += 1
         let n = Int(length)
         if drainsToFd && seg.pointee.canSendfile {
             c.pointee.flags |= ChainFlag.sendfile | ChainFlag.unmapped
@@ -173,20 +182,18 @@ extension EvBuffer {
         nAdded += n
         insert(c)
         invokeCallbacks()
-        return 0
+        return .added
     }
 
-    /// evbuffer_add_file: the fd is closed when the bytes are gone.
+    /// evbuffer_add_file: the fd is closed when the bytes are gone. When
+    /// the add is refused the fd is closed at once (libevent's segment
+    /// reference is dropped); when the file cannot be read it stays open.
     func addFile(_ fd: Int32, _ offset: Int64, _ length: Int64) -> Int32 {
         guard let seg = FileSegment.create(fd: fd, offset: offset, length: length, flags: FileSegment.Flag.closeOnFree) else { return -1 }
-        let r = addFileSegment(seg, 0, length)
-        if r != 0 {
-            // libevent leaks the segment here, leaving the fd open; we free
-            // it and leave the fd open.
-            seg.pointee.flags &= ~FileSegment.Flag.closeOnFree
-        }
+        let r = addFileSegmentReporting(seg, 0, length)
+        if r == .notInMemory { seg.pointee.flags &= ~FileSegment.Flag.closeOnFree }
         FileSegment.release(seg)
-        return r
+        return r == .added ? 0 : -1
     }
 }
 

@@ -33,8 +33,8 @@ enum Debug {
         if on, events[key(ev)] != nil { events[key(ev)] = added }
     }
 
-    private static func describe(_ ev: EventPtr) -> String {
-        "\(hexPointer(ev)) (events: 0x\(String(Int(UInt16(bitPattern: ev.events)), radix: 16)), fd: \(ev.fd), flags: 0x\(String(Int(UInt16(bitPattern: ev.flags)), radix: 16)))"
+    private static func describe(_ ev: EventPtr) -> LogText {
+        "\(Hex(ev)) (events: 0x\(Hex(UInt16(bitPattern: ev.events))), fd: \(ev.fd), flags: 0x\(Hex(UInt16(bitPattern: ev.flags))))"
     }
 
     // The messages name libevent's own checking functions, as its do.

@@ -25,9 +25,14 @@ extension EventBase {
             Log.warnx("Too many events reading or writing on fd \(fd)")
             return -1
         }
+        if Debug.on, let other = slot.pointee.events.first, other.events & EV.et != ev.events & EV.et {
+            Log.warnx("Tried to mix edge-triggered and non-edge-triggered events on fd \(fd)")
+            return -1
+        }
         var r: Int32 = 0
         if change != 0 {
-            if backend.add(fd: fd, old: old, change: (ev.events & EV.et) | change, slot: slot) == -1 { return -1 }
+            let ch = (ev.events & EV.et) | change
+            if withOps({ $0.add(fd: fd, old: old, change: ch, slot: slot) }) == -1 { return -1 }
             r = 1
         }
         slot.pointee.nread = UInt16(nread)
@@ -49,18 +54,18 @@ extension EventBase {
         if ev.events & EV.closed != 0 { slot.pointee.nclose -= 1; if slot.pointee.nclose == 0 { change |= EV.closed } }
         var r: Int32 = 0
         if change != 0 {
-            r = backend.del(fd: fd, old: old, change: (ev.events & EV.et) | change, slot: slot) == -1 ? -1 : 1
+            let ch = (ev.events & EV.et) | change
+            r = withOps({ $0.del(fd: fd, old: old, change: ch, slot: slot) }) == -1 ? -1 : 1
         }
         slot.pointee.events.remove(ev)
         return r
     }
 
-    /// The backend saw `what` on `fd`: activate every event there that wants it.
-    /// Readiness from the backend's wait. No callback runs while the backend
-    /// reports, so the per-event maxima are brought up to date once, after
-    /// the batch (`noteCountPeaks`), and no priority can be running.
+    /// `what` happened on `fd`: activate every event there that wants it.
+    /// The backend calls this for each ready fd; the count maxima are then
+    /// brought up to date once per batch (`noteCountPeaks`).
     @inline(__always)
-    func ioReadyFromBackend(fd: Int32, what: Int16) {
+    func activateReady(fd: Int32, what: Int16) {
         let i = Int(fd)
         guard i >= 0 && i < io.count else { return }
         var e = io.slots.unsafelyUnwrapped[i].events.first
@@ -69,8 +74,10 @@ extension EventBase {
             e = EventChain.next(ev)
             let evs = ev.pointee.ev_events
             if evs & match == 0 { continue }
+            // Fast path: an idle user event while no callback runs (always
+            // the case for the backend) goes straight onto its queue.
             let f = ev.flags
-            if f & (EVList.active | EVList.activeLater | EVList.finalizing | EVList.internal) == 0 {
+            if f & (EVList.active | EVList.activeLater | EVList.finalizing | EVList.internal) == 0 && runningPriority < 0 {
                 ev.res = evs & what
                 ev.flags = f | EVList.active
                 eventCount &+= 1
@@ -88,31 +95,10 @@ extension EventBase {
         if activeCount > activeCountMax { activeCountMax = activeCount }
     }
 
-    @inline(__always)
+    /// event_base_active_by_fd's I/O part.
     func ioReady(fd: Int32, what: Int16) {
-        let i = Int(fd)
-        guard i >= 0 && i < io.count else { return }
-        var e = io.slots.unsafelyUnwrapped[i].events.first
-        let match = what & ~EV.et
-        while let ev = e {
-            e = EventChain.next(ev)
-            let evs = ev.pointee.ev_events
-            if evs & match == 0 { continue }
-            // Fast path: an idle user event (the common case) goes straight
-            // onto its queue; anything unusual takes the general route.
-            let f = ev.flags
-            if f & (EVList.active | EVList.activeLater | EVList.finalizing | EVList.internal) == 0 && runningPriority < 0 {
-                ev.res = evs & what
-                ev.flags = f | EVList.active
-                eventCount &+= 1
-                if eventCount > eventCountMax { eventCountMax = eventCount }
-                activeCount &+= 1
-                if activeCount > activeCountMax { activeCountMax = activeCount }
-                activeQueues[ev.priority].append(ev.callback)
-            } else {
-                activate(ev, res: evs & what, ncalls: 1)
-            }
-        }
+        activateReady(fd: fd, what: what)
+        noteCountPeaks()
     }
 
     // MARK: queues
@@ -191,7 +177,7 @@ extension EventBase {
     func add(_ ev: EventPtr, timeout tv: timeval?, absolute: Bool = false) -> Int32 {
         if Debug.on { Debug.assertSetUp(ev) }
         if ev.flags & ~EVList.all != 0 {
-            Log.warnx("event_add: event has invalid flags 0x\(String(Int(ev.flags), radix: 16))")
+            Log.warnx("event_add: event has invalid flags 0x\(Hex(UInt16(bitPattern: ev.flags)))")
             return -1
         }
         if ev.flags & EVList.finalizing != 0 { return -1 }

@@ -82,34 +82,41 @@ extension EventBase {
     /// event_reinit: after fork, rebuild the kernel state (epoll fd, signal
     /// pipe) and register every inserted event again.
     func reinit() -> Int32 {
-        if !backend.needsReinit && !signalState.handlerInstalled { return 0 }
         let hadSignals = signalState.handlerInstalled
-        // The kernel object (epoll) is shared with the parent: drop our handle
-        // before touching registrations, so nothing is removed from the
-        // parent's interest set.
-        if backend.needsReinit {
-            let kind = backend.kind
-            backend.close()
-            guard let b = kind.make(base: self) else {
-                Log.warnx("event_reinit: could not reinitialize event mechanism")
-                return -1
-            }
-            backend = b
-        }
-        // The signal pipe is shared with the parent too: replace it.
+        let hadNotify = notifyFd >= 0
+        let rebuild = backend.needsReinit
+        // The epoll instance is shared with the parent: close our handle
+        // first, so the deletions below cannot touch the parent's interest
+        // set (they fail harmlessly on the closed fd).
+        let kind = backend.kind
+        if rebuild { backend.close() }
+        // The wake-up eventfd and the signal pipe are shared too: replace
+        // them. Descriptors are released and taken in libevent's order, so
+        // the child sees the same fd numbers it would on libevent.
+        if hadNotify { closeNotify() }
         if let ev = signalState.pipeEvent, hadSignals { _ = del(ev, mode: .autoBlock) }
         signalState.handlerInstalled = false
         Sys.close(signalState.readFd)
         Sys.close(signalState.writeFd)
         signalState.readFd = -1
         signalState.writeFd = -1
+        if rebuild {
+            guard let b = kind.make(base: self) else {
+                Log.warnx("event_reinit: could not reinitialize event mechanism")
+                return -1
+            }
+            backend = b
+        }
         if !signalState.open() { return -1 }
         if let ev = signalState.pipeEvent {
             ev.pointee.ev_fd = signalState.readFd
         }
         if Signals.owner == Unmanaged.passUnretained(self).toOpaque() { Signals.writeFd = signalState.writeFd }
         var result: Int32 = 0
-        for fd in 0..<io.count {
+        // Only a rebuilt backend starts empty (libevent's evmap_reinit_). poll
+        // and select keep their sets: adding every fd again would leave
+        // duplicate pollfds behind.
+        for fd in 0..<io.count where rebuild {
             let slot = io.slots! + fd
             slot.pointee.backendIndex = -1
             let m = slot.pointee.mask
@@ -123,6 +130,7 @@ extension EventBase {
             if add(ev, timeout: nil) == -1 { result = -1 }
             signalState.handlerInstalled = true
         }
+        if hadNotify && makeNotifiable() != 0 { result = -1 }
         return result
     }
 
@@ -169,55 +177,60 @@ extension EventBase {
 
     /// event_base_dump_events' text.
     func dump(_ out: UnsafeMutablePointer<FILE>) {
-        func put(_ s: String) {
-            var s = s
-            s.withUTF8 { u in _ = fwrite(u.baseAddress, 1, u.count, out) }
+        var t = TextBuffer()
+        func head(_ e: EventPtr) {
+            t.append("  0x")
+            t.appendDigits(UInt64(UInt(bitPattern: e)), radix: 16, minWidth: 1)
+            t.append(e.events & EV.signal != 0 ? " [sig " : " [fd  ")
+            t.append(Int64(e.fd))
         }
-        put("Inserted events:\n")
+        func flag(_ on: Bool, _ s: StaticString) { if on { t.append(s) } }
+        t.append("Inserted events:\n")
         _ = forEachEvent { e in
             if e.flags & (EVList.inserted | EVList.timeout) == 0 { return 0 }
             let ev = e.events
-            var line = "  \(hexPointer(e)) [\(ev & EV.signal != 0 ? "sig" : "fd ") \(e.fd)]"
-            if ev & EV.read != 0 { line += " Read" }
-            if ev & EV.write != 0 { line += " Write" }
-            if ev & EV.closed != 0 { line += " EOF" }
-            if ev & EV.signal != 0 { line += " Signal" }
-            if ev & EV.persist != 0 { line += " Persist" }
-            if ev & EV.et != 0 { line += " ET" }
-            if e.flags & EVList.internal != 0 { line += " Internal" }
+            head(e)
+            t.append("]")
+            flag(ev & EV.read != 0, " Read")
+            flag(ev & EV.write != 0, " Write")
+            flag(ev & EV.closed != 0, " EOF")
+            flag(ev & EV.signal != 0, " Signal")
+            flag(ev & EV.persist != 0, " Persist")
+            flag(ev & EV.et != 0, " ET")
+            flag(e.flags & EVList.internal != 0, " Internal")
             if e.flags & EVList.timeout != 0 {
-                var t = e.pointee.ev_timeout
-                t.tv_usec &= CommonTimeout.microsMask
-                t = tvAdd(t, clockDiff)
-                line += " Timeout=\(t.tv_sec).\(pad6(t.tv_usec & CommonTimeout.microsMask))"
+                var tv = e.pointee.ev_timeout
+                tv.tv_usec &= CommonTimeout.microsMask
+                tv = tvAdd(tv, clockDiff)
+                t.append(" Timeout=")
+                t.append(Int64(tv.tv_sec))
+                t.append(".")
+                t.appendDigits(UInt64(tv.tv_usec & CommonTimeout.microsMask), radix: 10, minWidth: 6)
             }
-            put(line + "\n")
+            t.append("\n")
             return 0
         }
-        put("Active events:\n")
+        t.append("Active events:\n")
         _ = forEachEvent { e in
             if e.flags & (EVList.active | EVList.activeLater) == 0 { return 0 }
             let r = e.res
-            var line = "  \(hexPointer(e)) [\(e.events & EV.signal != 0 ? "sig" : "fd ") \(e.fd), priority=\(e.priority)]"
-            if r & EV.read != 0 { line += " Read" }
-            if r & EV.write != 0 { line += " Write" }
-            if r & EV.closed != 0 { line += " EOF" }
-            if r & EV.signal != 0 { line += " Signal" }
-            if r & EV.timeout != 0 { line += " Timeout" }
-            line += " active"
-            if e.flags & EVList.internal != 0 { line += " [Internal]" }
-            if e.flags & EVList.activeLater != 0 { line += " [NextTime]" }
-            put(line + "\n")
+            head(e)
+            t.append(", priority=")
+            t.append(Int64(e.priority))
+            t.append("]")
+            flag(r & EV.read != 0, " Read")
+            flag(r & EV.write != 0, " Write")
+            flag(r & EV.closed != 0, " EOF")
+            flag(r & EV.signal != 0, " Signal")
+            flag(r & EV.timeout != 0, " Timeout")
+            t.append(" active")
+            flag(e.flags & EVList.internal != 0, " [Internal]")
+            flag(e.flags & EVList.activeLater != 0, " [NextTime]")
+            t.append("\n")
             return 0
         }
+        t.write(to: out)
     }
-}
-
-/// Zero-padded six-digit microseconds, as "%06d" prints them.
-func pad6(_ v: Int) -> String {
-    var s = String(v)
-    while s.utf8.count < 6 { s = "0" + s }
-    return s
 }
 
 /// Process-wide state of the old API.

@@ -38,7 +38,7 @@ extension EventBase {
             }
             promoteActiveLater()
             clearTimeCache()
-            if backend.dispatch(timeout: wait) == -1 {
+            if withOps({ $0.dispatch(timeout: wait) }) == -1 {
                 Log.debugx("event_base_loop: dispatch returned unsuccessfully.")
                 result = -1
                 break

@@ -7,7 +7,17 @@ import CEventSys
 /// State the loop mutates on every event is stored inline (fd table, timer
 /// heap, active queues) so dispatch touches no Swift collections.
 final class EventBase {
-    var backend: Backend! = nil
+    /// Owns the backend; the hot paths go through `ops`, which costs no
+    /// reference counting per call.
+    var backend: Backend! = nil {
+        didSet { opsRef = backend.map { Unmanaged.passUnretained($0) } }
+    }
+    private var opsRef: Unmanaged<Backend>? = nil
+
+    @inline(__always)
+    func withOps<R>(_ body: (Backend) -> R) -> R {
+        return opsRef.unsafelyUnwrapped._withUnsafeGuaranteedRef(body)
+    }
     var flags: Int32 = 0
 
     var io = IOMap()
@@ -112,7 +122,6 @@ final class EventBase {
             return nil
         }
         if !base.signalState.open() {
-            base.backend.close()
             base.destroy(runFinalizers: true)
             return nil
         }

@@ -9,6 +9,8 @@ enum Threads {
     nonisolated(unsafe) static var lockingEnabled = false
     nonisolated(unsafe) static var lockDebugging = false
     nonisolated(unsafe) static var idFunction: (@convention(c) () -> UInt)? = nil
+    nonisolated(unsafe) static var lockCallbacks: evthread_lock_callbacks? = nil
+    nonisolated(unsafe) static var conditionCallbacks: evthread_condition_callbacks? = nil
 
     /// The calling thread's id, through evthread_set_id_callback if set.
     static func currentId() -> UInt {

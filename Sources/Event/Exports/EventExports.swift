@@ -47,6 +47,12 @@ private func freeBase(_ p: OpaquePointer?, runFinalizers: Bool) {
         return
     }
     let base = EventBase.from(p)
+    if base.running {
+        // libevent would free the loop's state under its feet; refuse, so
+        // the program keeps running (the base can be freed after the loop).
+        Log.warnx("event_base_free_: called while the base's loop is running; not freeing it")
+        return
+    }
     base.destroy(runFinalizers: runFinalizers)
     Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(p)).release()
 }
@@ -120,6 +126,12 @@ public func event_base_get_features(_ p: OpaquePointer?) -> Int32 {
 }
 
 nonisolated(unsafe) private var supportedMethods: UnsafeMutablePointer<UnsafePointer<CChar>?>? = nil
+
+/// libevent_global_shutdown gives the list back.
+func releaseSupportedMethods() {
+    supportedMethods?.deallocate()
+    supportedMethods = nil
+}
 
 @_cdecl("event_get_supported_methods")
 public func event_get_supported_methods() -> UnsafeMutablePointer<UnsafePointer<CChar>?>? {

@@ -111,7 +111,8 @@ public func evutil_date_rfc1123(_ date: UnsafeMutablePointer<CChar>?, _ len: Int
 public func evutil_inet_ntop(_ af: Int32, _ src: UnsafeRawPointer?, _ dst: UnsafeMutablePointer<CChar>?,
                              _ len: Int) -> UnsafePointer<CChar>? {
     guard let src, let dst else {
-        Log.warnx("evutil_inet_ntop: NULL \(src == nil ? "source" : "destination")")
+        let what: StaticString = src == nil ? "source" : "destination"
+        Log.warnx("evutil_inet_ntop: NULL \(what)")
         return nil
     }
     return Address.ntop(af, src, dst, len) ? UnsafePointer(dst) : nil
@@ -120,7 +121,8 @@ public func evutil_inet_ntop(_ af: Int32, _ src: UnsafeRawPointer?, _ dst: Unsaf
 @_cdecl("evutil_inet_pton")
 public func evutil_inet_pton(_ af: Int32, _ src: UnsafePointer<CChar>?, _ dst: UnsafeMutableRawPointer?) -> Int32 {
     guard let src, let dst else {
-        Log.warnx("evutil_inet_pton: NULL \(src == nil ? "source" : "destination")")
+        let what: StaticString = src == nil ? "source" : "destination"
+        Log.warnx("evutil_inet_pton: NULL \(what)")
         return -1
     }
     return Address.pton(af, text(src), dst)
@@ -130,7 +132,8 @@ public func evutil_inet_pton(_ af: Int32, _ src: UnsafePointer<CChar>?, _ dst: U
 public func evutil_inet_pton_scope(_ af: Int32, _ src: UnsafePointer<CChar>?, _ dst: UnsafeMutableRawPointer?,
                                    _ index: UnsafeMutablePointer<UInt32>?) -> Int32 {
     guard let src, let dst else {
-        Log.warnx("evutil_inet_pton_scope: NULL \(src == nil ? "source" : "destination")")
+        let what: StaticString = src == nil ? "source" : "destination"
+        Log.warnx("evutil_inet_pton_scope: NULL \(what)")
         index?.pointee = 0
         return -1
     }
@@ -141,7 +144,8 @@ public func evutil_inet_pton_scope(_ af: Int32, _ src: UnsafePointer<CChar>?, _ 
 public func evutil_parse_sockaddr_port(_ s: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<sockaddr>?,
                                        _ outlen: UnsafeMutablePointer<Int32>?) -> Int32 {
     guard let s, let out, let outlen else {
-        Log.warnx("evutil_parse_sockaddr_port: NULL \(s == nil ? "string" : out == nil ? "sockaddr" : "length")")
+        let what: StaticString = s == nil ? "string" : out == nil ? "sockaddr" : "length"
+        Log.warnx("evutil_parse_sockaddr_port: NULL \(what)")
         return -1
     }
     return Address.parseSockaddrPort(text(s), UnsafeMutableRawPointer(out), outlen)
@@ -228,7 +232,8 @@ public func evutil_configure_monotonic_time(_ p: OpaquePointer?, _ flags: Int32)
 @_cdecl("evutil_gettime_monotonic")
 public func evutil_gettime_monotonic(_ p: OpaquePointer?, _ tv: UnsafeMutablePointer<timeval>?) -> Int32 {
     guard let p, let tv else {
-        Log.warnx("evutil_gettime_monotonic: NULL \(p == nil ? "timer" : "timeval")")
+        let what: StaticString = p == nil ? "timer" : "timeval"
+        Log.warnx("evutil_gettime_monotonic: NULL \(what)")
         return -1
     }
     tv.pointee = timerOf(p).now()

@@ -18,55 +18,53 @@ public enum Log {
     nonisolated(unsafe) static var fatalCallback: FatalCallback? = nil
     nonisolated(unsafe) static var debugMask: UInt32 = 0
 
-    static func emit(_ severity: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { u in
-            // Stack copy with a terminator; messages are short.
-            withUnsafeTemporaryAllocation(of: CChar.self, capacity: u.count + 1) { buf in
-                for i in 0..<u.count { buf[i] = CChar(bitPattern: u[i]) }
-                buf[u.count] = 0
-                if let cb = callback {
-                    cb(severity, buf.baseAddress)
-                } else {
-                    let tag: String
-                    switch severity {
-                    case debug: tag = "debug"
-                    case msg: tag = "msg"
-                    case warn: tag = "warn"
-                    case err: tag = "err"
-                    default: tag = "???"
-                    }
-                    let line = "[\(tag)] "
-                    writeStderr(line)
-                    fputs(buf.baseAddress!, stderr)
-                    fputs("\n", stderr)
+    static func emit(_ severity: Int32, _ message: LogText) {
+        var text = message.text
+        text.withCString { cmsg in
+            if let cb = callback {
+                cb(severity, cmsg)
+            } else {
+                let tag: StaticString
+                switch severity {
+                case debug: tag = "debug"
+                case msg: tag = "msg"
+                case warn: tag = "warn"
+                case err: tag = "err"
+                default: tag = "???"
                 }
+                var line = TextBuffer()
+                line.append("[")
+                line.append(tag)
+                line.append("] ")
+                line.append(cString: cmsg)
+                line.append("\n")
+                line.write(to: stderr)
             }
         }
     }
 
-    private static func writeStderr(_ s: String) {
-        var s = s
-        s.withUTF8 { u in _ = fwrite(u.baseAddress, 1, u.count, stderr) }
-    }
-
-    @inline(__always) static func warnx(_ text: @autoclosure () -> String) { emit(warn, text()) }
-    @inline(__always) static func msgx(_ text: @autoclosure () -> String) { emit(msg, text()) }
+    @inline(never) static func warnx(_ text: LogText) { emit(warn, text) }
+    @inline(never) static func msgx(_ text: LogText) { emit(msg, text) }
 
     /// Warning with the current errno's text appended, like event_warn.
-    static func warnErrno(_ text: String, _ e: Int32 = Sys.errno) {
-        emit(warn, "\(text): \(Sys.strerror(e))")
+    @inline(never)
+    static func warnErrno(_ text: LogText, _ e: Int32 = Sys.errno) {
+        var t = text
+        t.text.append(": ")
+        t.text.append(cString: strerror(e))
+        emit(warn, t)
     }
 
     @inline(__always) static var debugOn: Bool { debugMask != 0 }
 
     @inline(__always)
-    static func debugx(_ text: @autoclosure () -> String) {
+    static func debugx(_ text: @autoclosure () -> LogText) {
         if debugMask != 0 { emit(debug, text()) }
     }
 
     /// An unrecoverable error: log, then the fatal callback, then exit.
-    static func fatal(_ code: Int32, _ text: String) -> Never {
+    @inline(never)
+    static func fatal(_ code: Int32, _ text: LogText) -> Never {
         emit(err, text)
         if let f = fatalCallback {
             f(code)
@@ -77,13 +75,10 @@ public enum Log {
     }
 
     /// libevent's internal-consistency check failure.
-    static func bug(_ text: String) -> Never {
+    static func bug(_ text: LogText) -> Never {
         fatal(errAbort, text)
     }
 }
 
-/// "0x…" rendering of a pointer, for messages that name objects.
-func hexPointer(_ p: UnsafeRawPointer?) -> String {
-    guard let p else { return "(nil)" }
-    return "0x" + String(UInt(bitPattern: p), radix: 16)
-}
+/// "0x…" rendering of a pointer, like "%p".
+func hexPointer(_ p: UnsafeRawPointer?) -> Hex { Hex(p) }

@@ -74,3 +74,17 @@ public enum Memory {
         return raw?.bindMemory(to: T.self, capacity: new)
     }
 }
+
+// The embedded runtime's object allocator calls these (runtime_alloc.c), so
+// Swift objects honour event_set_mem_functions too. malloc(0) must still
+// give a unique pointer there, hence the size floor of 1 on the C side.
+@_cdecl("cev_mem_alloc")
+public func cev_mem_alloc(_ size: Int) -> UnsafeMutableRawPointer? {
+    if let f = Memory.userMalloc { return f(size) }
+    return malloc(size)
+}
+
+@_cdecl("cev_mem_free")
+public func cev_mem_free(_ p: UnsafeMutableRawPointer?) {
+    if let f = Memory.userFree { f(p) } else { free(p) }
+}

@@ -127,9 +127,14 @@ enum Strings {
 
     // MARK: dates
 
-    private static let days: [StaticString] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    private static let months: [StaticString] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let days: StaticString = "SunMonTueWedThuFriSat"
+    private static let months: StaticString = "JanFebMarAprMayJunJulAugSepOctNovDec"
+
+    /// The `i`th three-letter name of a table like `days`.
+    private static func appendName(_ table: StaticString, _ i: Int32, to out: inout [UInt8]) {
+        let p = table.utf8Start + 3 * Int(i)
+        out.append(p[0]); out.append(p[1]); out.append(p[2])
+    }
 
     /// "Sun, 06 Nov 1994 08:49:37 GMT" for `tm` (the current UTC time when
     /// nil).  A weekday or month out of range is refused with -1.
@@ -150,11 +155,11 @@ enum Strings {
         }
         var out: [UInt8] = []
         out.reserveCapacity(32)
-        append(days[Int(t.tm_wday)], to: &out)
+        appendName(days, t.tm_wday, to: &out)
         append(", ", to: &out)
         appendInt(t.tm_mday, width: 2, zero: true, to: &out)
         out.append(0x20)
-        append(months[Int(t.tm_mon)], to: &out)
+        appendName(months, t.tm_mon, to: &out)
         out.append(0x20)
         appendInt(t.tm_year &+ 1900, width: 4, zero: false, to: &out)
         out.append(0x20)

@@ -67,8 +67,8 @@ enum Sys {
         return r.failed ? nil : fds
     }
 
-    static func strerror(_ e: Int32) -> String {
-        guard let p = CEventSys.strerror(e) else { return "Unknown error \(e)" }
-        return String(cString: p)
+    /// strerror's text, for interpolating into a LogText.
+    static func strerror(_ e: Int32) -> UnsafePointer<CChar> {
+        return UnsafePointer(CEventSys.strerror(e))
     }
 }

@@ -1,0 +1,96 @@
+import CEventSys
+
+/// evbuffer_enable_locking and the lock every public entry point takes when
+/// a buffer has one (through the evthread lock callbacks, as libevent's
+/// EVBUFFER_LOCK does). Locks are recursive, so callbacks run with the lock
+/// held may call back into the buffer.
+enum BufferLock {
+    static let recursive: UInt32 = 1   // EVTHREAD_LOCKTYPE_RECURSIVE
+
+    @inline(__always)
+    static func lock(_ l: UnsafeMutableRawPointer) {
+        _ = Threads.lockCallbacks?.lock?(0, l)
+    }
+
+    @inline(__always)
+    static func unlock(_ l: UnsafeMutableRawPointer) {
+        _ = Threads.lockCallbacks?.unlock?(0, l)
+    }
+}
+
+extension EvBuffer {
+    /// evbuffer_enable_locking: `lock` (or, when NULL, a new recursive lock
+    /// from the evthread callbacks) protects the buffer from now on.
+    func enableLocking(_ lock: UnsafeMutableRawPointer?) -> Int32 {
+        if self.lock != nil { return -1 }
+        if let lock {
+            self.lock = lock
+            ownLock = false
+            return 0
+        }
+        guard let alloc = Threads.lockCallbacks?.alloc, let l = alloc(BufferLock.recursive) else { return -1 }
+        self.lock = l
+        ownLock = true
+        return 0
+    }
+
+    @inline(__always) func lockBuffer() { if let l = lock { BufferLock.lock(l) } }
+    @inline(__always) func unlockBuffer() { if let l = lock { BufferLock.unlock(l) } }
+
+    /// Run `body` holding the buffer's lock (if it has one).
+    @inline(__always)
+    func locked<R>(_ body: () -> R) -> R {
+        guard let l = lock else { return body() }
+        BufferLock.lock(l)
+        let r = body()
+        BufferLock.unlock(l)
+        return r
+    }
+
+    /// Run `body` holding both buffers' locks, taken in address order (one
+    /// lock when they share it), as libevent's EVBUFFER_LOCK2 does.
+    @inline(__always)
+    static func locked<R>(_ a: EvBuffer, _ b: EvBuffer, _ body: () -> R) -> R {
+        let la = a.lock, lb = b.lock
+        if la == nil && lb == nil { return body() }
+        var first = la, second = lb
+        if let x = la, let y = lb {
+            if x == y {
+                second = nil
+            } else if UInt(bitPattern: y) < UInt(bitPattern: x) {
+                first = y
+                second = x
+            }
+        }
+        if let f = first { BufferLock.lock(f) }
+        if let s = second { BufferLock.lock(s) }
+        let r = body()
+        if let s = second { BufferLock.unlock(s) }
+        if let f = first { BufferLock.unlock(f) }
+        return r
+    }
+
+    /// The caller's reference goes away (evbuffer_free): under the lock,
+    /// unless it was the last one.
+    func releaseReference() {
+        if let l = lock {
+            BufferLock.lock(l)
+            if refcnt > 1 {
+                refcnt -= 1
+                BufferLock.unlock(l)
+                return
+            }
+            BufferLock.unlock(l)
+        }
+        decref()
+    }
+
+    /// Free a lock we allocated (the buffer is being destroyed).
+    func freeOwnLock() {
+        if ownLock, let l = lock, let free = Threads.lockCallbacks?.free {
+            free(l, BufferLock.recursive)
+        }
+        lock = nil
+        ownLock = false
+    }
+}

@@ -1,0 +1,266 @@
+import XCTest
+import CEventSys
+@testable import Event
+
+/// evbuffer behaviour that the C parity tests cannot cover: inputs on which
+/// libevent crashes (we must fail cleanly), our own extensions, and
+/// internal properties (chain header size, chain reuse).
+final class BufferTests: XCTestCase {
+    private func contents(_ b: OpaquePointer) -> [UInt8] {
+        let n = Event.evbuffer_get_length(b)
+        var out = [UInt8](repeating: 0, count: n)
+        if n > 0 { _ = out.withUnsafeMutableBytes { Event.evbuffer_copyout(b, $0.baseAddress, n) } }
+        return out
+    }
+
+    private func add(_ b: OpaquePointer, _ s: String) {
+        var s = s
+        s.withUTF8 { u in _ = Event.evbuffer_add(b, u.baseAddress, u.count) }
+    }
+
+    func testChainHeaderIsLibeventSized() {
+        XCTAssertEqual(MemoryLayout<Chain>.size, ChainSize.header)
+        XCTAssertEqual(Chain.allocation(for: 0), 1024)
+        XCTAssertEqual(Chain.allocation(for: 976), 1024)
+        XCTAssertEqual(Chain.allocation(for: 977), 2048)
+        XCTAssertNil(Chain.allocation(for: Int.max))
+        XCTAssertNil(Chain.allocation(for: -1))
+    }
+
+    func testNullBuffersFailCleanly() {
+        XCTAssertEqual(Event.evbuffer_add(nil, "x", 1), -1)
+        XCTAssertEqual(Event.evbuffer_drain(nil, 1), -1)
+        XCTAssertEqual(Event.evbuffer_get_length(nil), 0)
+        XCTAssertEqual(Event.evbuffer_get_contiguous_space(nil), 0)
+        XCTAssertEqual(Event.evbuffer_remove(nil, nil, 1), -1)
+        XCTAssertEqual(Event.evbuffer_copyout(nil, nil, 1), -1)
+        XCTAssertNil(Event.evbuffer_pullup(nil, -1))
+        XCTAssertNil(Event.evbuffer_readln(nil, nil, EVBUFFER_EOL_ANY))
+        XCTAssertEqual(Event.evbuffer_search(nil, "a", 1, nil).pos, -1)
+        XCTAssertEqual(Event.evbuffer_reserve_space(nil, 1, nil, 1), -1)
+        XCTAssertEqual(Event.evbuffer_add_buffer(nil, nil), -1)
+        XCTAssertNil(Event.evbuffer_add_cb(nil, nil, nil))
+        XCTAssertEqual(Event.evbuffer_write(nil, 1), -1)
+        XCTAssertEqual(Event.evbuffer_read(nil, 0, 1), -1)
+        Event.evbuffer_free(nil)
+    }
+
+    func testNullDataWithLengthIsRefused() {
+        let b = Event.evbuffer_new()!
+        XCTAssertEqual(Event.evbuffer_add(b, nil, 5), -1)
+        XCTAssertEqual(Event.evbuffer_prepend(b, nil, 5), -1)
+        XCTAssertEqual(Event.evbuffer_add_reference(b, nil, 5, nil, nil), -1)
+        XCTAssertEqual(Event.evbuffer_get_length(b), 0)
+        add(b, "abc")
+        XCTAssertEqual(Event.evbuffer_remove(b, nil, 2), -1)
+        XCTAssertEqual(Event.evbuffer_get_length(b), 3)
+        var v = iovec()
+        XCTAssertEqual(Event.evbuffer_commit_space(b, nil, 1), -1)
+        XCTAssertEqual(Event.evbuffer_reserve_space(b, 1, &v, 1), 1)
+        Event.evbuffer_free(b)
+    }
+
+    /// libevent asserts here (no chain after a full last chain).
+    func testZeroSizedMultiVectorReserveOnFullChain() {
+        let b = Event.evbuffer_new()!
+        let full = [UInt8](repeating: 7, count: 976)
+        _ = full.withUnsafeBytes { Event.evbuffer_add(b, $0.baseAddress, 976) }
+        var v = [iovec](repeating: iovec(), count: 2)
+        XCTAssertEqual(Event.evbuffer_reserve_space(b, 0, &v, 2), 0)
+        XCTAssertEqual(Event.evbuffer_get_length(b), 976)
+        Event.evbuffer_free(b)
+    }
+
+    func testPositionsOutsideTheBuffer() {
+        let b = Event.evbuffer_new()!
+        add(b, "hello world")
+        var p = evbuffer_ptr()
+        var out = [UInt8](repeating: 0, count: 8)
+        p.pos = -1
+        XCTAssertEqual(out.withUnsafeMutableBytes { Event.evbuffer_copyout_from(b, &p, $0.baseAddress, 4) }, -1)
+        p.pos = 50
+        XCTAssertEqual(out.withUnsafeMutableBytes { Event.evbuffer_copyout_from(b, &p, $0.baseAddress, 4) }, -1)
+        // A zeroed pointer with only pos set is located from pos.
+        p = evbuffer_ptr()
+        p.pos = 6
+        XCTAssertEqual(out.withUnsafeMutableBytes { Event.evbuffer_copyout_from(b, &p, $0.baseAddress, 5) }, 5)
+        XCTAssertEqual(Array(out[0..<5]), Array("world".utf8))
+        Event.evbuffer_free(b)
+    }
+
+    /// libevent frees the target's empty chains but keeps pointing at them.
+    func testBufferReferenceIntoBufferWithOnlyEmptyChains() {
+        let src = Event.evbuffer_new()!, dst = Event.evbuffer_new()!
+        add(src, "shared")
+        XCTAssertEqual(Event.evbuffer_expand(dst, 100), 0)
+        XCTAssertEqual(Event.evbuffer_add_buffer_reference(dst, src), 0)
+        XCTAssertEqual(contents(dst), Array("shared".utf8))
+        Event.evbuffer_free(src)
+        XCTAssertEqual(contents(dst), Array("shared".utf8))
+        Event.evbuffer_free(dst)
+    }
+
+    /// Two views of one chain pulled up must not write into shared memory.
+    func testPullupOfViewsDoesNotCorruptEachOther() {
+        let src = Event.evbuffer_new()!, v1 = Event.evbuffer_new()!, v2 = Event.evbuffer_new()!
+        add(src, "AAAA")
+        XCTAssertEqual(Event.evbuffer_add_buffer_reference(v1, src), 0)
+        XCTAssertEqual(Event.evbuffer_add_buffer_reference(v2, src), 0)
+        add(v1, "1111")
+        add(v2, "2222")
+        XCTAssertNotNil(Event.evbuffer_pullup(v1, -1))
+        XCTAssertNotNil(Event.evbuffer_pullup(v2, -1))
+        XCTAssertEqual(contents(v1), Array("AAAA1111".utf8))
+        XCTAssertEqual(contents(v2), Array("AAAA2222".utf8))
+        XCTAssertEqual(contents(src), Array("AAAA".utf8))
+        Event.evbuffer_free(v1)
+        Event.evbuffer_free(v2)
+        Event.evbuffer_free(src)
+    }
+
+    private static var cleanups = 0
+    func testFailedFileSegmentAddKeepsTheReference() throws {
+        var path = Array("/tmp/buftestXXXXXX".utf8CString)
+        let fd = mkstemp(&path)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        unlink(path)
+        let text = Array("0123456789".utf8)
+        _ = text.withUnsafeBytes { write(fd, $0.baseAddress, 10) }
+        let b = Event.evbuffer_new()!
+        let seg = try XCTUnwrap(Event.evbuffer_file_segment_new(fd, 0, 10, UInt32(EVBUF_FS_CLOSE_ON_FREE)))
+        BufferTests.cleanups = 0
+        Event.evbuffer_file_segment_add_cleanup_cb(seg, { _, _, _ in BufferTests.cleanups += 1 }, nil)
+        XCTAssertEqual(Event.evbuffer_add_file_segment(b, seg, 5, 10), -1)
+        XCTAssertEqual(Event.evbuffer_add_file_segment(b, seg, 11, -1), -1)
+        XCTAssertEqual(Event.evbuffer_add_file_segment(b, seg, 2, 3), 0)
+        Event.evbuffer_file_segment_free(seg)
+        XCTAssertEqual(BufferTests.cleanups, 0)
+        XCTAssertEqual(contents(b), Array("234".utf8))
+        Event.evbuffer_free(b)
+        XCTAssertEqual(BufferTests.cleanups, 1)
+        XCTAssertEqual(fcntl_getfd(fd), -1)
+    }
+
+    /// libevent reads wild memory for a sendfile chain; we read the file.
+    func testSendfileChainReadAsMemory() {
+        var path = Array("/tmp/buftestXXXXXX".utf8CString)
+        let fd = mkstemp(&path)
+        unlink(path)
+        let text = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+        _ = text.withUnsafeBytes { write(fd, $0.baseAddress, text.count) }
+        let b = Event.evbuffer_new()!
+        XCTAssertEqual(Event.evbuffer_set_flags(b, UInt64(EVBUFFER_FLAG_DRAINS_TO_FD)), 0)
+        XCTAssertEqual(Event.evbuffer_add_file(b, fd, 3, 10), 0)
+        XCTAssertEqual(contents(b), Array("defghijklm".utf8))
+        let found = Event.evbuffer_search(b, "hij", 3, nil)
+        XCTAssertEqual(found.pos, 4)
+        Event.evbuffer_free(b)
+    }
+
+    func testMaxRead() {
+        let b = Event.evbuffer_new()!
+        XCTAssertEqual(Event.evbuffer_get_max_read(b), 4096)
+        XCTAssertEqual(Event.evbuffer_set_max_read(b, 0), -1)
+        XCTAssertEqual(Event.evbuffer_set_max_read(b, Int(Int32.max) + 1), -1)
+        XCTAssertEqual(Event.evbuffer_set_max_read(b, 100_000), 0)
+        XCTAssertEqual(Event.evbuffer_get_max_read(b), 100_000)
+        var sv: [Int32] = [0, 0]
+        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &sv), 0)
+        let data = [UInt8](repeating: 1, count: 50_000)
+        var written = 0
+        while written < data.count {
+            let r = data.withUnsafeBytes { write(sv[0], $0.baseAddress! + written, data.count - written) }
+            if r <= 0 { break }
+            written += r
+        }
+        let r = Event.evbuffer_read(b, sv[1], -1)
+        XCTAssertGreaterThan(r, 4096)
+        close(sv[0])
+        close(sv[1])
+        Event.evbuffer_free(b)
+    }
+
+    private static var freedInCallback: OpaquePointer? = nil
+    private static var calls = 0
+    func testCallbackMayFreeItsBuffer() {
+        let b = Event.evbuffer_new()!
+        BufferTests.freedInCallback = b
+        BufferTests.calls = 0
+        _ = Event.evbuffer_add_cb(b, { buf, _, _ in
+            BufferTests.calls += 1
+            Event.evbuffer_free(buf)
+        }, nil)
+        _ = Event.evbuffer_add_cb(b, { _, _, _ in BufferTests.calls += 1 }, nil)
+        add(b, "x")
+        XCTAssertEqual(BufferTests.calls, 2)
+    }
+
+    private static var second: OpaquePointer? = nil
+    func testCallbackMayRemoveTheNextEntry() {
+        let b = Event.evbuffer_new()!
+        BufferTests.calls = 0
+        let victim = Event.evbuffer_add_cb(b, { _, _, _ in BufferTests.calls += 100 }, nil)
+        BufferTests.second = victim
+        _ = Event.evbuffer_add_cb(b, { buf, _, _ in
+            BufferTests.calls += 1
+            _ = Event.evbuffer_remove_cb_entry(buf, BufferTests.second)
+        }, nil)
+        add(b, "x")
+        XCTAssertEqual(BufferTests.calls, 1)
+        add(b, "y")
+        XCTAssertEqual(BufferTests.calls, 2)
+        Event.evbuffer_free(b)
+    }
+
+    private static var mallocs = 0
+    /// Once a buffer has had a chain, add + drain cycles reuse it.
+    func testNoAllocationPerAddDrainCycle() {
+        let b = Event.evbuffer_new()!
+        let piece = [UInt8](repeating: 9, count: 65536)
+        _ = piece.withUnsafeBytes { Event.evbuffer_add(b, $0.baseAddress, 16) }
+        _ = Event.evbuffer_drain(b, 16)
+        _ = piece.withUnsafeBytes { Event.evbuffer_add(b, $0.baseAddress, 65536) }
+        _ = Event.evbuffer_drain(b, 65536)
+        BufferTests.mallocs = 0
+        Memory.userMalloc = { n in BufferTests.mallocs += 1; return CEventSys.malloc(n) }
+        Memory.userFree = { p in CEventSys.free(p) }
+        defer { Memory.userMalloc = nil; Memory.userFree = nil }
+        for _ in 0..<1000 {
+            _ = piece.withUnsafeBytes { Event.evbuffer_add(b, $0.baseAddress, 16) }
+            _ = Event.evbuffer_drain(b, 16)
+        }
+        XCTAssertEqual(BufferTests.mallocs, 0)
+        Event.evbuffer_free(b)
+    }
+}
+
+final class BufferSearchTests: XCTestCase {
+    /// The vectorized single-region search against a plain scan.
+    func testFindMatchesNaiveScan() {
+        var rng: UInt64 = 0x1234_5678
+        func next() -> Int {
+            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17
+            return Int(rng >> 33)
+        }
+        for _ in 0..<3000 {
+            let n = next() % 80
+            let alphabet: [UInt8] = [97, 98, 13, 10]
+            let hay = (0..<n).map { _ in alphabet[next() % 4] }
+            let len = 1 + next() % 5
+            let needle = (0..<len).map { _ in alphabet[next() % 4] }
+            var expected: Int? = nil
+            if len <= n {
+                for i in 0...(n - len) where Array(hay[i..<(i + len)]) == needle {
+                    expected = i
+                    break
+                }
+            }
+            let got = hay.withUnsafeBufferPointer { h in
+                needle.withUnsafeBufferPointer { nd in
+                    EvBuffer.find(nd.baseAddress!, len, in: h.baseAddress ?? UnsafePointer(bitPattern: 1)!, n)
+                }
+            }
+            XCTAssertEqual(got, expected, "hay \(hay) needle \(needle)")
+        }
+    }
+}
