@@ -237,7 +237,10 @@ class BufferEvent {
             Log.warnx("event_add: event has no event_base set.")
             return -1
         }
-        return EventBase.from(b).add(ev, timeout: tv)
+        let base = EventBase.from(b)
+        let r = base.add(ev, timeout: tv)
+        base.notifyIfNeeded()
+        return r
     }
 
     /// bufferevent_add_event_: a zero timeout means none.
@@ -420,7 +423,9 @@ class BufferEvent {
             runDeferred()
             return
         }
-        if EventBase.from(bp).scheduleDeferred(deferredCb) { incref() }
+        let base = EventBase.from(bp)
+        if base.scheduleDeferred(deferredCb) { incref() }
+        base.notifyIfNeeded()
     }
 
     /// bufferevent_run_readcb_.
