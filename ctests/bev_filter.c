@@ -161,6 +161,30 @@ int main(void)
     bufferevent_setwatermark(f, EV_READ, 0, 0);
     evbuffer_drain(bufferevent_get_input(f), inlen(f));
 
+    printf("-- the same with a deferring filter: held data follows as the program drains\n");
+    {
+        evutil_socket_t sv2[2];
+        struct bufferevent *u2, *f2;
+        bev_socketpair(sv2);
+        u2 = bufferevent_socket_new(base, sv2[0], 0);
+        f2 = bufferevent_filter_new(u2, NULL, NULL, BEV_OPT_DEFER_CALLBACKS, NULL, NULL);
+        bufferevent_setcb(f2, readcb, NULL, print_eventcb, "D");
+        bufferevent_enable(f2, EV_READ);
+        bufferevent_setwatermark(f2, EV_READ, 0, 3);
+        drain_some = 1;
+        write(sv2[1], "abcdefgh", 8);
+        run_nonblock(12);
+        printf("f2 in=%zu u2 in=%zu\n", inlen(f2), inlen(u2));
+        drain_some = 0;
+        shutdown(sv2[1], SHUT_WR);
+        run_nonblock(3);
+        bufferevent_free(f2);
+        bufferevent_free(u2);
+        run_nonblock(1);
+        close(sv2[0]);
+        close(sv2[1]);
+    }
+
     printf("-- flush modes\n");
     bufferevent_disable(f, EV_WRITE);
     bufferevent_write(f, "later", 5);

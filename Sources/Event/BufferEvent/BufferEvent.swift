@@ -80,19 +80,23 @@ enum FlushMode {
 private let genericReadTimeout: EventCallback = { _, _, arg in
     guard let arg else { return }
     let b = BufferEvent.from(arg)
+    b.lockBev()
     b.incref()
     _ = b.disable(EV.read)
     b.runEventCallback(BevEvent.timeout | BevEvent.reading, 0)
     b.decref()
+    b.unlockBev()
 }
 
 private let genericWriteTimeout: EventCallback = { _, _, arg in
     guard let arg else { return }
     let b = BufferEvent.from(arg)
+    b.lockBev()
     b.incref()
     _ = b.disable(EV.write)
     b.runEventCallback(BevEvent.timeout | BevEvent.writing, 0)
     b.decref()
+    b.unlockBev()
 }
 
 private let deferredRunner: SelfCallback = { _, arg in
@@ -137,6 +141,10 @@ class BufferEvent {
     var rate: RateLimit? = nil
     var readWatermarksEntry: CbEntryPtr? = nil
     var finalizing = false
+    /// BEV_OPT_THREADSAFE: a recursive evthread lock, shared with both
+    /// evbuffers (and with the partner of a pair).
+    var lock: UnsafeMutableRawPointer? = nil
+    var ownLock = false
 
     static let defaultMaxSingle = 16384
 
@@ -168,16 +176,17 @@ class BufferEvent {
         input = EvBuffer.from(EvBuffer.create())
         output = EvBuffer.from(EvBuffer.create())
         self.options = options
-        // Lock allocation fails without evthread lock functions, and
-        // libevent then refuses the bufferevent.
-        let bad = (options & BevOpt.threadsafe != 0 && !Threads.lockingEnabled) ||
-            (options & (BevOpt.deferCallbacks | BevOpt.unlockCallbacks)) == BevOpt.unlockCallbacks
+        // A lock comes from the evthread callbacks; without them libevent
+        // refuses a THREADSAFE bufferevent.
+        var bad = options & BevOpt.threadsafe != 0 && enableLocking(nil) < 0
+        if !bad && (options & (BevOpt.deferCallbacks | BevOpt.unlockCallbacks)) == BevOpt.unlockCallbacks {
+            Log.warnx("UNLOCK_CALLBACKS requires DEFER_CALLBACKS")
+            bad = true
+        }
         if bad {
-            if options & BevOpt.threadsafe == 0 || Threads.lockingEnabled {
-                Log.warnx("UNLOCK_CALLBACKS requires DEFER_CALLBACKS")
-            }
             input.decref()
             output.decref()
+            freeLock()
             Memory.free(mem)
             return nil
         }
@@ -228,7 +237,10 @@ class BufferEvent {
             Log.warnx("event_add: event has no event_base set.")
             return -1
         }
-        return EventBase.from(b).add(ev, timeout: tv)
+        let base = EventBase.from(b)
+        let r = base.add(ev, timeout: tv)
+        base.notifyIfNeeded()
+        return r
     }
 
     /// bufferevent_add_event_: a zero timeout means none.
@@ -300,6 +312,49 @@ class BufferEvent {
         return r1 < 0 || r2 < 0 ? -1 : 0
     }
 
+    // MARK: locking
+
+    /// bufferevent_enable_locking_: `given`, else the underlying
+    /// bufferevent's lock, else a new recursive lock; shared with the buffers.
+    func enableLocking(_ given: UnsafeMutableRawPointer?) -> Int32 {
+        if lock != nil { return -1 }
+        let under = underlying
+        if let l = given {
+            lock = l
+            ownLock = false
+        } else if let ul = under?.lock {
+            lock = ul
+            ownLock = false
+        } else {
+            guard let alloc = Threads.lockCallbacks?.alloc, let l = alloc(BufferLock.recursive) else { return -1 }
+            lock = l
+            ownLock = true
+        }
+        _ = input.enableLocking(lock)
+        _ = output.enableLocking(lock)
+        if let u = under, u.lock == nil { _ = u.enableLocking(lock) }
+        return 0
+    }
+
+    func freeLock() {
+        if ownLock, let l = lock, let free = Threads.lockCallbacks?.free { free(l, BufferLock.recursive) }
+        lock = nil
+        ownLock = false
+    }
+
+    @inline(__always) func lockBev() { if let l = lock { BufferLock.lock(l) } }
+    @inline(__always) func unlockBev() { if let l = lock { BufferLock.unlock(l) } }
+
+    /// Run `body` holding the bufferevent's lock (if it has one).
+    @inline(__always)
+    func locked<R>(_ body: (BufferEvent) -> R) -> R {
+        guard let l = lock else { return body(self) }
+        BufferLock.lock(l)
+        let r = body(self)
+        BufferLock.unlock(l)
+        return r
+    }
+
     // MARK: references
 
     @inline(__always) func incref() { refcnt += 1 }
@@ -351,6 +406,7 @@ class BufferEvent {
         }
         Debug.noteTeardown(evRead)
         Debug.noteTeardown(evWrite)
+        freeLock()
         cev_bev_set_owner(bev, nil)
         Memory.free(UnsafeMutableRawPointer(raw))
         Unmanaged.passUnretained(self).release()
@@ -367,7 +423,9 @@ class BufferEvent {
             runDeferred()
             return
         }
-        if EventBase.from(bp).scheduleDeferred(deferredCb) { incref() }
+        let base = EventBase.from(bp)
+        if base.scheduleDeferred(deferredCb) { incref() }
+        base.notifyIfNeeded()
     }
 
     /// bufferevent_run_readcb_.
@@ -413,32 +471,48 @@ class BufferEvent {
         trigger(EV.read, BevOpt.deferCallbacks)
     }
 
-    /// The deferred callback, from the loop.
+    /// The deferred callback, from the loop (with BEV_OPT_UNLOCK_CALLBACKS
+    /// the lock is released while each user callback runs).
     func runDeferred() {
         let b = bev
+        lockBev()
+        let unlocked = options & BevOpt.unlockCallbacks != 0
         if eventcbPending & BevEvent.connected != 0, let cb = b.pointee.errorcb {
             // The connection came before any data: report it first.
             eventcbPending &= ~BevEvent.connected
-            cb(b, BevEvent.connected, b.pointee.cbarg)
+            let arg = b.pointee.cbarg
+            if unlocked { unlockBev() }
+            cb(b, BevEvent.connected, arg)
+            if unlocked { lockBev() }
         }
         if readcbPending, let cb = b.pointee.readcb {
             readcbPending = false
-            cb(b, b.pointee.cbarg)
+            let arg = b.pointee.cbarg
+            if unlocked { unlockBev() }
+            cb(b, arg)
+            if unlocked { lockBev() }
             inputWatermarkCheck()
         }
         if writecbPending, let cb = b.pointee.writecb {
             writecbPending = false
-            cb(b, b.pointee.cbarg)
+            let arg = b.pointee.cbarg
+            if unlocked { unlockBev() }
+            cb(b, arg)
+            if unlocked { lockBev() }
         }
         if eventcbPending != 0, let cb = b.pointee.errorcb {
             let what = eventcbPending
             let err = errnoPending
+            let arg = b.pointee.cbarg
             eventcbPending = 0
             errnoPending = 0
+            if unlocked { unlockBev() }
             Sys.errno = err
-            cb(b, what, b.pointee.cbarg)
+            cb(b, what, arg)
+            if unlocked { lockBev() }
         }
         decref()
+        unlockBev()
     }
 
     /// bufferevent_trigger_nolock_: read callback when the input is at the

@@ -34,21 +34,27 @@ private func filterOf(_ arg: UnsafeMutableRawPointer?) -> FilterBufferEvent? {
 // The underlying bufferevent's callbacks (cbarg: the filter).
 private let underlyingRead: bufferevent_data_cb = { u, arg in
     guard let f = filterOf(arg), let u else { return }
-    if f.refcnt > 0 { f.readFromUnderlying(BufferEvent.from(u)) }
+    f.locked { _ in
+        if f.refcnt > 0 { f.readFromUnderlying(BufferEvent.from(u)) }
+    }
 }
 
 private let underlyingWrite: bufferevent_data_cb = { _, arg in
     guard let f = filterOf(arg) else { return }
-    if f.refcnt > 0 {
-        var any = false
-        _ = f.processOutput(FlushMode.normal, &any)
+    f.locked { _ in
+        if f.refcnt > 0 {
+            var any = false
+            _ = f.processOutput(FlushMode.normal, &any)
+        }
     }
 }
 
 private let underlyingEvent: bufferevent_event_cb = { _, what, arg in
     guard let f = filterOf(arg) else { return }
     // All we can do is pass it on.
-    if f.refcnt > 0 { f.runEventCallback(what, 0) }
+    f.locked { _ in
+        if f.refcnt > 0 { f.runEventCallback(what, 0) }
+    }
 }
 
 /// Our output callback: new data goes through the output filter.
@@ -56,9 +62,11 @@ private let filterOutputCallback: BufferCallback = { _, info, arg in
     guard let info, let f = filterOf(arg) else { return }
     if info.pointee.n_added != 0 {
         var any = false
+        f.lockBev()
         f.incref()
         _ = f.processOutput(FlushMode.normal, &any)
         f.decref()
+        f.unlockBev()
     }
 }
 
@@ -66,10 +74,12 @@ private let filterOutputCallback: BufferCallback = { _, info, arg in
 /// input because ours was full: room again means filter more.
 private let filterInputCallback: BufferCallback = { _, _, arg in
     guard let f = filterOf(arg) else { return }
-    let mode = f.gotEof ? FlushMode.finished : FlushMode.normal
-    if !f.inputFull(mode) {
-        f.inputEntry?.pointee.flags &= ~CbFlag.enabled
-        if let u = f.under, u.input.totalLen > 0 { f.readFromUnderlying(u) }
+    f.locked { _ in
+        let mode = f.gotEof ? FlushMode.finished : FlushMode.normal
+        if !f.inputFull(mode) {
+            f.inputEntry?.pointee.flags &= ~CbFlag.enabled
+            if let u = f.under, u.input.totalLen > 0 { f.readFromUnderlying(u) }
+        }
     }
 }
 
@@ -101,9 +111,14 @@ final class FilterBufferEvent: BufferEvent {
         guard let f = FilterBufferEvent(base: u.bev.pointee.ev_base, options: options & ~BevOpt.threadsafe, under: u,
                                         input: input ?? nullFilter, output: output ?? nullFilter,
                                         freeContext: freeContext, context: ctx) else { return nil }
-        // A lock of its own (shared with the underlying one in libevent) is
-        // only a formality here: accept THREADSAFE when threads are set up.
-        if options & BevOpt.threadsafe != 0 && Threads.lockingEnabled { f.options |= BevOpt.threadsafe }
+        // libevent gives the filter a lock of its own (made before the
+        // underlying bufferevent is attached; failure is ignored).
+        if options & BevOpt.threadsafe != 0 {
+            let u = f.under
+            f.under = nil
+            _ = f.enableLocking(nil)
+            f.under = u
+        }
         let arg = UnsafeMutableRawPointer(f.bev)
         u.setCallbacks(underlyingRead, underlyingWrite, underlyingEvent, arg)
         f.outputEntry = f.output.addCallback(unsafeBitCast(filterOutputCallback, to: UnsafeRawPointer.self), arg)

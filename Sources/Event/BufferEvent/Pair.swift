@@ -42,6 +42,7 @@ final class PairBufferEvent: BufferEvent {
             return nil
         }
         _ = b.publish()
+        if options & BevOpt.threadsafe != 0 { _ = b.enableLocking(a.lock) }
         a.partner = b
         b.partner = a
         a.input.freezeEnd = true
@@ -51,15 +52,24 @@ final class PairBufferEvent: BufferEvent {
         return (a, b)
     }
 
-    /// Hold references on both sides while data and callbacks move.
+    /// Hold references (and the shared lock) on both sides while data and
+    /// callbacks move.
     func holdBoth() {
+        lockBev()
         incref()
-        partner?.incref()
+        if let p = partner {
+            p.lockBev()
+            p.incref()
+        }
     }
 
     func releaseBoth() {
-        partner?.decref()
+        if let p = partner {
+            p.decref()
+            p.unlockBev()
+        }
         decref()
+        unlockBev()
     }
 
     func wantsToTalk(to dst: PairBufferEvent) -> Bool {
@@ -130,6 +140,11 @@ final class PairBufferEvent: BufferEvent {
         if let p = partner {
             p.partner = nil
             partner = nil
+            // The shared lock outlives this side: the partner takes it over.
+            if ownLock && p.lock == lock {
+                p.ownLock = true
+                ownLock = false
+            }
         }
     }
 

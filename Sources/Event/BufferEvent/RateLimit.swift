@@ -318,7 +318,7 @@ final class RateLimit {
 
 private let refillCallback: EventCallback = { _, _, arg in
     guard let arg else { return }
-    RateLimit.refilled(BufferEvent.from(arg))
+    BufferEvent.from(arg).locked { RateLimit.refilled($0) }
 }
 
 private let groupRefillCallback: EventCallback = { _, _, arg in

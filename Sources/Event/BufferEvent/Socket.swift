@@ -123,8 +123,12 @@ final class SocketBufferEvent: BufferEvent {
     // MARK: I/O
 
     func handleRead(_ fd: Int32, _ event: Int16) {
+        lockBev()
         incref()
-        defer { decref() }
+        defer {
+            decref()
+            unlockBev()
+        }
         var what = BevEvent.reading
         // EV_TIMEOUT alone: the timeout fired without data (a read that
         // arrived together with it wins).
@@ -175,8 +179,12 @@ final class SocketBufferEvent: BufferEvent {
     }
 
     func handleWrite(_ fd: Int32, _ event: Int16) {
+        lockBev()
         incref()
-        defer { decref() }
+        defer {
+            decref()
+            unlockBev()
+        }
         var what = BevEvent.writing
         var connected = false
         if event == EV.timeout {
@@ -256,8 +264,12 @@ final class SocketBufferEvent: BufferEvent {
     /// bufferevent_socket_connect. With no address, the fd the bufferevent
     /// already has is taken as connecting (the program called connect).
     func connect(_ sa: UnsafePointer<sockaddr>?, _ len: Int32) -> Int32 {
+        lockBev()
         incref()
-        defer { decref() }
+        defer {
+            decref()
+            unlockBev()
+        }
         var fd = evRead.fd
         var ownFd = false
         var r: Int32 = 0
@@ -310,6 +322,8 @@ final class SocketBufferEvent: BufferEvent {
     func connectHostname(_ dnsBase: OpaquePointer?, _ family: Int32, _ host: UnsafePointer<CChar>?, _ port: Int32) -> Int32 {
         if family != AF_INET && family != AF_INET6 && family != AF_UNSPEC { return -1 }
         if port < 1 || port > 65535 { return -1 }
+        lockBev()
+        defer { unlockBev() }
         var hints = addrinfo()
         hints.ai_family = family
         hints.ai_protocol = Int32(IPPROTO_TCP)

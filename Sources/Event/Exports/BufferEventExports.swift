@@ -17,6 +17,14 @@ func bevOf(_ p: BevPtr?, _ fn: StaticString) -> BufferEvent? {
     return BufferEvent.from(p)
 }
 
+/// Run `body` with the bufferevent's lock held (BEV_LOCK), or return
+/// `fallback` for a NULL bufferevent.
+@inline(__always)
+private func withBev<R>(_ p: BevPtr?, _ fn: StaticString, _ fallback: R, _ body: (BufferEvent) -> R) -> R {
+    guard let b = bevOf(p, fn) else { return fallback }
+    return b.locked(body)
+}
+
 @inline(__always)
 private func socketOf(_ p: BevPtr?, _ fn: StaticString) -> SocketBufferEvent? {
     guard let b = bevOf(p, fn) else { return nil }
@@ -54,7 +62,7 @@ public func bufferevent_socket_connect_hostname(_ p: BevPtr?, _ dns: OpaquePoint
 
 @_cdecl("bufferevent_socket_get_dns_error")
 public func bufferevent_socket_get_dns_error(_ p: BevPtr?) -> Int32 {
-    bevOf(p, "bufferevent_socket_get_dns_error")?.dnsError ?? 0
+    withBev(p, "bufferevent_socket_get_dns_error", 0) { $0.dnsError }
 }
 
 @_cdecl("bufferevent_base_set")
@@ -64,7 +72,7 @@ public func bufferevent_base_set(_ base: OpaquePointer?, _ p: BevPtr?) -> Int32 
         Log.warnx("bufferevent_base_set: NULL event_base")
         return -1
     }
-    return b.setBase(base)
+    return b.locked { $0.setBase(base) }
 }
 
 @_cdecl("bufferevent_get_base")
@@ -75,12 +83,12 @@ public func bufferevent_get_base(_ p: BevPtr?) -> OpaquePointer? {
 
 @_cdecl("bufferevent_priority_set")
 public func bufferevent_priority_set(_ p: BevPtr?, _ pri: Int32) -> Int32 {
-    bevOf(p, "bufferevent_priority_set")?.setPriority(pri) ?? -1
+    withBev(p, "bufferevent_priority_set", -1) { $0.setPriority(pri) }
 }
 
 @_cdecl("bufferevent_get_priority")
 public func bufferevent_get_priority(_ p: BevPtr?) -> Int32 {
-    bevOf(p, "bufferevent_get_priority")?.priority() ?? -1
+    withBev(p, "bufferevent_get_priority", -1) { $0.priority() }
 }
 
 @_cdecl("bufferevent_free")
@@ -90,32 +98,34 @@ public func bufferevent_free(_ p: BevPtr?) {
         Log.warnx("bufferevent_free: bufferevent \(hexPointer(p)) freed twice")
         return
     }
-    b.setCallbacks(nil, nil, nil, nil)
-    b.decref()
+    b.locked { b in
+        b.setCallbacks(nil, nil, nil, nil)
+        b.decref()
+    }
 }
 
 @_cdecl("bufferevent_incref")
 public func bufferevent_incref(_ p: BevPtr?) {
-    bevOf(p, "bufferevent_incref")?.incref()
+    withBev(p, "bufferevent_incref", ()) { $0.incref() }
 }
 
 @_cdecl("bufferevent_decref")
 public func bufferevent_decref(_ p: BevPtr?) -> Int32 {
-    bevOf(p, "bufferevent_decref")?.decref() ?? -1
+    withBev(p, "bufferevent_decref", -1) { $0.decref() }
 }
 
 @_cdecl("bufferevent_lock")
-public func bufferevent_lock(_ p: BevPtr?) { _ = bevOf(p, "bufferevent_lock") }
+public func bufferevent_lock(_ p: BevPtr?) { bevOf(p, "bufferevent_lock")?.lockBev() }
 
 @_cdecl("bufferevent_unlock")
-public func bufferevent_unlock(_ p: BevPtr?) { _ = bevOf(p, "bufferevent_unlock") }
+public func bufferevent_unlock(_ p: BevPtr?) { bevOf(p, "bufferevent_unlock")?.unlockBev() }
 
 // MARK: callbacks and fd
 
 @_cdecl("bufferevent_setcb")
 public func bufferevent_setcb(_ p: BevPtr?, _ r: bufferevent_data_cb?, _ w: bufferevent_data_cb?,
                               _ e: bufferevent_event_cb?, _ arg: UnsafeMutableRawPointer?) {
-    bevOf(p, "bufferevent_setcb")?.setCallbacks(r, w, e, arg)
+    withBev(p, "bufferevent_setcb", ()) { $0.setCallbacks(r, w, e, arg) }
 }
 
 @_cdecl("bufferevent_getcb")
@@ -132,24 +142,24 @@ public func bufferevent_getcb(_ p: BevPtr?, _ r: UnsafeMutablePointer<buffereven
 
 @_cdecl("bufferevent_setfd")
 public func bufferevent_setfd(_ p: BevPtr?, _ fd: Int32) -> Int32 {
-    bevOf(p, "bufferevent_setfd")?.setFd(fd) ?? -1
+    withBev(p, "bufferevent_setfd", -1) { $0.setFd(fd) }
 }
 
 @_cdecl("bufferevent_getfd")
 public func bufferevent_getfd(_ p: BevPtr?) -> Int32 {
-    bevOf(p, "bufferevent_getfd")?.getFd() ?? -1
+    withBev(p, "bufferevent_getfd", -1) { $0.getFd() ?? -1 }
 }
 
 @_cdecl("bufferevent_get_underlying")
 public func bufferevent_get_underlying(_ p: BevPtr?) -> BevPtr? {
-    bevOf(p, "bufferevent_get_underlying")?.underlying?.bev
+    withBev(p, "bufferevent_get_underlying", nil) { $0.underlying?.bev }
 }
 
 // MARK: data
 
 @_cdecl("bufferevent_write")
 public func bufferevent_write(_ p: BevPtr?, _ data: UnsafeRawPointer?, _ size: Int) -> Int32 {
-    bevOf(p, "bufferevent_write")?.write(data, bufferSize(size)) ?? -1
+    withBev(p, "bufferevent_write", -1) { $0.write(data, bufferSize(size)) }
 }
 
 @_cdecl("bufferevent_write_buffer")
@@ -186,12 +196,12 @@ public func bufferevent_get_output(_ p: BevPtr?) -> OpaquePointer? {
 
 @_cdecl("bufferevent_enable")
 public func bufferevent_enable(_ p: BevPtr?, _ events: Int16) -> Int32 {
-    bevOf(p, "bufferevent_enable")?.enable(events) ?? -1
+    withBev(p, "bufferevent_enable", -1) { $0.enable(events) }
 }
 
 @_cdecl("bufferevent_disable")
 public func bufferevent_disable(_ p: BevPtr?, _ events: Int16) -> Int32 {
-    bevOf(p, "bufferevent_disable")?.disable(events) ?? -1
+    withBev(p, "bufferevent_disable", -1) { $0.disable(events) }
 }
 
 @_cdecl("bufferevent_get_enabled")
@@ -202,12 +212,12 @@ public func bufferevent_get_enabled(_ p: BevPtr?) -> Int16 {
 
 @_cdecl("bufferevent_set_timeouts")
 public func bufferevent_set_timeouts(_ p: BevPtr?, _ r: UnsafePointer<timeval>?, _ w: UnsafePointer<timeval>?) -> Int32 {
-    bevOf(p, "bufferevent_set_timeouts")?.setTimeouts(r?.pointee, w?.pointee) ?? -1
+    withBev(p, "bufferevent_set_timeouts", -1) { $0.setTimeouts(r?.pointee, w?.pointee) }
 }
 
 @_cdecl("bufferevent_setwatermark")
 public func bufferevent_setwatermark(_ p: BevPtr?, _ events: Int16, _ low: Int, _ high: Int) {
-    bevOf(p, "bufferevent_setwatermark")?.setWatermark(events, low, high)
+    withBev(p, "bufferevent_setwatermark", ()) { $0.setWatermark(events, low, high) }
 }
 
 @_cdecl("bufferevent_getwatermark")
@@ -229,17 +239,17 @@ public func bufferevent_getwatermark(_ p: BevPtr?, _ events: Int16, _ low: Unsaf
 
 @_cdecl("bufferevent_flush")
 public func bufferevent_flush(_ p: BevPtr?, _ iotype: Int16, _ mode: bufferevent_flush_mode) -> Int32 {
-    bevOf(p, "bufferevent_flush")?.flush(iotype, Int32(bitPattern: mode.rawValue)) ?? -1
+    withBev(p, "bufferevent_flush", -1) { $0.flush(iotype, Int32(bitPattern: mode.rawValue)) }
 }
 
 @_cdecl("bufferevent_trigger")
 public func bufferevent_trigger(_ p: BevPtr?, _ iotype: Int16, _ options: Int32) {
-    bevOf(p, "bufferevent_trigger")?.trigger(iotype, options)
+    withBev(p, "bufferevent_trigger", ()) { $0.trigger(iotype, options) }
 }
 
 @_cdecl("bufferevent_trigger_event")
 public func bufferevent_trigger_event(_ p: BevPtr?, _ what: Int16, _ options: Int32) {
-    bevOf(p, "bufferevent_trigger_event")?.runEventCallback(what, options)
+    withBev(p, "bufferevent_trigger_event", ()) { $0.runEventCallback(what, options) }
 }
 
 // MARK: pairs and filters
@@ -262,8 +272,7 @@ public func bufferevent_pair_new(_ base: OpaquePointer?, _ options: Int32, _ pai
 
 @_cdecl("bufferevent_pair_get_partner")
 public func bufferevent_pair_get_partner(_ p: BevPtr?) -> BevPtr? {
-    guard let b = bevOf(p, "bufferevent_pair_get_partner") as? PairBufferEvent else { return nil }
-    return b.partner?.bev
+    withBev(p, "bufferevent_pair_get_partner", nil) { ($0 as? PairBufferEvent)?.partner?.bev }
 }
 
 @_cdecl("bufferevent_filter_new")
@@ -281,36 +290,38 @@ public func bufferevent_filter_new(_ under: BevPtr?, _ input: bufferevent_filter
 
 @_cdecl("bufferevent_set_max_single_read")
 public func bufferevent_set_max_single_read(_ p: BevPtr?, _ size: Int) -> Int32 {
-    guard let b = bevOf(p, "bufferevent_set_max_single_read") else { return -1 }
-    b.maxSingleRead = size <= 0 ? BufferEvent.defaultMaxSingle : size
-    return 0
+    withBev(p, "bufferevent_set_max_single_read", -1) { b in
+        b.maxSingleRead = size <= 0 ? BufferEvent.defaultMaxSingle : size
+        return 0
+    }
 }
 
 @_cdecl("bufferevent_set_max_single_write")
 public func bufferevent_set_max_single_write(_ p: BevPtr?, _ size: Int) -> Int32 {
-    guard let b = bevOf(p, "bufferevent_set_max_single_write") else { return -1 }
-    b.maxSingleWrite = size <= 0 ? BufferEvent.defaultMaxSingle : size
-    return 0
+    withBev(p, "bufferevent_set_max_single_write", -1) { b in
+        b.maxSingleWrite = size <= 0 ? BufferEvent.defaultMaxSingle : size
+        return 0
+    }
 }
 
 @_cdecl("bufferevent_get_max_single_read")
 public func bufferevent_get_max_single_read(_ p: BevPtr?) -> Int {
-    bevOf(p, "bufferevent_get_max_single_read")?.maxSingleRead ?? -1
+    withBev(p, "bufferevent_get_max_single_read", -1) { $0.maxSingleRead }
 }
 
 @_cdecl("bufferevent_get_max_single_write")
 public func bufferevent_get_max_single_write(_ p: BevPtr?) -> Int {
-    bevOf(p, "bufferevent_get_max_single_write")?.maxSingleWrite ?? -1
+    withBev(p, "bufferevent_get_max_single_write", -1) { $0.maxSingleWrite }
 }
 
 @_cdecl("bufferevent_get_max_to_read")
 public func bufferevent_get_max_to_read(_ p: BevPtr?) -> Int {
-    bevOf(p, "bufferevent_get_max_to_read")?.readMax() ?? -1
+    withBev(p, "bufferevent_get_max_to_read", -1) { $0.readMax() }
 }
 
 @_cdecl("bufferevent_get_max_to_write")
 public func bufferevent_get_max_to_write(_ p: BevPtr?) -> Int {
-    bevOf(p, "bufferevent_get_max_to_write")?.writeMax() ?? -1
+    withBev(p, "bufferevent_get_max_to_write", -1) { $0.writeMax() }
 }
 
 // MARK: rate limits
@@ -328,38 +339,32 @@ public func ev_token_bucket_cfg_free(_ cfg: OpaquePointer?) {
 
 @_cdecl("bufferevent_set_rate_limit")
 public func bufferevent_set_rate_limit(_ p: BevPtr?, _ cfg: OpaquePointer?) -> Int32 {
-    guard let b = bevOf(p, "bufferevent_set_rate_limit") else { return -1 }
-    return RateLimit.set(b, cfgOf(cfg))
+    withBev(p, "bufferevent_set_rate_limit", -1) { RateLimit.set($0, cfgOf(cfg)) }
 }
 
 @_cdecl("bufferevent_get_token_bucket_cfg")
 public func bufferevent_get_token_bucket_cfg(_ p: BevPtr?) -> OpaquePointer? {
-    guard let b = bevOf(p, "bufferevent_get_token_bucket_cfg") else { return nil }
-    return b.rate?.cfg.map { OpaquePointer($0) }
+    withBev(p, "bufferevent_get_token_bucket_cfg", nil) { $0.rate?.cfg.map { OpaquePointer($0) } }
 }
 
 @_cdecl("bufferevent_get_read_limit")
 public func bufferevent_get_read_limit(_ p: BevPtr?) -> Int {
-    guard let b = bevOf(p, "bufferevent_get_read_limit") else { return -1 }
-    return RateLimit.limit(b, write: false)
+    withBev(p, "bufferevent_get_read_limit", -1) { RateLimit.limit($0, write: false) }
 }
 
 @_cdecl("bufferevent_get_write_limit")
 public func bufferevent_get_write_limit(_ p: BevPtr?) -> Int {
-    guard let b = bevOf(p, "bufferevent_get_write_limit") else { return -1 }
-    return RateLimit.limit(b, write: true)
+    withBev(p, "bufferevent_get_write_limit", -1) { RateLimit.limit($0, write: true) }
 }
 
 @_cdecl("bufferevent_decrement_read_limit")
 public func bufferevent_decrement_read_limit(_ p: BevPtr?, _ decr: Int) -> Int32 {
-    guard let b = bevOf(p, "bufferevent_decrement_read_limit") else { return -1 }
-    return RateLimit.decrement(b, decr, write: false)
+    withBev(p, "bufferevent_decrement_read_limit", -1) { RateLimit.decrement($0, decr, write: false) }
 }
 
 @_cdecl("bufferevent_decrement_write_limit")
 public func bufferevent_decrement_write_limit(_ p: BevPtr?, _ decr: Int) -> Int32 {
-    guard let b = bevOf(p, "bufferevent_decrement_write_limit") else { return -1 }
-    return RateLimit.decrement(b, decr, write: true)
+    withBev(p, "bufferevent_decrement_write_limit", -1) { RateLimit.decrement($0, decr, write: true) }
 }
 
 @inline(__always)
@@ -403,20 +408,22 @@ public func bufferevent_rate_limit_group_free(_ g: OpaquePointer?) {
 
 @_cdecl("bufferevent_add_to_rate_limit_group")
 public func bufferevent_add_to_rate_limit_group(_ p: BevPtr?, _ g: OpaquePointer?) -> Int32 {
-    guard let b = bevOf(p, "bufferevent_add_to_rate_limit_group") else { return -1 }
-    guard let grp = groupOf(g, "bufferevent_add_to_rate_limit_group") else {
-        // libevent would crash on a NULL group; leave the current one instead.
-        RateLimit.leaveGroup(b, unsuspend: true)
-        return 0
+    withBev(p, "bufferevent_add_to_rate_limit_group", -1) { b in
+        guard let grp = groupOf(g, "bufferevent_add_to_rate_limit_group") else {
+            // libevent would crash on a NULL group; leave the current one instead.
+            RateLimit.leaveGroup(b, unsuspend: true)
+            return 0
+        }
+        return RateLimit.join(b, grp)
     }
-    return RateLimit.join(b, grp)
 }
 
 @_cdecl("bufferevent_remove_from_rate_limit_group")
 public func bufferevent_remove_from_rate_limit_group(_ p: BevPtr?) -> Int32 {
-    guard let b = bevOf(p, "bufferevent_remove_from_rate_limit_group") else { return -1 }
-    RateLimit.leaveGroup(b, unsuspend: true)
-    return 0
+    withBev(p, "bufferevent_remove_from_rate_limit_group", -1) { b in
+        RateLimit.leaveGroup(b, unsuspend: true)
+        return 0
+    }
 }
 
 @_cdecl("bufferevent_rate_limit_group_get_read_limit")
@@ -466,8 +473,7 @@ public func bufferevent_new(_ fd: Int32, _ r: bufferevent_data_cb?, _ w: buffere
 
 @_cdecl("bufferevent_settimeout")
 public func bufferevent_settimeout(_ p: BevPtr?, _ r: Int32, _ w: Int32) {
-    guard let b = bevOf(p, "bufferevent_settimeout") else { return }
     let rt: timeval? = r != 0 ? timeval(tv_sec: Int(r), tv_usec: 0) : nil
     let wt: timeval? = w != 0 ? timeval(tv_sec: Int(w), tv_usec: 0) : nil
-    _ = b.setTimeouts(rt, wt)
+    _ = withBev(p, "bufferevent_settimeout", -1) { $0.setTimeouts(rt, wt) }
 }
