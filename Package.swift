@@ -11,7 +11,7 @@ var swiftSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-D_GNU_SOURCE", "-Xc
 if embedded {
     swiftSettings += [
         .enableExperimentalFeature("Embedded"),
-        .unsafeFlags(["-wmo", "-enforce-exclusivity=unchecked", "-Xfrontend", "-function-sections", "-Xcc", "-fPIC"]),
+        .unsafeFlags(["-wmo", "-Osize", "-enforce-exclusivity=unchecked", "-Xfrontend", "-function-sections", "-Xcc", "-fPIC"]),
     ]
 }
 

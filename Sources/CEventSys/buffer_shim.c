@@ -399,11 +399,23 @@ cev_cache_flush(struct cev_chain_cache *c)
 static void cev_cache_thread_exit(void *arg) { cev_cache_flush(arg); }
 static void cev_cache_process_exit(void) { cev_cache_flush(&cev_tcache); }
 
+static int cev_cache_key_made;
+
 static void
 cev_cache_init(void)
 {
-	pthread_key_create(&cev_cache_key, cev_cache_thread_exit);
+	cev_cache_key_made = pthread_key_create(&cev_cache_key, cev_cache_thread_exit) == 0;
 	atexit(cev_cache_process_exit);
+}
+
+/* When the library is unloaded, no thread may run our destructor later. */
+__attribute__((destructor)) static void
+cev_cache_unload(void)
+{
+	if (cev_cache_key_made) {
+		pthread_key_delete(cev_cache_key);
+		cev_cache_key_made = 0;
+	}
 }
 
 /* Size class of an allocation of `total` bytes, or -1. */

@@ -90,6 +90,7 @@ final class EpollBackend: Backend {
         apply(fd: fd, old: old, adding: 0, removing: change)
     }
 
+    @_optimize(speed)
     private func apply(fd: Int32, old: Int16, adding: Int16, removing: Int16) -> Int32 {
         let et = (adding | removing) & EV.et != 0
         let oldMask = old & EV.io
@@ -149,6 +150,7 @@ final class EpollBackend: Backend {
         return "0 (none)"
     }
 
+    @_optimize(speed)
     override func dispatch(timeout: Micros?) -> Int32 {
         let ms = timerFd >= 0 ? armTimer(timeout) : timeoutMillis(timeout)
         let n = Sys.once { epoll_wait(epfd, ready, capacity, ms) }

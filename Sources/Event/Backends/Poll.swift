@@ -57,6 +57,7 @@ final class PollBackend: Backend {
         return 0
     }
 
+    @_optimize(speed)
     override func dispatch(timeout: Micros?) -> Int32 {
         let n = Sys.once { poll(set, nfds_t(used), timeoutMillis(timeout, cap: Int64(Int32.max))) }
         if n.failed {

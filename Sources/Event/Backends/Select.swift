@@ -80,6 +80,7 @@ final class SelectBackend: Backend {
         return 0
     }
 
+    @_optimize(speed)
     override func dispatch(timeout: Micros?) -> Int32 {
         let nfds = Int(maxFd) + 1
         let used = nfds / SelectBackend.bitsPerWord + 1

@@ -55,7 +55,7 @@ enum ChainSize {
     /// expand copies at most this many bytes into a bigger chain.
     static let maxCopyInExpand = 4096
     /// Largest plain chain a buffer keeps for reuse after freeing it.
-    static let maxSpare = 128 * 1024
+    static let maxSpare = 1024
 }
 
 /// What follows the header of an evbuffer_add_reference chain.

@@ -20,9 +20,9 @@ enum Debug {
 
     static func noteBaseCreated() { tooLate = true }
 
+    @inline(__always)
     static func noteSetUp(_ ev: EventPtr) {
-        tooLate = true
-        if on { events[key(ev)] = false }
+        if on { events[key(ev)] = false } else if !tooLate { tooLate = true }
     }
 
     static func noteTeardown(_ ev: EventPtr) {

@@ -10,6 +10,7 @@ extension EventBase {
     // MARK: the fd and signal maps
 
     /// Register `ev` with the map; 1 if the backend was told, 0 if not, -1 on failure.
+    @_optimize(speed)
     func mapAdd(_ ev: EventPtr) -> Int32 {
         let fd = ev.fd
         if ev.events & EV.signal != 0 { return signalAdd(ev) }
@@ -42,6 +43,7 @@ extension EventBase {
         return r
     }
 
+    @_optimize(speed)
     func mapDel(_ ev: EventPtr) -> Int32 {
         let fd = ev.fd
         if ev.events & EV.signal != 0 { return signalDel(ev) }
@@ -174,6 +176,7 @@ extension EventBase {
     // MARK: add / del / activate
 
     /// event_add. `absolute` means `tv` is already a deadline on our clock.
+    @_optimize(speed)
     func add(_ ev: EventPtr, timeout tv: timeval?, absolute: Bool = false) -> Int32 {
         if Debug.on { Debug.assertSetUp(ev) }
         if ev.flags & ~EVList.all != 0 {
@@ -224,6 +227,7 @@ extension EventBase {
     }
 
     /// event_del and friends.
+    @_optimize(speed)
     func del(_ ev: EventPtr, mode: DelMode) -> Int32 {
         if mode != .evenIfFinalizing && ev.flags & EVList.finalizing != 0 { return 0 }
         if ev.events & EV.signal != 0, ev.ncalls != 0, let p = ev.pncalls { p.pointee = 0 }
@@ -245,6 +249,7 @@ extension EventBase {
     }
 
     /// event_active: queue `ev` to run with `res`; repeated activation ORs in flags.
+    @_optimize(speed)
     func activate(_ ev: EventPtr, res: Int16, ncalls: Int16) {
         if ev.flags & EVList.finalizing != 0 { return }
         switch ev.flags & (EVList.active | EVList.activeLater) {

@@ -8,6 +8,7 @@ extension EventBase {
         static let noExitOnEmpty: Int32 = 0x04
     }
 
+    @_optimize(speed)
     func loop(flags: Int32) -> Int32 {
         if running {
             Log.warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.")
@@ -67,6 +68,7 @@ extension EventBase {
     }
 
     /// Activate every heap timer whose deadline has passed.
+    @_optimize(speed)
     func expireTimers() {
         if timers.isEmpty { return }
         let now = micros(self.now())
@@ -80,6 +82,7 @@ extension EventBase {
 
     /// Run the highest-priority non-empty queue (continuing past queues that
     /// held only internal callbacks). Returns how many user callbacks ran.
+    @_optimize(speed)
     func processActive() -> Int {
         var count = 0
         var endTime: Micros = -1
@@ -105,6 +108,7 @@ extension EventBase {
     }
 
     /// Run callbacks from one queue; -1 when loopbreak was requested.
+    @_optimize(speed)
     private func runQueue(_ pri: Int, max: Int, endTime: Micros) -> Int {
         var count = 0
         let limited = max != Int.max || endTime >= 0

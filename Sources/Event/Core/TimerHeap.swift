@@ -61,6 +61,7 @@ struct TimerHeap {
 
     /// Remove `ev` from wherever it sits; false if it is not in the heap.
     @discardableResult
+    @_optimize(speed)
     mutating func erase(_ ev: EventPtr) -> Bool {
         let idx = Int(ev.heapIndex)
         guard idx >= 0, idx < count else { return false }
@@ -85,6 +86,7 @@ struct TimerHeap {
         slot.event.heapIndex = Int32(i)
     }
 
+    @_optimize(speed)
     private func siftUp(from start: Int, _ e: Slot) {
         let s = slots!
         var hole = start
@@ -98,6 +100,7 @@ struct TimerHeap {
     }
 
     /// Move the hole up at least once: the caller knows the parent is larger.
+    @_optimize(speed)
     private func siftUpUnconditional(from start: Int, _ e: Slot) {
         let s = slots!
         var hole = start
@@ -109,6 +112,7 @@ struct TimerHeap {
         place(e, at: hole)
     }
 
+    @_optimize(speed)
     private func siftDown(from start: Int, _ e: Slot) {
         let s = slots!
         var hole = start

@@ -287,7 +287,12 @@ public func event_assign(_ ev: EventPtr?, _ p: OpaquePointer?, _ fd: Int32, _ ev
     let bp = p ?? Globals.currentBase
     var arg = arg
     if arg == event_self_cbarg() { arg = UnsafeMutableRawPointer(ev) }
-    return EventBase.assign(ev, base: baseOf(bp), fd: fd, events: events, callback: cb, arg: arg)
+    guard let bp else {
+        return EventBase.assign(ev, base: nil, fd: fd, events: events, callback: cb, arg: arg)
+    }
+    return Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(bp))._withUnsafeGuaranteedRef {
+        EventBase.assign(ev, base: $0, fd: fd, events: events, callback: cb, arg: arg)
+    }
 }
 
 @_cdecl("event_new")
