@@ -424,7 +424,13 @@ class BufferEvent {
             return
         }
         let base = EventBase.from(bp)
-        if base.scheduleDeferred(deferredCb) { incref() }
+        let d = deferredCb
+        if Int(d.pointee.evcb_pri) >= base.priorityCount {
+            // Moved to a base with fewer priorities (libevent would index
+            // past its queues): use its lowest priority.
+            d.pointee.evcb_pri = UInt8(truncatingIfNeeded: base.priorityCount - 1)
+        }
+        if base.scheduleDeferred(d) { incref() }
         base.notifyIfNeeded()
     }
 

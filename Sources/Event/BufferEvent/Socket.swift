@@ -280,10 +280,13 @@ final class SocketBufferEvent: BufferEvent {
             fd = s.value
             ownFd = true
         }
+        var err: Int32 = 0
         if let sa {
             r = SocketBufferEvent.startConnect(fd, sa, len)
+            err = Sys.errno
             if r < 0 {
                 if ownFd { Sys.close(fd) }
+                Sys.errno = err
                 return -1
             }
         }
@@ -299,6 +302,7 @@ final class SocketBufferEvent: BufferEvent {
             trigger(EV.write, BevOpt.deferCallbacks)
         } else {
             // Refused on the spot: say so from the loop.
+            Sys.errno = err
             runEventCallback(BevEvent.error, BevOpt.deferCallbacks)
             _ = disable(EV.write | EV.read)
         }
@@ -308,7 +312,8 @@ final class SocketBufferEvent: BufferEvent {
     /// evutil_socket_connect_ on an existing fd: 0 in progress, 1 connected,
     /// 2 refused, -1 failed.
     static func startConnect(_ fd: Int32, _ sa: UnsafePointer<sockaddr>, _ len: Int32) -> Int32 {
-        let r = Sys.call { CEventSys.connect(fd, __CONST_SOCKADDR_ARG(__sockaddr__: sa), socklen_t(truncatingIfNeeded: len)) }
+        // Not retried on EINTR: the connection then goes on in the background.
+        let r = Sys.once { CEventSys.connect(fd, __CONST_SOCKADDR_ARG(__sockaddr__: sa), socklen_t(truncatingIfNeeded: len)) }
         if !r.failed { return ConnectResult.connected }
         let e = r.errno
         Sys.errno = e
