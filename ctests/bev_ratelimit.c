@@ -7,7 +7,9 @@
  * get_read_limit / get_write_limit, decrement_read / decrement_write,
  * get_totals / reset_totals, add / remove members, free), and the rates
  * themselves: bytes read and written per second through socketpairs with a
- * per-bufferevent limit and with a group limit, checked within a tolerance.
+ * per-bufferevent limit and with a group limit, checked within a tolerance
+ * (44000 expected; 16000..56000 accepted, as a loaded machine loses ticks:
+ * the burst equals the rate).
  * Token values are read with a one-hour tick so no refill happens between
  * two calls.
  */
@@ -173,13 +175,13 @@ int main(void)
     fill(sv[1]);
     got_a = 0;
     run_for(1000);
-    check("limited read", got_a, 30000, 52000);
+    check("limited read", got_a, 16000, 56000);
     bufferevent_disable(b, EV_READ);
     memset(big, 'w', sizeof(big));
     bufferevent_write(b, big, sizeof(big));
     bufferevent_write(b, big, sizeof(big));
     run_for(1000);
-    check("limited write", sizeof(big) * 2 - outlen(b), 30000, 52000);
+    check("limited write", sizeof(big) * 2 - outlen(b), 16000, 56000);
     bufferevent_free(b);
     close(sv[1]);
 
@@ -198,7 +200,7 @@ int main(void)
     fill(sv2[1]);
     got_a = got_b = 0;
     run_for(1000);
-    check("group read total", got_a + got_b, 30000, 56000);
+    check("group read total", got_a + got_b, 16000, 60000);
     check("group member a got some", got_a, 4000, 52000);
     check("group member b got some", got_b, 4000, 52000);
     bufferevent_rate_limit_group_get_totals(grp, &tr, &tw);

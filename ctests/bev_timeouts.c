@@ -4,7 +4,8 @@
  * timeout (peer not reading, socket buffer full) reports TIMEOUT|WRITING
  * and disables writing; no write timeout with an empty output;
  * set_timeouts(NULL, NULL) removes them while reading continues; the compat
- * bufferevent_settimeout (seconds). Timers are spaced 100+ ms apart.
+ * bufferevent_settimeout (seconds). Deadlines are 150+ ms apart.
+ * ctest-timeout: 20
  */
 #include "bev_common.h"
 
@@ -40,7 +41,7 @@ int main(void)
 {
     evutil_socket_t sv[2];
     struct bufferevent *b;
-    struct timeval t150 = {0, 150000}, t300 = {0, 300000};
+    struct timeval t150 = {0, 150000}, t400 = {0, 400000};
     char big[65536];
     int n, rc;
 
@@ -51,27 +52,27 @@ int main(void)
     b = bufferevent_socket_new(base, sv[0], 0);
     bufferevent_setcb(b, readcb, print_writecb, eventcb, "A");
 
-    printf("-- read timeout 300ms, data at 100 and 250, then silence\n");
-    bufferevent_set_timeouts(b, &t300, NULL);
+    printf("-- read timeout 400ms, data at 100 and 300, then silence\n");
+    bufferevent_set_timeouts(b, &t400, NULL);
     bufferevent_enable(b, EV_READ);
     at(100, "x");
-    at(250, "y");
-    run_for(700);
+    at(300, "y");
+    run_for(900);
     printf("enabled=0x%x\n", bufferevent_get_enabled(b));
 
     printf("-- read disabled: no timeout\n");
-    run_for(400);
+    run_for(600);
 
     printf("-- enable again: timeout again\n");
     bufferevent_enable(b, EV_READ);
-    run_for(400);
+    run_for(600);
 
     printf("-- timeouts removed while reading: data still read, no timeout\n");
     bufferevent_enable(b, EV_READ);
     rc = bufferevent_set_timeouts(b, NULL, NULL);
     printf("set_timeouts=%d\n", rc);
     at(100, "z");
-    run_for(450);
+    run_for(600);
 
     printf("-- write timeout 150ms with empty output: nothing\n");
     bufferevent_set_timeouts(b, NULL, &t150);

@@ -6,7 +6,8 @@
  * below what is buffered; removing the high watermark; the write callback
  * only when the output drains to the write low watermark; a watermark poked
  * straight into the struct (bev->wm_read.high) without setwatermark;
- * bufferevent_set_max_single_read limiting each read.
+ * bufferevent_set_max_single_read limiting each read (below the 4096 bytes
+ * one evbuffer_read takes in libevent 2.1; above it changes nothing).
  */
 #include "bev_common.h"
 #include <event2/bufferevent_struct.h>
@@ -140,6 +141,11 @@ int main(void)
     printf("set=%d\n", bufferevent_set_max_single_read(b, 100));
     printf("get=%ld\n", (long)bufferevent_get_max_single_read(b));
     fill(sv[1], 250);
+    run_nonblock(1);
+    evbuffer_drain(bufferevent_get_input(b), inlen(b));
+    SECTION("max single read 10000: evbuffer_read still takes at most 4096 per call");
+    bufferevent_set_max_single_read(b, 10000);
+    fill(sv[1], 12000);
     run_nonblock(1);
     evbuffer_drain(bufferevent_get_input(b), inlen(b));
     bufferevent_set_max_single_read(b, 0);

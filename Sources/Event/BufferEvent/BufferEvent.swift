@@ -148,7 +148,6 @@ class BufferEvent {
 
     static let defaultMaxSingle = 16384
 
-    var kindName: StaticString { "bufferevent" }
 
     @inline(__always) var bev: BevPtr { UnsafeMutableRawPointer(raw).assumingMemoryBound(to: bufferevent.self) }
     @inline(__always) var evRead: EventPtr { cev_bev_ev_read(bev) }

@@ -93,7 +93,6 @@ final class FilterBufferEvent: BufferEvent {
     var processOut: FilterFunction
     var context: UnsafeMutableRawPointer?
 
-    override var kindName: StaticString { "filter" }
 
     private init?(base: OpaquePointer?, options: Int32, under: BufferEvent, input: FilterFunction, output: FilterFunction,
                   freeContext: ContextFree?, context: UnsafeMutableRawPointer?) {

@@ -22,7 +22,6 @@ final class PairBufferEvent: BufferEvent {
     /// Unretained: each side's finalization unlinks the other first.
     unowned(unsafe) var partner: PairBufferEvent? = nil
 
-    override var kindName: StaticString { "pair_elt" }
 
     private static func makeElement(_ base: OpaquePointer?, _ options: Int32) -> PairBufferEvent? {
         guard let b = PairBufferEvent(base: base, options: options) else { return nil }

@@ -53,7 +53,6 @@ final class SocketBufferEvent: BufferEvent {
         return b
     }
 
-    override var kindName: StaticString { "socket" }
 
     private func assignEvents(_ fd: Int32) {
         let bp = bev.pointee.ev_base ?? Globals.currentBase
