@@ -107,7 +107,7 @@ int main(void)
     /* avoid + require together */
     cfg = event_config_new();
     event_config_avoid_method(cfg, "epoll");
-    event_config_require_features(cfg, EV_FEATURE_ET);
+    event_config_require_features(cfg, EV_FEATURE_ET); /* only epoll has it */
     event_config_set_flag(cfg, EVENT_BASE_FLAG_IGNORE_ENV);
     try_cfg("IGNORE_ENV, avoid epoll, require ET", cfg);
     event_config_free(cfg);
