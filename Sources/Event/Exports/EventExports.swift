@@ -8,16 +8,6 @@ func baseOf(_ p: OpaquePointer?) -> EventBase? {
     return EventBase.from(p)
 }
 
-/// The base an event belongs to, with libevent's complaint when it has none.
-@inline(__always)
-func baseOfEvent(_ ev: EventPtr, _ fn: StaticString) -> EventBase? {
-    guard let b = ev.pointee.ev_base else {
-        Log.warnx("\(fn): event has no event_base set.")
-        return nil
-    }
-    return EventBase.from(b)
-}
-
 /// Run `body` on the event's base without reference counting (the base is
 /// alive while the C caller uses its events); `fallback` if it has none.
 @inline(__always)
@@ -323,13 +313,15 @@ public func event_debug_unassign(_ ev: EventPtr?) {
 }
 
 private func finalize(_ flags: UInt32, _ ev: EventPtr?, _ cb: EventFinalizer?, free: Bool) -> Int32 {
-    guard let ev, let base = baseOfEvent(ev, "event_finalize_impl_") else { return -1 }
-    _ = base.del(ev, mode: .noBlock)
-    ev.closure = free ? Closure.eventFinalizeFree : Closure.eventFinalize
-    ev.pointee.ev_evcallback.evcb_cb_union.evcb_evfinalize = cb
-    base.activate(ev, res: EV.finalize, ncalls: 1)
-    ev.flags |= EVList.finalizing
-    return 0
+    guard let ev else { return -1 }
+    return withEventBase(ev, "event_finalize_impl_", -1) { base in
+        _ = base.del(ev, mode: .noBlock)
+        ev.closure = free ? Closure.eventFinalizeFree : Closure.eventFinalize
+        ev.pointee.ev_evcallback.evcb_cb_union.evcb_evfinalize = cb
+        base.activate(ev, res: EV.finalize, ncalls: 1)
+        ev.flags |= EVList.finalizing
+        return 0
+    }
 }
 
 @_cdecl("event_finalize")
@@ -354,14 +346,16 @@ public func event_add(_ ev: EventPtr?, _ tv: UnsafePointer<timeval>?) -> Int32 {
 
 @_cdecl("event_remove_timer")
 public func event_remove_timer(_ ev: EventPtr?) -> Int32 {
-    guard let ev, let base = baseOfEvent(ev, "event_remove_timer") else { return -1 }
-    if Debug.on { Debug.assertSetUp(ev) }
-    if ev.flags & EVList.timeout != 0 {
-        base.removeTimeout(ev)
-        ev.persistTimeout = timeval()
+    guard let ev else { return -1 }
+    return withEventBase(ev, "event_remove_timer", -1) { base in
+        if Debug.on { Debug.assertSetUp(ev) }
+        if ev.flags & EVList.timeout != 0 {
+            base.removeTimeout(ev)
+            ev.persistTimeout = timeval()
+        }
+        ev.pointee.ev_timeout = timeval()
+        return 0
     }
-    ev.pointee.ev_timeout = timeval()
-    return 0
 }
 
 private func del(_ ev: EventPtr?, _ mode: EventBase.DelMode) -> Int32 {

@@ -68,12 +68,6 @@ struct Hex {
     init<T>(_ p: UnsafeMutablePointer<T>?) { self.init(UnsafeRawPointer(p)) }
 }
 
-/// Zero-padded decimal, like "%06d".
-struct Padded {
-    let value: Int64
-    let width: Int
-}
-
 /// What the Log functions take: written like a String literal with
 /// interpolations, built straight into bytes.
 public struct LogText: ExpressibleByStringInterpolation {
@@ -101,9 +95,6 @@ public struct LogText: ExpressibleByStringInterpolation {
             if h.pointerStyle && h.value == 0 { text.append("(nil)"); return }
             if h.pointerStyle { text.append("0x") }
             text.appendDigits(h.value, radix: 16, minWidth: 1)
-        }
-        mutating func appendInterpolation(_ p: Padded) {
-            text.appendDigits(UInt64(truncatingIfNeeded: p.value), radix: 10, minWidth: p.width)
         }
         mutating func appendInterpolation(_ t: LogText) { text.bytes.append(contentsOf: t.text.bytes) }
     }

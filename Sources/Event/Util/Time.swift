@@ -68,5 +68,3 @@ func tvLess(_ a: timeval, _ b: timeval) -> Bool {
     return a.tv_sec == b.tv_sec ? a.tv_usec < b.tv_usec : a.tv_sec < b.tv_sec
 }
 
-@inline(__always)
-func tvGreater(_ a: timeval, _ b: timeval) -> Bool { tvLess(b, a) }
