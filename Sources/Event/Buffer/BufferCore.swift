@@ -18,11 +18,19 @@ struct BufferCore {
     var nDeleted = 0
     /// Registered callbacks, newest first (libevent's order).
     var callbacks: CbEntryPtr? = nil {
-        didSet { setSlow(Slow.callbacks, callbacks != nil) }
+        didSet { setSlow(Slow.callbacks, callbacks != nil || notifiesParent) }
     }
     /// Conditions that keep an operation off the fast paths, one bit each,
     /// so that the fast paths test them all at once.
     var slow: UInt8 = 0
+    /// The owning bufferevent hears of changes (after the registered
+    /// callbacks, where its own callback entry would have run) without an
+    /// entry of its own: see EvBuffer.notifyParent.
+    var notifiesParent = false {
+        didSet { setSlow(Slow.callbacks, callbacks != nil || notifiesParent) }
+    }
+    /// Someone is told of changes: registered callbacks or the parent.
+    @inline(__always) var watched: Bool { slow & Slow.callbacks != 0 }
     var freezeStart: Bool {
         @inline(__always) get { slow & Slow.freezeStart != 0 }
         set { setSlow(Slow.freezeStart, newValue) }

@@ -57,7 +57,7 @@ extension EvBuffer {
     /// Tell the callbacks about what changed since they last ran.
     @inline(__always)
     func invokeCallbacks() {
-        if callbacks == nil {
+        if !core.pointee.watched {
             nAdded = 0
             nDeleted = 0
             return
@@ -66,7 +66,7 @@ extension EvBuffer {
     }
 
     private func invokeRegisteredCallbacks() {
-        if let d = deferred, let b = deferBase, EventBase.from(b).scheduleDeferred(d) {
+        if let d = deferred, let b = deferBase, EventBase.with(b, { $0.scheduleDeferred(d) }) {
             incref()
         }
         runCallbacks(runningDeferred: false)
@@ -86,7 +86,7 @@ extension EvBuffer {
             want |= CbFlag.noDefer
             clear = false
         }
-        if callbacks == nil {
+        if !core.pointee.watched {
             nAdded = 0
             nDeleted = 0
             return
@@ -114,6 +114,11 @@ extension EvBuffer {
             } else {
                 unsafeBitCast(fn, to: BufferCallback.self)(me, &info, x.pointee.arg)
             }
+        }
+        // The owner's notification runs where its entry, the oldest and
+        // deferrable like libevent's, would have run: last.
+        if core.pointee.notifiesParent && (runningDeferred || deferred == nil), let p = parent {
+            BufferEvent.with(p) { $0.bufferChanged(added: info.n_added, deleted: info.n_deleted) }
         }
         runningCallbacks -= 1
         if runningCallbacks == 0 { freeRemovedEntries() }
@@ -159,6 +164,8 @@ extension EvBuffer {
     }
 
     func removeAllCallbacks() {
+        // The owner's notification goes too (libevent removes its entry).
+        core.pointee.notifiesParent = false
         while let e = callbacks { _ = removeCallback(e) }
         if runningCallbacks == 0 { freeRemovedEntries() }
     }

@@ -81,7 +81,7 @@ extension BufferCore {
             copyBytes(c.spaceStart, data, datlen)
             c.pointee.off &+= datlen
             core.pointee.totalLen &+= datlen
-            if core.pointee.callbacks == nil {
+            if !core.pointee.watched {
                 core.pointee.nAdded = 0
                 core.pointee.nDeleted = 0
             } else {
@@ -103,7 +103,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
     /// Tell the callbacks (if any) about the changes.
     @inline(__always)
     func invokeCallbacks() {
-        if pointee.callbacks == nil {
+        if !pointee.watched {
             pointee.nAdded = 0
             pointee.nDeleted = 0
         } else {

@@ -200,4 +200,7 @@ extension EvBuffer {
 /// EVBUFFER_FLAG_*.
 enum BufferFlag {
     static let drainsToFd: UInt32 = 1
+    /// Ours, out of reach of evbuffer_set_flags / clear_flags.
+    static let ownsLock: UInt32 = 0x8000_0000
+    static let internalMask: UInt32 = ownsLock
 }

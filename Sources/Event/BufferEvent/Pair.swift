@@ -7,25 +7,24 @@ import CEventSys
 // deferred. ev_read / ev_write only carry the timeouts. Freeing one side
 // unlinks the other: its later writes stay in its output buffer.
 
-/// Output-buffer callback: new data goes to the partner if it is reading.
-private let pairOutputCallback: BufferCallback = { _, info, arg in
-    guard let arg, let info else { return }
-    let me = unsafeDowncast(BufferEvent.from(arg), to: PairBufferEvent.self)
-    me.holdBoth()
-    if info.pointee.n_added > info.pointee.n_deleted, let partner = me.partner {
-        if me.wantsToTalk(to: partner) { PairBufferEvent.transfer(from: me, to: partner, ignoreWatermark: false) }
-    }
-    me.releaseBoth()
-}
-
 final class PairBufferEvent: BufferEvent {
     /// Unretained: each side's finalization unlinks the other first.
-    unowned(unsafe) var partner: PairBufferEvent? = nil
+    private var partnerRef: Unmanaged<PairBufferEvent>? = nil
+    var partner: PairBufferEvent? {
+        get { partnerRef?.takeUnretainedValue() }
+        set { partnerRef = newValue.map { Unmanaged.passUnretained($0) } }
+    }
+
+    /// `body` on the partner, if linked, without retaining it.
+    @inline(__always)
+    func withPartner(_ body: (PairBufferEvent) -> Void) {
+        partnerRef?._withUnsafeGuaranteedRef(body)
+    }
 
 
     private static func makeElement(_ base: OpaquePointer?, _ options: Int32) -> PairBufferEvent? {
         guard let b = PairBufferEvent(base: base, options: options) else { return nil }
-        _ = b.output.addCallback(unsafeBitCast(pairOutputCallback, to: UnsafeRawPointer.self), UnsafeMutableRawPointer(b.bev))
+        b.output.core.pointee.notifiesParent = true
         b.assignGenericTimeouts()
         return b
     }
@@ -51,19 +50,30 @@ final class PairBufferEvent: BufferEvent {
         return (a, b)
     }
 
+    /// Output grew: new data goes to the partner if it is reading.
+    override func bufferChanged(added: Int, deleted: Int) {
+        holdBoth()
+        if added > deleted {
+            withPartner { p in
+                if wantsToTalk(to: p) { PairBufferEvent.transfer(from: self, to: p, ignoreWatermark: false) }
+            }
+        }
+        releaseBoth()
+    }
+
     /// Hold references (and the shared lock) on both sides while data and
     /// callbacks move.
     func holdBoth() {
         lockBev()
         incref()
-        if let p = partner {
+        withPartner { p in
             p.lockBev()
             p.incref()
         }
     }
 
     func releaseBoth() {
-        if let p = partner {
+        withPartner { p in
             p.decref()
             p.unlockBev()
         }

@@ -18,22 +18,12 @@ enum ConnectResult {
 
 private let socketReadCallback: EventCallback = { fd, what, arg in
     guard let arg else { return }
-    unsafeDowncast(BufferEvent.from(arg), to: SocketBufferEvent.self).handleRead(fd, what)
+    BufferEvent.with(arg) { unsafeDowncast($0, to: SocketBufferEvent.self).handleRead(fd, what) }
 }
 
 private let socketWriteCallback: EventCallback = { fd, what, arg in
     guard let arg else { return }
-    unsafeDowncast(BufferEvent.from(arg), to: SocketBufferEvent.self).handleWrite(fd, what)
-}
-
-/// Output-buffer callback: data added while writing is wanted starts ev_write.
-private let socketOutputCallback: BufferCallback = { _, info, arg in
-    guard let arg, let info else { return }
-    let b = BufferEvent.from(arg)
-    if info.pointee.n_added != 0 && b.enabled & EV.write != 0 &&
-        !BufferEvent.pending(b.evWrite, EV.write) && b.writeSuspended == 0 {
-        _ = BufferEvent.addWithTimeout(b.evWrite, b.bev.pointee.timeout_write)
-    }
+    BufferEvent.with(arg) { unsafeDowncast($0, to: SocketBufferEvent.self).handleWrite(fd, what) }
 }
 
 /// Retry later: the call would block or was interrupted.
@@ -47,7 +37,7 @@ final class SocketBufferEvent: BufferEvent {
         guard let b = SocketBufferEvent(base: base, options: options) else { return nil }
         b.output.flags |= BufferFlag.drainsToFd
         b.assignEvents(fd)
-        _ = b.output.addCallback(unsafeBitCast(socketOutputCallback, to: UnsafeRawPointer.self), UnsafeMutableRawPointer(b.bev))
+        b.output.core.pointee.notifiesParent = true
         b.input.freezeEnd = true
         b.output.freezeStart = true
         return b
@@ -62,6 +52,13 @@ final class SocketBufferEvent: BufferEvent {
                              callback: socketReadCallback, arg: arg)
         _ = EventBase.assign(evWrite, base: base, fd: fd, events: EV.write | EV.persist | EV.finalize,
                              callback: socketWriteCallback, arg: arg)
+    }
+
+    /// Output grew while writing is wanted: start ev_write.
+    override func bufferChanged(added: Int, deleted: Int) {
+        if added != 0 && enabled & EV.write != 0 && !BufferEvent.pending(evWrite, EV.write) && writeSuspended == 0 {
+            _ = BufferEvent.addWithTimeout(evWrite, bev.pointee.timeout_write)
+        }
     }
 
     // MARK: kind operations

@@ -74,6 +74,13 @@ final class EventBase {
         return Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
     }
 
+    /// Run `body` on the base behind `p` without retaining it (hot paths:
+    /// the base outlives every call made on one of its events).
+    @inline(__always)
+    static func with<R>(_ p: OpaquePointer, _ body: (EventBase) -> R) -> R {
+        return Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(p))._withUnsafeGuaranteedRef(body)
+    }
+
     init() {
         activeQueues = Memory.allocate(CallbackQueue.self, count: 1)
     }

@@ -4,6 +4,14 @@ import CEventSys
 // arguments, call BufferEvent. Where libevent would crash on a NULL
 // bufferevent (or assert) we log and fail instead.
 
+/// A live bufferevent (else the complaint bevOf makes).
+@inline(__always)
+func isLiveBev(_ p: BevPtr?, _ fn: StaticString) -> Bool {
+    if let p, cev_bev_owner(p) != nil { return true }
+    _ = bevOf(p, fn)
+    return false
+}
+
 @inline(__always)
 func bevOf(_ p: BevPtr?, _ fn: StaticString) -> BufferEvent? {
     guard let p else {
@@ -21,8 +29,8 @@ func bevOf(_ p: BevPtr?, _ fn: StaticString) -> BufferEvent? {
 /// `fallback` for a NULL bufferevent.
 @inline(__always)
 private func withBev<R>(_ p: BevPtr?, _ fn: StaticString, _ fallback: R, _ body: (BufferEvent) -> R) -> R {
-    guard let b = bevOf(p, fn) else { return fallback }
-    return b.locked(body)
+    guard let p, isLiveBev(p, fn) else { return fallback }
+    return BufferEvent.with(UnsafeMutableRawPointer(p)) { $0.locked(body) }
 }
 
 @inline(__always)
@@ -164,8 +172,13 @@ public func bufferevent_write(_ p: BevPtr?, _ data: UnsafeRawPointer?, _ size: I
 
 @_cdecl("bufferevent_write_buffer")
 public func bufferevent_write_buffer(_ p: BevPtr?, _ buf: OpaquePointer?) -> Int32 {
-    guard let b = bevOf(p, "bufferevent_write_buffer"), let src = bufferOf(buf, "bufferevent_write_buffer") else { return -1 }
-    return b.writeBuffer(src)
+    guard let src = buf else {
+        _ = bufferOf(buf, "bufferevent_write_buffer")
+        return -1
+    }
+    return withBev(p, "bufferevent_write_buffer", -1) { b in
+        EvBuffer.ref(src)._withUnsafeGuaranteedRef { b.writeBuffer($0) }
+    }
 }
 
 @_cdecl("bufferevent_read")
@@ -182,13 +195,13 @@ public func bufferevent_read_buffer(_ p: BevPtr?, _ buf: OpaquePointer?) -> Int3
 
 @_cdecl("bufferevent_get_input")
 public func bufferevent_get_input(_ p: BevPtr?) -> OpaquePointer? {
-    guard let p, bevOf(p, "bufferevent_get_input") != nil else { return nil }
+    guard let p, isLiveBev(p, "bufferevent_get_input") else { return nil }
     return p.pointee.input
 }
 
 @_cdecl("bufferevent_get_output")
 public func bufferevent_get_output(_ p: BevPtr?) -> OpaquePointer? {
-    guard let p, bevOf(p, "bufferevent_get_output") != nil else { return nil }
+    guard let p, isLiveBev(p, "bufferevent_get_output") else { return nil }
     return p.pointee.output
 }
 

@@ -91,7 +91,7 @@ public func evbuffer_set_flags(_ p: OpaquePointer?, _ flags: UInt64) -> Int32 {
         return -1
     }
     return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
-        b.flags |= UInt32(truncatingIfNeeded: flags)
+        b.flags |= UInt32(truncatingIfNeeded: flags) & ~BufferFlag.internalMask
         return 0
     } }
 }
@@ -103,7 +103,7 @@ public func evbuffer_clear_flags(_ p: OpaquePointer?, _ flags: UInt64) -> Int32 
         return -1
     }
     return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
-        b.flags &= ~UInt32(truncatingIfNeeded: flags)
+        b.flags &= ~(UInt32(truncatingIfNeeded: flags) & ~BufferFlag.internalMask)
         return 0
     } }
 }
