@@ -65,7 +65,18 @@ extension EvBuffer {
         invokeRegisteredCallbacks()
     }
 
+    @_optimize(speed)
     private func invokeRegisteredCallbacks() {
+        if callbacks == nil && deferred == nil {
+            // Only the owning bufferevent listens (watched, no entries).
+            // Its handlers never free the buffer, so no reference is taken.
+            let added = nAdded, deleted = nDeleted
+            if added == 0 && deleted == 0 { return }
+            nAdded = 0
+            nDeleted = 0
+            if let p = parent { BufferEvent.with(p) { $0.bufferChanged(added: added, deleted: deleted) } }
+            return
+        }
         if let d = deferred, let b = deferBase, EventBase.with(b, { $0.scheduleDeferred(d) }) {
             incref()
         }

@@ -284,9 +284,17 @@ class BufferEvent {
         return EventBase.with(b) { $0.del(ev, mode: .autoBlock) }
     }
 
+    /// event_pending(ev, what, NULL) on one of our own events (always set
+    /// up, so no debug-mode check), from its flags alone.
+    @inline(__always)
     static func pending(_ ev: EventPtr, _ what: Int16) -> Bool {
-        guard let b = ev.baseRef, ev.flags & EVList.initialized != 0 else { return false }
-        return EventBase.with(b) { $0.pending(ev, what: what, tvOut: nil) } != 0
+        let f = ev.flags
+        guard ev.baseRef != nil, f & EVList.initialized != 0 else { return false }
+        var have: Int16 = 0
+        if f & EVList.inserted != 0 { have |= ev.events & (EV.io | EV.signal) }
+        if f & (EVList.active | EVList.activeLater) != 0 { have |= ev.res }
+        if f & EVList.timeout != 0 { have |= EV.timeout }
+        return have & what & (EV.timeout | EV.io | EV.signal) != 0
     }
 
     static func removeTimer(_ ev: EventPtr) {
@@ -386,8 +394,17 @@ class BufferEvent {
     @inline(__always) func incref() { refcnt += 1 }
 
     /// Drop a reference; 1 when it was the last (finalization has started).
-    @discardableResult
+    @inline(__always) @discardableResult
     func decref() -> Int32 {
+        if refcnt > 1 {
+            refcnt &-= 1
+            return 0
+        }
+        return decrefLast()
+    }
+
+    @inline(never)
+    private func decrefLast() -> Int32 {
         if refcnt <= 0 {
             Log.warnx("bufferevent_decref: bufferevent \(hexPointer(bev)) has no references left")
             return 0
@@ -443,6 +460,7 @@ class BufferEvent {
     // MARK: running the callbacks
 
     /// Queue the deferred callback (a reference rides along when newly queued).
+    @_optimize(speed)
     func scheduleDeferred() {
         guard let bp = bev.pointee.ev_base ?? Globals.currentBase else {
             // libevent needs a base here; with none, run at once.
@@ -465,6 +483,7 @@ class BufferEvent {
     }
 
     /// bufferevent_run_readcb_.
+    @_optimize(speed)
     func runReadCallback(_ opts: Int32) {
         guard let cb = bev.pointee.readcb else { return }
         if (options | opts) & BevOpt.deferCallbacks != 0 {
@@ -477,6 +496,7 @@ class BufferEvent {
     }
 
     /// bufferevent_run_writecb_.
+    @_optimize(speed)
     func runWriteCallback(_ opts: Int32) {
         guard let cb = bev.pointee.writecb else { return }
         if (options | opts) & BevOpt.deferCallbacks != 0 {
@@ -509,6 +529,7 @@ class BufferEvent {
 
     /// The deferred callback, from the loop (with BEV_OPT_UNLOCK_CALLBACKS
     /// the lock is released while each user callback runs).
+    @_optimize(speed)
     func runDeferred() {
         let b = bev
         lockBev()
@@ -554,6 +575,7 @@ class BufferEvent {
     /// bufferevent_trigger_nolock_: read callback when the input is at the
     /// low watermark or more, write callback when the output is at its low
     /// watermark or less (either regardless, with BEV_TRIG_IGNORE_WATERMARKS).
+    @_optimize(speed)
     func trigger(_ iotype: Int16, _ opts: Int32) {
         let ignore = opts & BevOpt.ignoreWatermarks != 0
         if iotype & EV.read != 0 && (ignore || input.totalLen >= bev.pointee.wm_read.low) {
@@ -672,8 +694,16 @@ class BufferEvent {
 
     /// bufferevent_get_read_max_ / write_max_: the single-call cap, narrowed
     /// by the bufferevent's buckets and its group's share.
-    func readMax() -> Int { RateLimit.maxAllowed(self, write: false) }
-    func writeMax() -> Int { RateLimit.maxAllowed(self, write: true) }
+    @inline(__always)
+    func readMax() -> Int { rate == nil ? maxSingleRead : RateLimit.maxAllowed(self, write: false) }
+    @inline(__always)
+    func writeMax() -> Int { rate == nil ? maxSingleWrite : RateLimit.maxAllowed(self, write: true) }
+
+    /// Charge the rate limits (if any) for bytes moved.
+    @inline(__always)
+    func didRead(_ n: Int) { if rate != nil { RateLimit.didRead(self, n) } }
+    @inline(__always)
+    func didWrite(_ n: Int) { if rate != nil { RateLimit.didWrite(self, n) } }
 }
 
 extension EventBase {

@@ -51,6 +51,7 @@ final class PairBufferEvent: BufferEvent {
     }
 
     /// Output grew: new data goes to the partner if it is reading.
+    @_optimize(speed)
     override func bufferChanged(added: Int, deleted: Int) {
         holdBoth()
         if added > deleted {
@@ -63,6 +64,7 @@ final class PairBufferEvent: BufferEvent {
 
     /// Hold references (and the shared lock) on both sides while data and
     /// callbacks move.
+    @_optimize(speed)
     func holdBoth() {
         lockBev()
         incref()
@@ -72,6 +74,7 @@ final class PairBufferEvent: BufferEvent {
         }
     }
 
+    @_optimize(speed)
     func releaseBoth() {
         withPartner { p in
             p.decref()
@@ -88,6 +91,7 @@ final class PairBufferEvent: BufferEvent {
 
     /// be_pair_transfer: move src's output into dst's input (up to dst's
     /// read high watermark unless told to ignore it), then the callbacks.
+    @_optimize(speed)
     static func transfer(from src: PairBufferEvent, to dst: PairBufferEvent, ignoreWatermark: Bool) {
         src.output.freezeStart = false
         dst.input.freezeEnd = false

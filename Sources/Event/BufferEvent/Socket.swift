@@ -55,6 +55,7 @@ final class SocketBufferEvent: BufferEvent {
     }
 
     /// Output grew while writing is wanted: start ev_write.
+    @_optimize(speed)
     override func bufferChanged(added: Int, deleted: Int) {
         if added != 0 && enabled & EV.write != 0 && !BufferEvent.pending(evWrite, EV.write) && writeSuspended == 0 {
             _ = BufferEvent.addWithTimeout(evWrite, bev.pointee.timeout_write)
@@ -118,13 +119,17 @@ final class SocketBufferEvent: BufferEvent {
 
     // MARK: I/O
 
+    @_optimize(speed)
     func handleRead(_ fd: Int32, _ event: Int16) {
         lockBev()
         incref()
-        defer {
-            decref()
-            unlockBev()
-        }
+        readReady(fd, event)
+        decref()
+        unlockBev()
+    }
+
+    @_optimize(speed) @inline(__always)
+    private func readReady(_ fd: Int32, _ event: Int16) {
         var what = BevEvent.reading
         // EV_TIMEOUT alone: the timeout fired without data (a read that
         // arrived together with it wins).
@@ -163,7 +168,7 @@ final class SocketBufferEvent: BufferEvent {
             fail(what, read: true, errno: err)
             return
         }
-        RateLimit.didRead(self, Int(res))
+        didRead(Int(res))
         trigger(EV.read, 0)
     }
 
@@ -174,13 +179,17 @@ final class SocketBufferEvent: BufferEvent {
         runEventCallback(what, 0)
     }
 
+    @_optimize(speed)
     func handleWrite(_ fd: Int32, _ event: Int16) {
         lockBev()
         incref()
-        defer {
-            decref()
-            unlockBev()
-        }
+        writeReady(fd, event)
+        decref()
+        unlockBev()
+    }
+
+    @_optimize(speed) @inline(__always)
+    private func writeReady(_ fd: Int32, _ event: Int16) {
         var what = BevEvent.writing
         var connected = false
         if event == EV.timeout {
@@ -233,7 +242,7 @@ final class SocketBufferEvent: BufferEvent {
                 fail(what, read: false, errno: err)
                 return
             }
-            RateLimit.didWrite(self, Int(res))
+            didWrite(Int(res))
         }
         if output.totalLen == 0 { _ = BufferEvent.del(evWrite) }
         // The write callback when the output has drained to the low

@@ -46,7 +46,7 @@ extension EventBase {
             }
             noteCountPeaks()
             updateTimeCache()
-            expireTimers()
+            if !timers.isEmpty { expireTimers() }
             if activeCount > 0 {
                 let n = processActive()
                 if flags & LoopFlag.once != 0 && activeCount == 0 && n != 0 { done = true }
@@ -108,7 +108,7 @@ extension EventBase {
     }
 
     /// Run callbacks from one queue; -1 when loopbreak was requested.
-    @_optimize(speed)
+    @_optimize(speed) @inline(__always)
     private func runQueue(_ pri: Int, max: Int, endTime: Micros) -> Int {
         var count = 0
         let limited = max != Int.max || endTime >= 0

@@ -163,6 +163,7 @@ final class EventBase {
 
     @inline(__always) func clearTimeCache() { timeCache.tv_sec = 0 }
 
+    @inline(__always)
     func updateTimeCache() {
         timeCache.tv_sec = 0
         if flags & BaseFlag.noCacheTime == 0 { timeCache = now() }
