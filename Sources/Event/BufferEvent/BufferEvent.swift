@@ -318,15 +318,20 @@ class BufferEvent {
         _ = EventBase.assign(evWrite, base: base, fd: -1, events: EV.finalize, callback: genericWriteTimeout, arg: arg)
     }
 
+    /// Restart a pair's or filter's timeout timer, if it has one (the
+    /// common case, none, is decided inline).
+    @inline(__always)
     func resetGenericReadTimeout() {
-        let tv = bev.pointee.timeout_read
-        if BufferEvent.isSet(tv) { _ = BufferEvent.add(evRead, tv) }
+        if BufferEvent.isSet(bev.pointee.timeout_read) { restartTimer(evRead, bev.pointee.timeout_read) }
     }
 
+    @inline(__always)
     func resetGenericWriteTimeout() {
-        let tv = bev.pointee.timeout_write
-        if BufferEvent.isSet(tv) { _ = BufferEvent.add(evWrite, tv) }
+        if BufferEvent.isSet(bev.pointee.timeout_write) { restartTimer(evWrite, bev.pointee.timeout_write) }
     }
+
+    @inline(never)
+    private func restartTimer(_ ev: EventPtr, _ tv: timeval) { _ = BufferEvent.add(ev, tv) }
 
     /// bufferevent_generic_adj_timeouts_.
     func genericAdjustTimeouts() -> Int32 {
