@@ -480,11 +480,12 @@ class BufferEvent {
                 // past its queues): use its lowest priority.
                 d.pointee.evcb_pri = UInt8(truncatingIfNeeded: base.priorityCount - 1)
             }
-            let q = base.scheduleDeferred(d)
-            base.notifyIfNeeded()
-            return q
+            return base.scheduleDeferred(d)
         }
+        // The reference is taken before another thread's loop can be woken
+        // to run (and release) it.
         if queued { incref() }
+        EventBase.with(bp) { $0.notifyIfNeeded() }
     }
 
     /// bufferevent_run_readcb_.
