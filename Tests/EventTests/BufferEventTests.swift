@@ -51,6 +51,32 @@ final class BufferEventTests: XCTestCase {
         XCTAssertEqual(read(b, &c, 1), 0)
     }
 
+    /// The bufferevent hears of output changes through the buffer's
+    /// notifiesParent bit, not a callback entry; evbuffer_setcb (which in
+    /// libevent removes every entry, the bufferevent's too) clears it.
+    func testOutputNotificationWithoutCallbackEntry() {
+        let (a, b) = socketPair()
+        defer { close(b) }
+        let bev = bufferevent_socket_new(base, a, BevOpt.closeOnFree)!
+        let out = bufferevent_get_output(bev)!
+        let core = CorePtr(out)
+        XCTAssertNil(core.pointee.callbacks)
+        XCTAssertTrue(core.pointee.notifiesParent)
+        XCTAssertTrue(core.pointee.watched)
+        XCTAssertEqual(bufferevent_write(bev, "ab", 2), 0)
+        XCTAssertNotEqual(event_pending(cev_bev_ev_write(bev), EV.write, nil), 0)
+        loopNonBlock(2)
+        XCTAssertEqual(evbuffer_get_length(out), 0)
+        XCTAssertEqual(event_pending(cev_bev_ev_write(bev), EV.write, nil), 0)
+        _ = evbuffer_setcb(out, nil, nil)
+        XCTAssertFalse(core.pointee.notifiesParent)
+        XCTAssertFalse(core.pointee.watched)
+        XCTAssertEqual(bufferevent_write(bev, "cd", 2), 0)
+        XCTAssertEqual(event_pending(cev_bev_ev_write(bev), EV.write, nil), 0)
+        bufferevent_free(bev)
+        loopNonBlock(1)
+    }
+
     private final class Log {
         var lines: [String] = []
     }
