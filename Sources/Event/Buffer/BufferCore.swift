@@ -25,7 +25,7 @@ struct BufferCore {
     var slow: UInt8 = 0
     /// The owning bufferevent hears of changes (after the registered
     /// callbacks, where its own callback entry would have run) without an
-    /// entry of its own: see EvBuffer.notifyParent.
+    /// entry of its own: see EvBuffer.runCallbacks.
     var notifiesParent = false {
         didSet { setSlow(Slow.callbacks, callbacks != nil || notifiesParent) }
     }

@@ -74,7 +74,7 @@ extension EvBuffer {
             if added == 0 && deleted == 0 { return }
             nAdded = 0
             nDeleted = 0
-            if let p = parent { BufferEvent.with(p) { $0.bufferChanged(added: added, deleted: deleted) } }
+            notifyParent(added: added, deleted: deleted)
             return
         }
         if let d = deferred, let b = deferBase, EventBase.with(b, { $0.scheduleDeferred(d) }) {
@@ -128,12 +128,18 @@ extension EvBuffer {
         }
         // The owner's notification runs where its entry, the oldest and
         // deferrable like libevent's, would have run: last.
-        if core.pointee.notifiesParent && (runningDeferred || deferred == nil), let p = parent {
-            BufferEvent.with(p) { $0.bufferChanged(added: info.n_added, deleted: info.n_deleted) }
+        if core.pointee.notifiesParent && (runningDeferred || deferred == nil) {
+            notifyParent(added: info.n_added, deleted: info.n_deleted)
         }
         runningCallbacks -= 1
         if runningCallbacks == 0 { freeRemovedEntries() }
         decref()
+    }
+
+    /// Tell the owning bufferevent (core.notifiesParent) what changed.
+    @inline(__always)
+    private func notifyParent(added: Int, deleted: Int) {
+        if let p = parent { BufferEvent.with(p) { $0.bufferChanged(added: added, deleted: deleted) } }
     }
 
     // MARK: registration
