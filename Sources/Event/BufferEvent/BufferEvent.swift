@@ -629,6 +629,16 @@ class BufferEvent {
         writeSuspended |= what
     }
 
+    func suspended(write w: Bool) -> UInt8 { w ? writeSuspended : readSuspended }
+
+    func suspend(_ what: UInt8, write w: Bool) {
+        if w { suspendWrite(what) } else { suspendRead(what) }
+    }
+
+    func unsuspend(_ what: UInt8, write w: Bool) {
+        if w { unsuspendWrite(what) } else { unsuspendRead(what) }
+    }
+
     func unsuspendWrite(_ what: UInt8) {
         writeSuspended &= ~what
         if writeSuspended == 0 && enabled & EV.write != 0 { _ = kindEnable(EV.write) }
@@ -707,9 +717,7 @@ class BufferEvent {
 
     /// Charge the rate limits (if any) for bytes moved.
     @inline(__always)
-    func didRead(_ n: Int) { if rate != nil { RateLimit.didRead(self, n) } }
-    @inline(__always)
-    func didWrite(_ n: Int) { if rate != nil { RateLimit.didWrite(self, n) } }
+    func charge(_ n: Int, write: Bool) { if rate != nil { RateLimit.charge(self, n, write: write) } }
 }
 
 extension EventBase {

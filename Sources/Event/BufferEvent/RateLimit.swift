@@ -28,6 +28,12 @@ struct TokenBucket {
     var writeLimit = 0
     var lastUpdated: UInt32 = 0
 
+    /// One direction's tokens.
+    subscript(write w: Bool) -> Int {
+        get { w ? writeLimit : readLimit }
+        set { if w { writeLimit = newValue } else { readLimit = newValue } }
+    }
+
     /// ev_token_bucket_init_: full rate for a new bucket; a reconfigured one
     /// is only clipped to the new burst sizes.
     mutating func start(_ cfg: TokenBucketCfg, tick: UInt32, reinitialize: Bool) {
@@ -129,16 +135,16 @@ final class RateLimit {
         guard let r = b.rate else { return most }
         if let cfg = r.cfg {
             updateBuckets(b, r, cfg.pointee)
-            most = write ? r.limit.writeLimit : r.limit.readLimit
+            most = r.limit[write: write]
         }
         if let g = r.group {
             var share: Int
-            if write ? g.writeSuspended : g.readSuspended {
+            if g.suspended(write: write) {
                 // The group is out of tokens; make sure this member knows.
-                if write { b.suspendWrite(Suspend.groupBandwidth) } else { b.suspendRead(Suspend.groupBandwidth) }
+                b.suspend(Suspend.groupBandwidth, write: write)
                 share = 0
             } else {
-                share = (write ? g.limit.writeLimit : g.limit.readLimit) / g.members.count
+                share = g.limit[write: write] / g.members.count
                 if share < g.minShare { share = g.minShare }
             }
             if most > share { most = share }
@@ -151,55 +157,29 @@ final class RateLimit {
         if t != r.limit.lastUpdated { r.limit.update(cfg, tick: t) }
     }
 
-    /// bufferevent_decrement_read_buckets_: `n` bytes were read.
+    /// bufferevent_decrement_read_buckets_ / write_buckets_: `n` bytes
+    /// moved in one direction.
     @discardableResult
-    static func didRead(_ b: BufferEvent, _ n: Int) -> Int32 {
+    static func charge(_ b: BufferEvent, _ n: Int, write w: Bool) -> Int32 {
         guard let r = b.rate else { return 0 }
         var res: Int32 = 0
         if let cfg = r.cfg {
-            r.limit.readLimit -= n
-            if r.limit.readLimit <= 0 {
-                b.suspendRead(Suspend.bandwidth)
+            r.limit[write: w] -= n
+            if r.limit[write: w] <= 0 {
+                b.suspend(Suspend.bandwidth, write: w)
                 if BufferEvent.add(r.refill, cfg.pointee.tickTimeout) < 0 { res = -1 }
-            } else if b.readSuspended & Suspend.bandwidth != 0 {
-                if b.writeSuspended & Suspend.bandwidth == 0 { _ = BufferEvent.del(r.refill) }
-                b.unsuspendRead(Suspend.bandwidth)
+            } else if b.suspended(write: w) & Suspend.bandwidth != 0 {
+                if b.suspended(write: !w) & Suspend.bandwidth == 0 { _ = BufferEvent.del(r.refill) }
+                b.unsuspend(Suspend.bandwidth, write: w)
             }
         }
         if let g = r.group {
-            g.limit.readLimit -= n
-            g.totalRead &+= UInt64(truncatingIfNeeded: n)
-            if g.limit.readLimit <= 0 {
-                g.suspendReading()
-            } else if g.readSuspended {
-                g.unsuspendReading()
-            }
-        }
-        return res
-    }
-
-    /// bufferevent_decrement_write_buckets_: `n` bytes were written.
-    @discardableResult
-    static func didWrite(_ b: BufferEvent, _ n: Int) -> Int32 {
-        guard let r = b.rate else { return 0 }
-        var res: Int32 = 0
-        if let cfg = r.cfg {
-            r.limit.writeLimit -= n
-            if r.limit.writeLimit <= 0 {
-                b.suspendWrite(Suspend.bandwidth)
-                if BufferEvent.add(r.refill, cfg.pointee.tickTimeout) < 0 { res = -1 }
-            } else if b.writeSuspended & Suspend.bandwidth != 0 {
-                if b.readSuspended & Suspend.bandwidth == 0 { _ = BufferEvent.del(r.refill) }
-                b.unsuspendWrite(Suspend.bandwidth)
-            }
-        }
-        if let g = r.group {
-            g.limit.writeLimit -= n
-            g.totalWritten &+= UInt64(truncatingIfNeeded: n)
-            if g.limit.writeLimit <= 0 {
-                g.suspendWriting()
-            } else if g.writeSuspended {
-                g.unsuspendWriting()
+            g.limit[write: w] -= n
+            if w { g.totalWritten &+= UInt64(truncatingIfNeeded: n) } else { g.totalRead &+= UInt64(truncatingIfNeeded: n) }
+            if g.limit[write: w] <= 0 {
+                g.suspend(write: w)
+            } else if g.suspended(write: w) {
+                g.unsuspend(write: w)
             }
         }
         return res
@@ -294,16 +274,15 @@ final class RateLimit {
             return -1
         }
         var res: Int32 = 0
-        let old = write ? r.limit.writeLimit : r.limit.readLimit
+        let old = r.limit[write: write]
         let new = old &- decr
-        if write { r.limit.writeLimit = new } else { r.limit.readLimit = new }
+        r.limit[write: write] = new
         if old > 0 && new <= 0 {
-            if write { b.suspendWrite(Suspend.bandwidth) } else { b.suspendRead(Suspend.bandwidth) }
+            b.suspend(Suspend.bandwidth, write: write)
             if BufferEvent.add(r.refill, cfg.pointee.tickTimeout) < 0 { res = -1 }
         } else if old <= 0 && new > 0 {
-            let other = write ? b.readSuspended : b.writeSuspended
-            if other & Suspend.bandwidth == 0 { _ = BufferEvent.del(r.refill) }
-            if write { b.unsuspendWrite(Suspend.bandwidth) } else { b.unsuspendRead(Suspend.bandwidth) }
+            if b.suspended(write: !write) & Suspend.bandwidth == 0 { _ = BufferEvent.del(r.refill) }
+            b.unsuspend(Suspend.bandwidth, write: write)
         }
         return res
     }
@@ -312,7 +291,7 @@ final class RateLimit {
     static func limit(_ b: BufferEvent, write: Bool) -> Int {
         guard let r = b.rate, let cfg = r.cfg else { return Int.max }
         updateBuckets(b, r, cfg.pointee)
-        return write ? r.limit.writeLimit : r.limit.readLimit
+        return r.limit[write: write]
     }
 }
 
@@ -411,16 +390,17 @@ final class RateGroup {
         return 0
     }
 
-    func suspendReading() {
-        readSuspended = true
-        pendingUnsuspendRead = false
-        for b in members { b.suspendRead(Suspend.groupBandwidth) }
-    }
+    func suspended(write w: Bool) -> Bool { w ? writeSuspended : readSuspended }
 
-    func suspendWriting() {
-        writeSuspended = true
-        pendingUnsuspendWrite = false
-        for b in members { b.suspendWrite(Suspend.groupBandwidth) }
+    func suspend(write w: Bool) {
+        if w {
+            writeSuspended = true
+            pendingUnsuspendWrite = false
+        } else {
+            readSuspended = true
+            pendingUnsuspendRead = false
+        }
+        for b in members { b.suspend(Suspend.groupBandwidth, write: w) }
     }
 
     /// Members resume from a random starting point, for some fairness.
@@ -435,35 +415,29 @@ final class RateGroup {
         return out
     }
 
-    func unsuspendReading() {
-        readSuspended = false
-        for b in randomOrder() { b.unsuspendRead(Suspend.groupBandwidth) }
-        pendingUnsuspendRead = false
-    }
-
-    func unsuspendWriting() {
-        writeSuspended = false
-        for b in randomOrder() { b.unsuspendWrite(Suspend.groupBandwidth) }
-        pendingUnsuspendWrite = false
+    func unsuspend(write w: Bool) {
+        if w { writeSuspended = false } else { readSuspended = false }
+        for b in randomOrder() { b.unsuspend(Suspend.groupBandwidth, write: w) }
+        if w { pendingUnsuspendWrite = false } else { pendingUnsuspendRead = false }
     }
 
     /// The group's tick.
     func refilled() {
         let now = TokenBuckets.now(refill.baseRef)
         limit.update(cfg, tick: TokenBuckets.tick(now, cfg))
-        if pendingUnsuspendRead || (readSuspended && limit.readLimit >= minShare) { unsuspendReading() }
-        if pendingUnsuspendWrite || (writeSuspended && limit.writeLimit >= minShare) { unsuspendWriting() }
+        if pendingUnsuspendRead || (readSuspended && limit.readLimit >= minShare) { unsuspend(write: false) }
+        if pendingUnsuspendWrite || (writeSuspended && limit.writeLimit >= minShare) { unsuspend(write: true) }
     }
 
     /// bufferevent_rate_limit_group_decrement_read / write.
     func decrement(_ decr: Int, write: Bool) -> Int32 {
-        let old = write ? limit.writeLimit : limit.readLimit
+        let old = limit[write: write]
         let new = old &- decr
-        if write { limit.writeLimit = new } else { limit.readLimit = new }
+        limit[write: write] = new
         if old > 0 && new <= 0 {
-            if write { suspendWriting() } else { suspendReading() }
+            suspend(write: write)
         } else if old <= 0 && new > 0 {
-            if write { unsuspendWriting() } else { unsuspendReading() }
+            unsuspend(write: write)
         }
         return 0
     }

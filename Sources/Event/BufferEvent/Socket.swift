@@ -168,7 +168,7 @@ final class SocketBufferEvent: BufferEvent {
             fail(what, read: true, errno: err)
             return
         }
-        didRead(Int(res))
+        charge(Int(res), write: false)
         trigger(EV.read, 0)
     }
 
@@ -242,7 +242,7 @@ final class SocketBufferEvent: BufferEvent {
                 fail(what, read: false, errno: err)
                 return
             }
-            didWrite(Int(res))
+            charge(Int(res), write: true)
         }
         if output.totalLen == 0 { _ = BufferEvent.del(evWrite) }
         // The write callback when the output has drained to the low
