@@ -86,26 +86,18 @@ public func evbuffer_unlock(_ p: OpaquePointer?) {
 
 @_cdecl("evbuffer_set_flags")
 public func evbuffer_set_flags(_ p: OpaquePointer?, _ flags: UInt64) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_set_flags")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_set_flags", -1) { b in
         b.flags |= UInt32(truncatingIfNeeded: flags) & ~BufferFlag.internalMask
         return 0
-    } }
+    }
 }
 
 @_cdecl("evbuffer_clear_flags")
 public func evbuffer_clear_flags(_ p: OpaquePointer?, _ flags: UInt64) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_clear_flags")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_clear_flags", -1) { b in
         b.flags &= ~(UInt32(truncatingIfNeeded: flags) & ~BufferFlag.internalMask)
         return 0
-    } }
+    }
 }
 
 @_cdecl("evbuffer_get_length")
@@ -153,13 +145,9 @@ public func evbuffer_add(_ p: OpaquePointer?, _ data: UnsafeRawPointer?, _ len: 
 
 @_cdecl("evbuffer_remove")
 public func evbuffer_remove(_ p: OpaquePointer?, _ out: UnsafeMutableRawPointer?, _ len: Int) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_remove")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_remove", -1) { b in
         return Int32(truncatingIfNeeded: b.remove(out, UInt(bitPattern: len)))
-    } }
+    }
 }
 
 @_cdecl("evbuffer_copyout")
@@ -230,17 +218,13 @@ public func evbuffer_file_segment_add_cleanup_cb(_ seg: OpaquePointer?, _ cb: ev
 
 @_cdecl("evbuffer_add_file_segment")
 public func evbuffer_add_file_segment(_ p: OpaquePointer?, _ seg: OpaquePointer?, _ offset: Int64, _ length: Int64) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_add_file_segment")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_add_file_segment", -1) { b in
         guard let seg else {
             Log.warnx("evbuffer_add_file_segment: NULL segment")
             return -1
         }
         return b.addFileSegment(SegmentPtr(seg), offset, length)
-    } }
+    }
 }
 
 @_cdecl("evbuffer_drain")
@@ -267,15 +251,11 @@ public func evbuffer_read(_ p: OpaquePointer?, _ fd: Int32, _ howmuch: Int32) ->
 /// libevent 2.2: the most one evbuffer_read takes (2.1 fixes it at 4096).
 @_cdecl("evbuffer_set_max_read")
 public func evbuffer_set_max_read(_ p: OpaquePointer?, _ max: Int) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_set_max_read")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_set_max_read", -1) { b in
         if max <= 0 || max > Int(Int32.max) { return -1 }
         b.maxRead = max
         return 0
-    } }
+    }
 }
 
 @_cdecl("evbuffer_get_max_read")
@@ -291,34 +271,22 @@ private func notFoundPtr() -> evbuffer_ptr {
 
 @_cdecl("evbuffer_search")
 public func evbuffer_search(_ p: OpaquePointer?, _ what: UnsafePointer<CChar>?, _ len: Int, _ start: UnsafePointer<evbuffer_ptr>?) -> evbuffer_ptr {
-    guard let p else {
-        nullBuffer("evbuffer_search")
-        return notFoundPtr()
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_search", notFoundPtr()) { b in
         return b.search(what, bufferSize(len), start: start, end: nil)
-    } }
+    }
 }
 
 @_cdecl("evbuffer_search_range")
 public func evbuffer_search_range(_ p: OpaquePointer?, _ what: UnsafePointer<CChar>?, _ len: Int,
                                   _ start: UnsafePointer<evbuffer_ptr>?, _ end: UnsafePointer<evbuffer_ptr>?) -> evbuffer_ptr {
-    guard let p else {
-        nullBuffer("evbuffer_search_range")
-        return notFoundPtr()
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_search_range", notFoundPtr()) { b in
         return b.search(what, bufferSize(len), start: start, end: end)
-    } }
+    }
 }
 
 @_cdecl("evbuffer_ptr_set")
 public func evbuffer_ptr_set(_ p: OpaquePointer?, _ ptr: UnsafeMutablePointer<evbuffer_ptr>?, _ position: Int, _ how: evbuffer_ptr_how) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_ptr_set")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_ptr_set", -1) { b in
         guard let ptr else {
             Log.warnx("evbuffer_ptr_set: NULL pointer")
             return -1
@@ -336,7 +304,7 @@ public func evbuffer_ptr_set(_ p: OpaquePointer?, _ ptr: UnsafeMutablePointer<ev
             EvBuffer.notFound(&ptr.pointee)
             return -1
         }
-    } }
+    }
 }
 
 @_cdecl("evbuffer_search_eol")
@@ -358,25 +326,17 @@ public func evbuffer_search_eol(_ p: OpaquePointer?, _ start: UnsafeMutablePoint
 @_cdecl("evbuffer_peek")
 public func evbuffer_peek(_ p: OpaquePointer?, _ len: Int, _ start: UnsafeMutablePointer<evbuffer_ptr>?,
                           _ vec: UnsafeMutablePointer<iovec>?, _ n: Int32) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_peek")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_peek", -1) { b in
         return b.peek(len, start.map { UnsafePointer($0) }, vec, Int(n))
-    } }
+    }
 }
 
 @_cdecl("evbuffer_add_cb")
 public func evbuffer_add_cb(_ p: OpaquePointer?, _ cb: evbuffer_cb_func?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
-    guard let p else {
-        nullBuffer("evbuffer_add_cb")
-        return nil
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_add_cb", nil) { b in
         let fn = cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }
         return b.addCallback(fn, arg).map { OpaquePointer($0) }
-    } }
+    }
 }
 
 @_cdecl("evbuffer_remove_cb_entry")
@@ -387,13 +347,9 @@ public func evbuffer_remove_cb_entry(_ p: OpaquePointer?, _ e: OpaquePointer?) -
 
 @_cdecl("evbuffer_remove_cb")
 public func evbuffer_remove_cb(_ p: OpaquePointer?, _ cb: evbuffer_cb_func?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_remove_cb")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_remove_cb", -1) { b in
         return b.removeCallback(fn: cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg: arg)
-    } }
+    }
 }
 
 @_cdecl("evbuffer_cb_set_flags")
@@ -427,42 +383,30 @@ public func evbuffer_prepend_buffer(_ dst: OpaquePointer?, _ src: OpaquePointer?
 
 @_cdecl("evbuffer_freeze")
 public func evbuffer_freeze(_ p: OpaquePointer?, _ atFront: Int32) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_freeze")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_freeze", -1) { b in
         if atFront != 0 { b.freezeStart = true } else { b.freezeEnd = true }
         return 0
-    } }
+    }
 }
 
 @_cdecl("evbuffer_unfreeze")
 public func evbuffer_unfreeze(_ p: OpaquePointer?, _ atFront: Int32) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_unfreeze")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_unfreeze", -1) { b in
         if atFront != 0 { b.freezeStart = false } else { b.freezeEnd = false }
         return 0
-    } }
+    }
 }
 
 @_cdecl("evbuffer_defer_callbacks")
 public func evbuffer_defer_callbacks(_ p: OpaquePointer?, _ base: OpaquePointer?) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_defer_callbacks")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_defer_callbacks", -1) { b in
         guard let bp = base ?? Globals.currentBase else {
             Log.warnx("evbuffer_defer_callbacks: no event_base")
             return -1
         }
         b.deferCallbacks(to: EventBase.from(bp))
         return 0
-    } }
+    }
 }
 
 @_cdecl("evbuffer_add_iovec")
@@ -479,27 +423,19 @@ public func evbuffer_readline(_ p: OpaquePointer?) -> UnsafeMutablePointer<CChar
 
 @_cdecl("evbuffer_setcb")
 public func evbuffer_setcb(_ p: OpaquePointer?, _ cb: evbuffer_cb?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
-    guard let p else {
-        nullBuffer("evbuffer_setcb")
-        return -1
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_setcb", -1) { b in
         b.setObsoleteCallback(cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg)
         return 0
-    } }
+    }
 }
 
 @_cdecl("evbuffer_find")
 public func evbuffer_find(_ p: OpaquePointer?, _ what: UnsafePointer<UInt8>?, _ len: Int) -> UnsafeMutablePointer<UInt8>? {
-    guard let p else {
-        nullBuffer("evbuffer_find")
-        return nil
-    }
-    return EvBuffer.ref(p)._withUnsafeGuaranteedRef { b in b.locked {
+    withBuffer(p, "evbuffer_find", nil) { b in
         let r = b.search(what, bufferSize(len), start: nil, end: nil)
         if r.pos < 0 { return nil }
         return b.pullup(r.pos + len).map { $0 + r.pos }
-    } }
+    }
 }
 
 // MARK: internal entry points for the C shim (evbuffer_add_vprintf)
