@@ -82,6 +82,39 @@ int main(void)
 	show("after read", b);
 	evbuffer_drain(b, evbuffer_get_length(b));
 
+	/* reads one chain takes whole: behind misaligned data, exactly the
+	 * room left, then one byte more */
+	{
+		struct evbuffer_iovec room;
+		char sink[4096];
+		evbuffer_add(b, data, 100);
+		evbuffer_drain(b, 40);
+		write(sv[0], data, 50);
+		r = evbuffer_read(b, sv[1], -1);
+		printf("read behind misaligned data -> %d\n", r);
+		show("after read", b);
+		if (evbuffer_reserve_space(b, 1, &room, 1) == 1) {
+			size_t fill = room.iov_len;
+			write(sv[0], data, fill);
+			r = evbuffer_read(b, sv[1], -1);
+			printf("read filling the room -> %d (room was %s)\n", r, (size_t)r == fill ? "all used" : "not all used");
+			show("after read", b);
+		}
+		write(sv[0], data, 1);
+		r = evbuffer_read(b, sv[1], -1);
+		printf("read one more byte -> %d\n", r);
+		show("after read", b);
+		/* writes from the first chain alone, and across chains */
+		r = evbuffer_write_atmost(b, sv[0], 10);
+		printf("write_atmost 10 -> %d\n", r);
+		show("after write", b);
+		r = evbuffer_write(b, sv[0]);
+		printf("write rest -> %d\n", r);
+		show("after write", b);
+		while (read(sv[1], sink, sizeof sink) > 0)
+			;
+	}
+
 	/* frozen end */
 	write(sv[0], "x", 1);
 	evbuffer_freeze(b, 0);

@@ -71,43 +71,43 @@ final class EpollBackend: Backend {
         Sys.close(epfd)
     }
 
-    /// epoll bits for an EV_* interest mask.
+    /// epoll bits for an EV_* mask (EV_READ, EV_WRITE, EV_CLOSED, EV_ET),
+    /// by shifting each bit into place: EV_READ 0x02 -> EPOLLIN 0x1,
+    /// EV_WRITE 0x04 -> EPOLLOUT 0x4, EV_CLOSED 0x80 -> EPOLLRDHUP 0x2000,
+    /// EV_ET 0x20 -> EPOLLET 0x8000_0000.
     @inline(__always)
-    private static func bits(_ mask: Int16, et: Bool) -> UInt32 {
-        var b: UInt32 = 0
-        if mask & EV.read != 0 { b |= EPOLLIN.rawValue }
-        if mask & EV.write != 0 { b |= EPOLLOUT.rawValue }
-        if mask & EV.closed != 0 { b |= EPOLLRDHUP.rawValue }
-        if et && b != 0 { b |= EPOLLET.rawValue }
-        return b
-    }
-
-    override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
-        apply(fd: fd, old: old, adding: change, removing: 0)
-    }
-
-    override func del(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
-        apply(fd: fd, old: old, adding: 0, removing: change)
+    private static func bits(_ mask: Int16) -> UInt32 {
+        let m = UInt32(UInt16(bitPattern: mask))
+        return (m & 0x02) >> 1 | (m & 0x04) | (m & 0x80) << 6 | (m & 0x20) << 26
     }
 
     @_optimize(speed)
-    private func apply(fd: Int32, old: Int16, adding: Int16, removing: Int16) -> Int32 {
-        let et = (adding | removing) & EV.et != 0
+    override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
+        let mask = (old | change) & EV.io
+        if mask == 0 { return 0 }
+        let op = old & EV.io == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD
+        return ctl(op, fd, EpollBackend.bits(mask | (change & EV.et)), old: old, adding: change, removing: 0)
+    }
+
+    @_optimize(speed)
+    override func del(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
         let oldMask = old & EV.io
-        let newMask = (oldMask | (adding & EV.io)) & ~(removing & EV.io)
-        let op: Int32
-        if newMask == 0 {
+        let left = oldMask & ~(change & EV.io)
+        if left == 0 {
             if oldMask == 0 { return 0 }
-            op = EPOLL_CTL_DEL
-        } else {
-            op = oldMask == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD
+            return ctl(EPOLL_CTL_DEL, fd, EpollBackend.bits(change), old: old, adding: 0, removing: change)
         }
+        return ctl(EPOLL_CTL_MOD, fd, EpollBackend.bits(left | (change & EV.et)), old: old, adding: 0, removing: change)
+    }
+
+    @inline(__always)
+    private func ctl(_ op: Int32, _ fd: Int32, _ events: UInt32, old: Int16, adding: Int16, removing: Int16) -> Int32 {
         var ev = epoll_event()
-        ev.events = op == EPOLL_CTL_DEL ? EpollBackend.bits(removing, et: et) : EpollBackend.bits(newMask, et: et)
+        ev.events = events
         ev.data.fd = fd
         let r = Sys.call { epoll_ctl(epfd, op, fd, &ev) }
         if !r.failed { return 0 }
-        return recover(op: op, fd: fd, ev: &ev, errno: r.errno, oldMask: oldMask, adding: adding, removing: removing)
+        return recover(op: op, fd: fd, ev: &ev, errno: r.errno, oldMask: old & EV.io, adding: adding, removing: removing)
     }
 
     /// epoll_ctl failed: retry the cases libevent retries, else report.

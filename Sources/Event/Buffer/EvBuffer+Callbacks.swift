@@ -71,7 +71,6 @@ extension EvBuffer {
             // Only the owning bufferevent listens (watched, no entries).
             // Its handlers never free the buffer, so no reference is taken.
             let added = nAdded, deleted = nDeleted
-            if added == 0 && deleted == 0 { return }
             nAdded = 0
             nDeleted = 0
             notifyParent(added: added, deleted: deleted)
@@ -136,10 +135,12 @@ extension EvBuffer {
         decref()
     }
 
-    /// Tell the owning bufferevent (core.notifiesParent) what changed.
+    /// Tell the owning bufferevent (core.notifiesParent) what changed. Only
+    /// growth matters to it (socket: start writing; pair: pass data on), so
+    /// pure drains, one per write to the fd, do not call it.
     @inline(__always)
     private func notifyParent(added: Int, deleted: Int) {
-        if let p = parent { BufferEvent.with(p) { $0.bufferChanged(added: added, deleted: deleted) } }
+        if added != 0, let p = parent { BufferEvent.with(p) { $0.bufferChanged(added: added, deleted: deleted) } }
     }
 
     // MARK: registration

@@ -16,6 +16,22 @@ extension EvBuffer {
         if n <= 0 || n > maxRead { n = maxRead }
         var want = Int(howmuch)
         if want < 0 || want > n { want = n }
+        if want > 0, let c = singleReadTarget(want) {
+            // One chain has room for it all (an empty buffer gets a fresh
+            // chain): the vectors below would describe just that chain.
+            let r = Sys.call { CEventSys.read(fd, c.spaceStart, want) }
+            if r.failed {
+                Sys.errno = r.errno
+                return -1
+            }
+            let got = r.value
+            if got == 0 { return 0 }
+            c.pointee.off &+= got
+            totalLen &+= got
+            nAdded &+= got
+            invokeCallbacks()
+            return Int32(truncatingIfNeeded: got)
+        }
         if expandFast(want, EvBuffer.readVectors) == -1 { return -1 }
         return withUnsafeTemporaryAllocation(of: iovec.self, capacity: EvBuffer.readVectors) { vecs -> Int32 in
             let v = vecs.baseAddress!
@@ -49,6 +65,17 @@ extension EvBuffer {
         }
     }
 
+    /// The chain a read of `want` bytes fills alone, made ready as
+    /// expandFast and setupVecs would: a new chain for an empty buffer, or
+    /// the last chain with data when its room suffices. nil otherwise.
+    @inline(__always)
+    private func singleReadTarget(_ want: Int) -> ChainPtr? {
+        guard let c = lastWithData else { return insertNew(want) }
+        if c.pointee.flags & ChainFlag.immutable != 0 || c != last { return nil }
+        if c.pointee.off == 0 { c.pointee.misalign = 0 }
+        return c.space >= want ? c : nil
+    }
+
     /// evbuffer_write_atmost: -1 on a frozen front, and also when there is
     /// nothing to write (libevent's result).
     func write(_ fd: Int32, _ howmuch: Int) -> Int32 {
@@ -59,6 +86,11 @@ extension EvBuffer {
         if want > 0 {
             if let c = first, c.pointee.flags & ChainFlag.sendfile != 0 {
                 n = writeSendfile(fd, c)
+            } else if let c = first, c.pointee.off >= want {
+                // All of it in the first chain: one plain write.
+                let r = Sys.call { CEventSys.write(fd, UnsafeRawPointer(c.data), want) }
+                if r.failed { Sys.errno = r.errno }
+                n = r.failed ? -1 : r.value
             } else {
                 n = writeVectors(fd, want)
             }

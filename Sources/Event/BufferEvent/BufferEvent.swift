@@ -249,8 +249,8 @@ class BufferEvent {
     func getFd() -> Int32? { nil }
     func setFd(_ fd: Int32) -> Int32 { -1 }
     var underlying: BufferEvent? { nil }
-    /// The output buffer changed (when the kind asked, by setting the
-    /// buffer's notifiesParent, to hear of it).
+    /// The output buffer grew (when the kind asked, by setting the
+    /// buffer's notifiesParent, to hear of it); `added` is never 0.
     func bufferChanged(added: Int, deleted: Int) {}
 
     // MARK: events of the base
@@ -273,6 +273,24 @@ class BufferEvent {
     @inline(__always)
     static func addWithTimeout(_ ev: EventPtr, _ tv: timeval) -> Int32 {
         return add(ev, tv.tv_sec != 0 || tv.tv_usec != 0 ? tv : nil)
+    }
+
+    /// addWithTimeout / del for a socket bufferevent's ev_write, which goes on
+    /// and off with every message: the base's owned-write fast path.
+    @inline(__always)
+    static func addOwnedWrite(_ ev: EventPtr, _ tv: timeval) -> Int32 {
+        guard !isSet(tv), let b = ev.baseRef else { return addWithTimeout(ev, tv) }
+        return EventBase.with(b) { base in
+            let r = base.addOwnedWrite(ev)
+            base.notifyIfNeeded()
+            return r
+        }
+    }
+
+    @inline(__always)
+    static func delOwnedWrite(_ ev: EventPtr) -> Int32 {
+        guard let b = ev.baseRef else { return del(ev) }
+        return EventBase.with(b) { $0.delOwnedWrite(ev) }
     }
 
     @inline(__always)

@@ -57,8 +57,8 @@ final class SocketBufferEvent: BufferEvent {
     /// Output grew while writing is wanted: start ev_write.
     @_optimize(speed)
     override func bufferChanged(added: Int, deleted: Int) {
-        if added != 0 && enabled & EV.write != 0 && !BufferEvent.pending(evWrite, EV.write) && writeSuspended == 0 {
-            _ = BufferEvent.addWithTimeout(evWrite, bev.pointee.timeout_write)
+        if enabled & EV.write != 0 && !BufferEvent.pending(evWrite, EV.write) && writeSuspended == 0 {
+            _ = BufferEvent.addOwnedWrite(evWrite, bev.pointee.timeout_write)
         }
     }
 
@@ -244,7 +244,7 @@ final class SocketBufferEvent: BufferEvent {
             }
             charge(Int(res), write: true)
         }
-        if output.totalLen == 0 { _ = BufferEvent.del(evWrite) }
+        if output.totalLen == 0 { _ = BufferEvent.delOwnedWrite(evWrite) }
         // The write callback when the output has drained to the low
         // watermark (not for a bare "connected" wake-up).
         if res != 0 || !connected { trigger(EV.write, 0) }

@@ -37,7 +37,7 @@ extension EventBase {
                 result = 1
                 break
             }
-            promoteActiveLater()
+            if activeLater.first != nil { promoteActiveLater() }
             clearTimeCache()
             if withOps({ $0.dispatch(timeout: wait) }) == -1 {
                 Log.debugx("event_base_loop: dispatch returned unsuccessfully.")
@@ -174,6 +174,9 @@ extension EventBase {
     }
 
     /// A signal callback runs once per delivery; event_del stops the series.
+    /// Out of line: its address-taken counter would give every run of the
+    /// queue a stack-protector check.
+    @inline(never)
     private func runSignalCallback(_ ev: EventPtr) {
         var ncalls = ev.ncalls
         withUnsafeMutablePointer(to: &ncalls) { counter in

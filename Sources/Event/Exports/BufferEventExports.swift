@@ -8,21 +8,23 @@ import CEventSys
 @inline(__always)
 func isLiveBev(_ p: BevPtr?, _ fn: StaticString) -> Bool {
     if let p, cev_bev_owner(p) != nil { return true }
-    _ = bevOf(p, fn)
+    notLiveBev(p, fn)
     return false
 }
 
 @inline(__always)
 func bevOf(_ p: BevPtr?, _ fn: StaticString) -> BufferEvent? {
-    guard let p else {
-        Log.warnx("\(fn): NULL bufferevent")
-        return nil
-    }
-    guard cev_bev_owner(p) != nil else {
-        Log.warnx("\(fn): not a live bufferevent")
+    guard let p, cev_bev_owner(p) != nil else {
+        notLiveBev(p, fn)
         return nil
     }
     return BufferEvent.from(p)
+}
+
+/// The complaint, out of line so the exports' usual path stays short.
+@inline(never)
+func notLiveBev(_ p: BevPtr?, _ fn: StaticString) {
+    Log.warnx(p == nil ? "\(fn): NULL bufferevent" : "\(fn): not a live bufferevent")
 }
 
 /// Run `body` with the bufferevent's lock held (BEV_LOCK), or return
