@@ -32,7 +32,22 @@ private let maxDeferredPerIteration = 32
 extension EventBase {
     /// Queue a deferred callback (evbuffer/bufferevent callbacks): true when
     /// it was not queued already.
+    @_optimize(speed)
     func scheduleDeferred(_ cb: CallbackPtr) -> Bool {
+        let f = cb.flags
+        if f & (EVList.active | EVList.activeLater | EVList.finalizing) == 0 && deferredQueued <= maxDeferredPerIteration {
+            // The usual case, an idle callback: straight onto its queue.
+            cb.flags = f | EVList.active
+            if f & EVList.internal == 0 {
+                eventCount &+= 1
+                if eventCount > eventCountMax { eventCountMax = eventCount }
+            }
+            activeCount &+= 1
+            if activeCount > activeCountMax { activeCountMax = activeCount }
+            activeQueues[cb.priority].append(cb)
+            deferredQueued &+= 1
+            return true
+        }
         if deferredQueued > maxDeferredPerIteration {
             if cb.flags & (EVList.active | EVList.activeLater) != 0 { return false }
             insertActiveLater(cb)

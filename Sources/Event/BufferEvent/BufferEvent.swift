@@ -293,6 +293,13 @@ class BufferEvent {
         return EventBase.with(b) { $0.delOwnedWrite(ev) }
     }
 
+    /// event_del of an event that is usually not pending (a pair's idle
+    /// write timer on every transfer): nothing to do is decided inline.
+    @inline(__always)
+    static func delIfPending(_ ev: EventPtr) {
+        if ev.flags & (EVList.inserted | EVList.timeout | EVList.active | EVList.activeLater) != 0 { _ = del(ev) }
+    }
+
     @inline(__always)
     static func del(_ ev: EventPtr) -> Int32 {
         guard let b = ev.baseRef else {

@@ -120,7 +120,7 @@ final class PairBufferEvent: BufferEvent {
             if dst.output.totalLen > 0 {
                 dst.resetGenericWriteTimeout()
             } else {
-                _ = BufferEvent.del(dst.evWrite)
+                BufferEvent.delIfPending(dst.evWrite)
             }
         }
         dst.trigger(EV.read, 0)
