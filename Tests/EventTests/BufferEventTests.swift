@@ -77,6 +77,36 @@ final class BufferEventTests: XCTestCase {
         loopNonBlock(1)
     }
 
+    /// The owner hears of growth only, so drains of a buffer watched by
+    /// the owner alone stay on the fast path; a callback entry or deferred
+    /// reporting puts them back on the slow one.
+    func testDrainsSkipTheOwnerButNotEntriesOrDeferral() {
+        let (a, b) = socketPair()
+        defer { close(b) }
+        let bev = bufferevent_socket_new(base, a, BevOpt.closeOnFree)!
+        let out = bufferevent_get_output(bev)!
+        let core = CorePtr(out)
+        XCTAssertTrue(core.pointee.watched)
+        XCTAssertEqual(core.pointee.slow & BufferCore.Slow.entries, 0, "owner only: drains are fast")
+        XCTAssertEqual(BufferCore.Slow.drain & BufferCore.Slow.callbacks, 0)
+        let cb: BufferCallback = { _, _, _ in }
+        let entry = evbuffer_add_cb(out, cb, nil)
+        XCTAssertNotEqual(core.pointee.slow & BufferCore.Slow.entries, 0, "an entry must see drains")
+        XCTAssertEqual(evbuffer_remove_cb_entry(out, entry), 0)
+        XCTAssertEqual(core.pointee.slow & BufferCore.Slow.entries, 0)
+        XCTAssertEqual(evbuffer_defer_callbacks(out, base), 0)
+        XCTAssertNotEqual(core.pointee.slow & BufferCore.Slow.entries, 0, "deferred reporting must see drains")
+        // Deferred: growth starts the write event from the loop, and the
+        // drain after the write stops it.
+        XCTAssertEqual(bufferevent_write(bev, "ab", 2), 0)
+        XCTAssertEqual(event_pending(cev_bev_ev_write(bev), EV.write, nil), 0)
+        loopNonBlock(3)
+        XCTAssertEqual(evbuffer_get_length(out), 0)
+        XCTAssertEqual(event_pending(cev_bev_ev_write(bev), EV.write, nil), 0)
+        bufferevent_free(bev)
+        loopNonBlock(1)
+    }
+
     private final class Log {
         var lines: [String] = []
     }

@@ -18,7 +18,14 @@ struct BufferCore {
     var nDeleted = 0
     /// Registered callbacks, newest first (libevent's order).
     var callbacks: CbEntryPtr? = nil {
-        didSet { setSlow(Slow.callbacks, callbacks != nil || notifiesParent) }
+        didSet {
+            setSlow(Slow.callbacks, callbacks != nil || notifiesParent)
+            setSlow(Slow.entries, callbacks != nil || deferring)
+        }
+    }
+    /// evbuffer_defer_callbacks was called: changes are reported from the loop.
+    var deferring = false {
+        didSet { setSlow(Slow.entries, callbacks != nil || deferring) }
     }
     /// Conditions that keep an operation off the fast paths, one bit each,
     /// so that the fast paths test them all at once.
@@ -51,9 +58,12 @@ struct BufferCore {
         static let freezeEnd: UInt8 = 2
         static let callbacks: UInt8 = 4
         static let locked: UInt8 = 8
-        /// What keeps adds, and drains, off the fast path.
+        /// Registered entries or deferred reporting (the parent aside).
+        static let entries: UInt8 = 16
+        /// What keeps adds, and drains, off the fast path. A drain need not
+        /// tell the parent (it hears of growth only), so only entries count.
         static let add: UInt8 = freezeEnd | callbacks | locked
-        static let drain: UInt8 = freezeStart | callbacks | locked
+        static let drain: UInt8 = freezeStart | entries | locked
     }
 
     @inline(__always)

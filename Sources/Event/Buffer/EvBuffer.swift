@@ -61,7 +61,9 @@ final class EvBuffer {
     private var maxRead32: Int32 = Int32(EvBuffer.defaultMaxRead)
     var removedEntries: CbEntryPtr? = nil
     /// evbuffer_defer_callbacks: the queued callback and the base running it.
-    var deferred: CallbackPtr? = nil
+    var deferred: CallbackPtr? = nil {
+        didSet { core.pointee.deferring = deferred != nil }
+    }
     var deferBase: OpaquePointer? = nil
 
     var lock: UnsafeMutableRawPointer? {
