@@ -80,6 +80,15 @@ extension EvBuffer {
         invokeRegisteredCallbacks()
     }
 
+    /// Callback entries or deferred reporting: program code may run when
+    /// the buffer changes.
+    @inline(__always)
+    var hasEntries: Bool { core.pointee.slow & BufferCore.Slow.entries != 0 }
+
+    /// invokeCallbacks after a removal only (see the core's version).
+    @inline(__always)
+    func invokeCallbacksAfterRemoval() { core.invokeCallbacksAfterRemoval() }
+
     @_optimize(speed)
     private func invokeRegisteredCallbacks() {
         if callbacks == nil && deferred == nil {

@@ -38,7 +38,7 @@ extension EvBuffer {
             c.pointee.off &-= remaining
         }
         nDeleted &+= len
-        invokeCallbacks()
+        invokeCallbacksAfterRemoval()
         return 0
     }
 
@@ -140,7 +140,7 @@ extension EvBuffer {
         src.zeroChains()
         src.nDeleted += inTotal
         nAdded += inTotal
-        src.invokeCallbacks()
+        src.invokeCallbacksAfterRemoval()
         invokeCallbacks()
         return 0
     }
@@ -187,7 +187,7 @@ extension EvBuffer {
         nDeleted += nread
         if nread > 0 {
             dst.invokeCallbacks()
-            invokeCallbacks()
+            invokeCallbacksAfterRemoval()
         }
         return nread
     }

@@ -111,6 +111,18 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
         }
     }
 
+    /// After bytes were only removed: the owner hears of growth alone, so
+    /// without entries or deferred reporting there is no one to tell.
+    @inline(__always)
+    func invokeCallbacksAfterRemoval() {
+        if pointee.slow & BufferCore.Slow.entries == 0 {
+            pointee.nAdded = 0
+            pointee.nDeleted = 0
+        } else {
+            pointee.buffer._withUnsafeGuaranteedRef { $0.invokeCallbacks() }
+        }
+    }
+
     @inline(__always) func chain(at slot: ChainPtr?) -> ChainPtr? {
         if let s = slot { return s.pointee.next }
         return pointee.first
@@ -158,7 +170,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
         src.pointee.totalLen = 0
         src.pointee.nDeleted &+= inTotal
         pointee.nAdded &+= inTotal
-        src.invokeCallbacks()
+        src.invokeCallbacksAfterRemoval()
         invokeCallbacks()
         return 0
     }

@@ -50,16 +50,20 @@ final class PairBufferEvent: BufferEvent {
         return (a, b)
     }
 
-    /// Output grew: new data goes to the partner if it is reading.
+    /// Output grew: new data goes to the partner if it is reading. The
+    /// usual case needs no hold: no lock to take, and no program code can
+    /// run meanwhile (a pair's callbacks are deferred; only callbacks the
+    /// program put on the two buffers involved would run at once).
     @_optimize(speed)
     override func bufferChanged(added: Int, deleted: Int) {
-        holdBoth()
+        let hold = lock != nil || output.hasEntries || partnerRef?._withUnsafeGuaranteedRef({ $0.input.hasEntries }) == true
+        if hold { holdBoth() }
         if added > deleted {
             withPartner { p in
                 if wantsToTalk(to: p) { PairBufferEvent.transfer(from: self, to: p, ignoreWatermark: false) }
             }
         }
-        releaseBoth()
+        if hold { releaseBoth() }
     }
 
     /// Hold references (and the shared lock) on both sides while data and
