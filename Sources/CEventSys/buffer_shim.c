@@ -442,21 +442,37 @@ cev_chain_cache_get(size_t total)
 	return p;
 }
 
+static inline void
+cev_cache_push(void *p, int k)
+{
+	*(void **)p = cev_tcache.head[k];
+	cev_tcache.head[k] = p;
+	cev_tcache.count[k]++;
+}
+
+/* First use of the cache on this thread: have it flushed at thread exit.
+ * Out of line (and reached by a tail call) so the usual put saves no
+ * registers. */
+__attribute__((noinline, cold)) static int
+cev_cache_put_first(void *p, int k)
+{
+	pthread_once(&cev_cache_once, cev_cache_init);
+	pthread_setspecific(cev_cache_key, &cev_tcache);
+	cev_tcache.registered = 1;
+	cev_cache_push(p, k);
+	return 1;
+}
+
 /* Keep a freed chain allocation of `total` bytes: 1 if kept, 0 if the
- * caller must free it. */
+ * caller must free it.  Each class holds at most CEV_CACHE_CLASS_BYTES. */
 int
 cev_chain_cache_put(void *p, size_t total)
 {
 	int k = cev_cache_class(total);
-	if (k < 0 || (size_t)(cev_tcache.count[k] + 1) * total > CEV_CACHE_CLASS_BYTES)
+	if (k < 0 || cev_tcache.count[k] >= (unsigned)((CEV_CACHE_CLASS_BYTES >> 10) >> k))
 		return 0;
-	if (!cev_tcache.registered) {
-		pthread_once(&cev_cache_once, cev_cache_init);
-		pthread_setspecific(cev_cache_key, &cev_tcache);
-		cev_tcache.registered = 1;
-	}
-	*(void **)p = cev_tcache.head[k];
-	cev_tcache.head[k] = p;
-	cev_tcache.count[k]++;
+	if (__builtin_expect(!cev_tcache.registered, 0))
+		return cev_cache_put_first(p, k);
+	cev_cache_push(p, k);
 	return 1;
 }

@@ -32,13 +32,20 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
             pointee.nDeleted = 0
             return 0
         }
-        if let c = pointee.first, c.pointee.next == nil, len >= c.pointee.off, pointee.spare == nil,
+        if let c = pointee.first, c.pointee.next == nil, len >= c.pointee.off,
            c.pointee.flags & ChainFlag.special == 0, c.pointee.refcnt == 1, c.pointee.off > 0,
-           pointee.slow & BufferCore.Slow.drain == 0,
-           c.pointee.bufferLen &+ ChainSize.header <= ChainSize.maxSpare {
-            // Everything, in one plain chain: it becomes the spare.
-            c.pointee.flags = 0
-            pointee.spare = c
+           pointee.slow & BufferCore.Slow.drain == 0 {
+            // Everything, in one plain chain: a small one becomes the spare
+            // (unless there is one: the slow path keeps the smaller), a
+            // bigger one goes to the chain cache as keepSpare would send it.
+            let size = c.pointee.bufferLen &+ ChainSize.header
+            if size <= ChainSize.maxSpare {
+                if pointee.spare != nil { return BufferCore.drainSlow(self, len) }
+                c.pointee.flags = 0
+                pointee.spare = c
+            } else if cev_chain_cache_put(UnsafeMutableRawPointer(c), size) == 0 {
+                Memory.free(UnsafeMutableRawPointer(c))
+            }
             pointee.first = nil
             pointee.last = nil
             pointee.lwdSlot = nil
