@@ -33,7 +33,10 @@ final class EpollBackend: Backend {
         super.init(base: base)
     }
 
-    deinit { Memory.deallocate(ready) }
+    deinit {
+        Memory.deallocate(ready)
+        Memory.deallocate(change)
+    }
 
     /// With a precise timer, waits are bounded by a timerfd (microseconds)
     /// instead of epoll_wait's milliseconds, as libevent does.
@@ -100,14 +103,18 @@ final class EpollBackend: Backend {
         return ctl(EPOLL_CTL_MOD, fd, EpollBackend.bits(left | (change & EV.et)), old: old, adding: 0, removing: change)
     }
 
+    /// The epoll_event handed to epoll_ctl lives with the backend, not on
+    /// the stack, so add/del need no stack-protector check.
+    private let change = Memory.allocate(epoll_event.self, count: 1)
+
     @inline(__always)
     private func ctl(_ op: Int32, _ fd: Int32, _ events: UInt32, old: Int16, adding: Int16, removing: Int16) -> Int32 {
-        var ev = epoll_event()
-        ev.events = events
-        ev.data.fd = fd
-        let r = Sys.call { epoll_ctl(epfd, op, fd, &ev) }
+        let ev = change
+        ev.pointee.events = events
+        ev.pointee.data.fd = fd
+        let r = Sys.call { epoll_ctl(epfd, op, fd, ev) }
         if !r.failed { return 0 }
-        return recover(op: op, fd: fd, ev: &ev, errno: r.errno, oldMask: old & EV.io, adding: adding, removing: removing)
+        return recover(op: op, fd: fd, ev: &ev.pointee, errno: r.errno, oldMask: old & EV.io, adding: adding, removing: removing)
     }
 
     /// epoll_ctl failed: retry the cases libevent retries, else report.

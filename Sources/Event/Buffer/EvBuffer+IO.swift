@@ -32,6 +32,13 @@ extension EvBuffer {
             invokeCallbacks()
             return Int32(truncatingIfNeeded: got)
         }
+        return readVectors(fd, want)
+    }
+
+    /// The general case: up to readVectors chains filled by one readv. Out
+    /// of line, so the vectors on its stack cost the usual read nothing.
+    @inline(never)
+    private func readVectors(_ fd: Int32, _ want: Int) -> Int32 {
         if expandFast(want, EvBuffer.readVectors) == -1 { return -1 }
         return withUnsafeTemporaryAllocation(of: iovec.self, capacity: EvBuffer.readVectors) { vecs -> Int32 in
             let v = vecs.baseAddress!

@@ -86,10 +86,7 @@ extension EventBase {
     func processActive() -> Int {
         var count = 0
         var endTime: Micros = -1
-        if maxDispatchTime >= 0 {
-            updateTimeCache()
-            endTime = micros(now()) + maxDispatchTime
-        }
+        if maxDispatchTime >= 0 { endTime = freshNow() + maxDispatchTime }
         var i = 0
         while i < priorityCount {
             if !activeQueues[i].isEmpty {
@@ -157,20 +154,31 @@ extension EventBase {
                 currentEvent = nil
                 fn?(cb, cb.pointee.evcb_arg)
             default:
-                Log.bug("event_process_active: unknown callback closure \(closure)")
+                unknownClosure(closure)
             }
             currentEvent = nil
             if gotBreak { return -1 }
             if limited {
                 if count >= max { return count }
-                if count > 0 && endTime >= 0 {
-                    updateTimeCache()
-                    if micros(now()) >= endTime { return count }
-                }
+                if count > 0 && endTime >= 0 && freshNow() >= endTime { return count }
             }
             if continueFlag { break }
         }
         return count
+    }
+
+    /// The clock, re-read, for event_config_set_max_dispatch_interval.
+    /// Out of line: its clock read would give every run of the queues a
+    /// stack-protector check.
+    @inline(never)
+    private func freshNow() -> Micros {
+        updateTimeCache()
+        return micros(now())
+    }
+
+    @inline(never)
+    private func unknownClosure(_ closure: UInt8) {
+        Log.bug("event_process_active: unknown callback closure \(closure)")
     }
 
     /// A signal callback runs once per delivery; event_del stops the series.

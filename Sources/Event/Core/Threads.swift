@@ -45,10 +45,15 @@ extension EventBase {
     /// Wake the loop if it is sleeping in another thread.
     @inline(__always)
     func notifyIfNeeded() {
-        if notifyFd >= 0 && running && ownerThread != Threads.currentId() {
-            var one: UInt64 = 1
-            _ = Sys.call { write(notifyFd, &one, 8) }
-        }
+        if notifyFd >= 0 && running && ownerThread != Threads.currentId() { wakeOwner() }
+    }
+
+    /// Out of line: its address-taken counter would give every inlined
+    /// notifyIfNeeded a stack-protector check.
+    @inline(never)
+    func wakeOwner() {
+        var one: UInt64 = 1
+        _ = Sys.call { write(notifyFd, &one, 8) }
     }
 
     func closeNotify() {
