@@ -35,7 +35,7 @@ final class EpollBackend: Backend {
 
     deinit {
         Memory.deallocate(ready)
-        Memory.deallocate(change)
+        Memory.deallocate(ctlEvent)
     }
 
     /// With a precise timer, waits are bounded by a timerfd (microseconds)
@@ -105,11 +105,11 @@ final class EpollBackend: Backend {
 
     /// The epoll_event handed to epoll_ctl lives with the backend, not on
     /// the stack, so add/del need no stack-protector check.
-    private let change = Memory.allocate(epoll_event.self, count: 1)
+    private let ctlEvent = Memory.allocate(epoll_event.self, count: 1)
 
     @inline(__always)
     private func ctl(_ op: Int32, _ fd: Int32, _ events: UInt32, old: Int16, adding: Int16, removing: Int16) -> Int32 {
-        let ev = change
+        let ev = ctlEvent
         ev.pointee.events = events
         ev.pointee.data.fd = fd
         let r = Sys.call { epoll_ctl(epfd, op, fd, ev) }
