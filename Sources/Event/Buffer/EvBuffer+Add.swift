@@ -38,16 +38,10 @@ extension EvBuffer {
         var remain = 0
         if chain.pointee.flags & ChainFlag.immutable == 0 {
             remain = chain.pointee.bufferLen &- chain.pointee.misalign &- chain.pointee.off
-            if remain >= datlen {
-                if datlen > 0 { memcpy(chain.spaceStart, data!, datlen) }
-                chain.pointee.off &+= datlen
-                totalLen &+= datlen
-                nAdded &+= datlen
-                invokeCallbacks()
-                return 0
-            }
-            if EvBuffer.shouldRealign(chain, datlen) {
-                EvBuffer.realign(chain)
+            // It fits, or fits once the data moves to the chain's start.
+            let fits = remain >= datlen
+            if fits || EvBuffer.shouldRealign(chain, datlen) {
+                if !fits { EvBuffer.realign(chain) }
                 if datlen > 0 { memcpy(chain.spaceStart, data!, datlen) }
                 chain.pointee.off &+= datlen
                 totalLen &+= datlen

@@ -36,15 +36,9 @@ extension EventBase {
     func scheduleDeferred(_ cb: CallbackPtr) -> Bool {
         let f = cb.flags
         if f & (EVList.active | EVList.activeLater | EVList.finalizing) == 0 && deferredQueued <= maxDeferredPerIteration {
-            // The usual case, an idle callback: straight onto its queue.
-            cb.flags = f | EVList.active
-            if f & EVList.internal == 0 {
-                eventCount &+= 1
-                if eventCount > eventCountMax { eventCountMax = eventCount }
-            }
-            activeCount &+= 1
-            if activeCount > activeCountMax { activeCountMax = activeCount }
-            activeQueues[cb.priority].append(cb)
+            // The usual case, an idle callback: straight onto its queue
+            // (what activateCallback does for it, without its other cases).
+            insertActive(cb)
             deferredQueued &+= 1
             return true
         }

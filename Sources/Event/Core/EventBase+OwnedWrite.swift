@@ -33,8 +33,7 @@ extension EventBase {
         slot.pointee.nwrite = writers &+ 1
         slot.pointee.events.push(ev)
         ev.flags = f | EVList.inserted
-        eventCount &+= 1
-        if eventCount > eventCountMax { eventCountMax = eventCount }
+        countUp(f)
         return 0
     }
 
@@ -47,7 +46,7 @@ extension EventBase {
               !Debug.on, i >= 0, i < io.count else { return del(ev, mode: .autoBlock) }
         let slot = io.slots.unsafelyUnwrapped + i
         ev.flags = f & ~EVList.inserted
-        eventCount &-= 1
+        countDown(f)
         slot.pointee.events.remove(ev)
         let writers = slot.pointee.nwrite &- 1
         slot.pointee.nwrite = writers

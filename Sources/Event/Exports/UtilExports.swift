@@ -18,36 +18,19 @@ public func evutil_socketpair(_ family: Int32, _ type: Int32, _ proto: Int32, _ 
 
 @_cdecl("evutil_make_socket_nonblocking")
 public func evutil_make_socket_nonblocking(_ fd: Int32) -> Int32 {
-    let flags = Sys.call { fcntl_getfl(fd) }
-    if flags.failed {
-        Log.warnErrno("fcntl(\(fd), F_GETFL)", flags.errno)
-        return -1
-    }
-    if flags.value & O_NONBLOCK == 0 {
-        let r = Sys.call { fcntl_setfl(fd, flags.value | O_NONBLOCK) }
-        if r.failed {
-            Log.warnErrno("fcntl(\(fd), F_SETFL)", r.errno)
-            return -1
-        }
-    }
-    return 0
+    addFdFlagLogging(fd, O_NONBLOCK, descriptor: false)
 }
 
 @_cdecl("evutil_make_socket_closeonexec")
 public func evutil_make_socket_closeonexec(_ fd: Int32) -> Int32 {
-    let flags = Sys.call { fcntl_getfd(fd) }
-    if flags.failed {
-        Log.warnErrno("fcntl(\(fd), F_GETFD)", flags.errno)
-        return -1
-    }
-    if flags.value & FD_CLOEXEC == 0 {
-        let r = Sys.call { fcntl_setfd(fd, flags.value | FD_CLOEXEC) }
-        if r.failed {
-            Log.warnErrno("fcntl(\(fd), F_SETFD)", r.errno)
-            return -1
-        }
-    }
-    return 0
+    addFdFlagLogging(fd, FD_CLOEXEC, descriptor: true)
+}
+
+/// Sys.addFdFlag with libevent's warning ("fcntl(fd, F_GETFL)" etc.) and result.
+private func addFdFlagLogging(_ fd: Int32, _ flag: Int32, descriptor: Bool) -> Int32 {
+    guard let failure = Sys.addFdFlag(fd, flag, descriptor: descriptor) else { return 0 }
+    Log.warnErrno("fcntl(\(fd), \(failure.command))", failure.errno)
+    return -1
 }
 
 @_cdecl("evutil_make_listen_socket_reuseable")

@@ -42,19 +42,20 @@ enum Sys {
         return CEventSys.close(fd)
     }
 
-    static func setNonBlocking(_ fd: Int32) -> Bool {
-        let flags = call { fcntl_getfl(fd) }
-        if flags.failed { return false }
-        if flags.value & O_NONBLOCK != 0 { return true }
-        return !call { fcntl_setfl(fd, flags.value | O_NONBLOCK) }.failed
+    /// Turn on one flag by fcntl read-modify-write: a status flag
+    /// (F_GETFL/F_SETFL, O_NONBLOCK) or a descriptor flag (F_GETFD/F_SETFD,
+    /// FD_CLOEXEC). nil on success, else the command that failed and errno.
+    static func addFdFlag(_ fd: Int32, _ flag: Int32, descriptor: Bool) -> (command: StaticString, errno: Int32)? {
+        let flags = call { descriptor ? fcntl_getfd(fd) : fcntl_getfl(fd) }
+        if flags.failed { return (descriptor ? "F_GETFD" : "F_GETFL", flags.errno) }
+        if flags.value & flag != 0 { return nil }
+        let r = call { descriptor ? fcntl_setfd(fd, flags.value | flag) : fcntl_setfl(fd, flags.value | flag) }
+        return r.failed ? (descriptor ? "F_SETFD" : "F_SETFL", r.errno) : nil
     }
 
-    static func setCloseOnExec(_ fd: Int32) -> Bool {
-        let flags = call { fcntl_getfd(fd) }
-        if flags.failed { return false }
-        if flags.value & FD_CLOEXEC != 0 { return true }
-        return !call { fcntl_setfd(fd, flags.value | FD_CLOEXEC) }.failed
-    }
+    static func setNonBlocking(_ fd: Int32) -> Bool { addFdFlag(fd, O_NONBLOCK, descriptor: false) == nil }
+
+    static func setCloseOnExec(_ fd: Int32) -> Bool { addFdFlag(fd, FD_CLOEXEC, descriptor: true) == nil }
 
     /// A non-blocking, close-on-exec pipe for internal wakeups.
     static func internalPipe() -> (Int32, Int32)? {
