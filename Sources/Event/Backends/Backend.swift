@@ -20,6 +20,16 @@ class Backend {
         owner._withUnsafeGuaranteedRef { $0.activateReady(fd: fd, what: what) }
     }
 
+    /// The base lock is let go while the backend sleeps (BaseLock.swift).
+    @inline(__always)
+    final var baseLocked: Bool { owner._withUnsafeGuaranteedRef { $0.lock != nil } }
+
+    @inline(__always)
+    final func releaseBase() { owner._withUnsafeGuaranteedRef { $0.unlockBase() } }
+
+    @inline(__always)
+    final func reacquireBase() { owner._withUnsafeGuaranteedRef { $0.lockBase() } }
+
     var kind: BackendKind { .select }
     var name: StaticString { kind.name }
     /// The name event_base_get_method reports (a variant may differ).

@@ -160,7 +160,9 @@ final class EpollBackend: Backend {
     @_optimize(speed)
     override func dispatch(timeout: Micros?) -> Int32 {
         let ms = timerFd >= 0 ? armTimer(timeout) : timeoutMillis(timeout)
+        releaseBase()
         let n = Sys.once { epoll_wait(epfd, ready, capacity, ms) }
+        reacquireBase()
         if n.failed {
             if n.errno != EINTR {
                 Log.warnErrno("epoll_wait", n.errno)

@@ -14,7 +14,7 @@ final class PollBackend: Backend {
         super.init(base: base)
     }
 
-    deinit { Memory.deallocate(set) }
+    deinit { Memory.deallocate(set); Memory.deallocate(copy) }
 
     override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
         if change & EV.io == 0 { return 0 }
@@ -57,9 +57,36 @@ final class PollBackend: Backend {
         return 0
     }
 
+    /// With a base lock, poll() sleeps on a copy: another thread may grow
+    /// or reorder `set` meanwhile (libevent copies too).
+    private var copy: UnsafeMutablePointer<pollfd>? = nil
+    private var copyCapacity = 0
+
     @_optimize(speed)
     override func dispatch(timeout: Micros?) -> Int32 {
+        if baseLocked { return dispatchOnCopy(timeout: timeout) }
         let n = Sys.once { poll(set, nfds_t(used), timeoutMillis(timeout, cap: Int64(Int32.max))) }
+        return report(n, set, used)
+    }
+
+    @inline(never)
+    private func dispatchOnCopy(timeout: Micros?) -> Int32 {
+        if copyCapacity < used {
+            Memory.deallocate(copy)
+            copy = Memory.allocate(pollfd.self, count: capacity)
+            copyCapacity = capacity
+        }
+        let fds = copy ?? set
+        let count = used
+        if count > 0 { fds.update(from: set, count: count) }
+        releaseBase()
+        let n = Sys.once { poll(fds, nfds_t(count), timeoutMillis(timeout, cap: Int64(Int32.max))) }
+        reacquireBase()
+        return report(n, fds, count)
+    }
+
+    @inline(__always)
+    private func report(_ n: Sys.Result<Int32>, _ set: UnsafeMutablePointer<pollfd>, _ used: Int) -> Int32 {
         if n.failed {
             if n.errno != EINTR {
                 Log.warnErrno("poll", n.errno)

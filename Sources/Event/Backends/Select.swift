@@ -20,6 +20,7 @@ final class SelectBackend: Backend {
         writeIn = SelectBackend.zeroed(words)
         readOut = SelectBackend.zeroed(words)
         writeOut = SelectBackend.zeroed(words)
+        outWords = words
         super.init(base: base)
     }
 
@@ -33,6 +34,10 @@ final class SelectBackend: Backend {
         return p
     }
 
+    /// The output sets are only touched by dispatch, which may sleep in
+    /// select() on them while another thread adds an fd: they grow there.
+    private var outWords: Int
+
     private func ensure(_ fd: Int32) {
         let need = Int(fd) / SelectBackend.bitsPerWord + 1
         if need <= words { return }
@@ -40,8 +45,6 @@ final class SelectBackend: Backend {
         while n < need { n *= 2 }
         readIn = SelectBackend.grow(readIn, words, n)
         writeIn = SelectBackend.grow(writeIn, words, n)
-        readOut = SelectBackend.grow(readOut, words, n)
-        writeOut = SelectBackend.grow(writeOut, words, n)
         words = n
     }
 
@@ -84,9 +87,15 @@ final class SelectBackend: Backend {
     override func dispatch(timeout: Micros?) -> Int32 {
         let nfds = Int(maxFd) + 1
         let used = nfds / SelectBackend.bitsPerWord + 1
+        if outWords < words {
+            readOut = SelectBackend.grow(readOut, outWords, words)
+            writeOut = SelectBackend.grow(writeOut, outWords, words)
+            outWords = words
+        }
         readOut.update(from: readIn, count: min(used, words))
         writeOut.update(from: writeIn, count: min(used, words))
         var tv = timevalFrom(timeout ?? 0)
+        releaseBase()
         let r = readOut.withMemoryRebound(to: fd_set.self, capacity: 1) { rs in
             writeOut.withMemoryRebound(to: fd_set.self, capacity: 1) { ws in
                 withUnsafeMutablePointer(to: &tv) { tvp in
@@ -94,6 +103,7 @@ final class SelectBackend: Backend {
                 }
             }
         }
+        reacquireBase()
         if r.failed {
             if r.errno != EINTR {
                 Log.warnErrno("select", r.errno)

@@ -94,8 +94,15 @@ extension EvBuffer {
             notifyParent(added: added, deleted: deleted)
             return
         }
-        if let d = deferred, let b = deferBase, EventBase.with(b, { $0.scheduleDeferred(d) }) {
-            incref()
+        if let d = deferred, let b = deferBase {
+            // The reference rides along before another thread's loop can
+            // run the callback and drop it.
+            EventBase.with(b) { base in
+                base.locked {
+                    if base.scheduleDeferred(d) { incref() }
+                    base.notifyIfNeeded()
+                }
+            }
         }
         runCallbacks(runningDeferred: false)
     }
@@ -227,7 +234,9 @@ extension EvBuffer {
     func deferCallbacks(to base: EventBase) {
         if let d = deferred, d.flags & (EVList.active | EVList.activeLater) != 0 {
             // Already queued somewhere: let that run go (and its reference).
-            if let old = deferBase { EventBase.from(old).cancelCallback(d, evenIfFinalizing: true) }
+            if let old = deferBase {
+                EventBase.with(old) { base in base.locked { _ = base.cancelCallback(d, evenIfFinalizing: true) } }
+            }
             refcnt -= 1
         }
         let d = deferred ?? CallbackPtr.allocate(capacity: 1)

@@ -146,7 +146,7 @@ final class EvBuffer {
         if let d = deferred {
             // Only a queued callback needs its base (which may be gone otherwise).
             if d.flags & (EVList.active | EVList.activeLater) != 0, let b = deferBase {
-                EventBase.from(b).cancelCallback(d, evenIfFinalizing: true)
+                EventBase.with(b) { base in base.locked { _ = base.cancelCallback(d, evenIfFinalizing: true) } }
             }
             d.deallocate()
             deferred = nil

@@ -263,9 +263,11 @@ class BufferEvent {
             return -1
         }
         return EventBase.with(b) { base in
-            let r = base.add(ev, timeout: tv)
-            base.notifyIfNeeded()
-            return r
+            base.locked {
+                let r = base.add(ev, timeout: tv)
+                base.notifyIfNeeded()
+                return r
+            }
         }
     }
 
@@ -281,16 +283,18 @@ class BufferEvent {
     static func addOwnedWrite(_ ev: EventPtr, _ tv: timeval) -> Int32 {
         guard !isSet(tv), let b = ev.baseRef else { return addWithTimeout(ev, tv) }
         return EventBase.with(b) { base in
-            let r = base.addOwnedWrite(ev)
-            base.notifyIfNeeded()
-            return r
+            base.locked {
+                let r = base.addOwnedWrite(ev)
+                base.notifyIfNeeded()
+                return r
+            }
         }
     }
 
     @inline(__always)
     static func delOwnedWrite(_ ev: EventPtr) -> Int32 {
         guard let b = ev.baseRef else { return del(ev) }
-        return EventBase.with(b) { $0.delOwnedWrite(ev) }
+        return EventBase.with(b) { base in base.locked { base.delOwnedWrite(ev) } }
     }
 
     /// event_del of an event that is usually not pending (a pair's idle
@@ -306,7 +310,7 @@ class BufferEvent {
             Log.warnx("event_del: event has no event_base set.")
             return -1
         }
-        return EventBase.with(b) { $0.del(ev, mode: .autoBlock) }
+        return EventBase.with(b) { base in base.locked { base.del(ev, mode: .autoBlock) } }
     }
 
     /// event_pending(ev, what, NULL) on one of our own events (always set
@@ -324,12 +328,15 @@ class BufferEvent {
 
     static func removeTimer(_ ev: EventPtr) {
         guard let b = ev.baseRef else { return }
-        let base = EventBase.from(b)
-        if ev.flags & EVList.timeout != 0 {
-            base.removeTimeout(ev)
-            ev.persistTimeout = timeval()
+        EventBase.with(b) { base in
+            base.locked {
+                if ev.flags & EVList.timeout != 0 {
+                    base.removeTimeout(ev)
+                    ev.persistTimeout = timeval()
+                }
+                ev.pointee.ev_timeout = timeval()
+            }
         }
-        ev.pointee.ev_timeout = timeval()
     }
 
     @inline(__always)
@@ -461,7 +468,10 @@ class BufferEvent {
             finalize()
             return
         }
-        base.finalizeMany(cbs, finalizer)
+        base.locked {
+            base.finalizeMany(cbs, finalizer)
+            base.notifyIfNeeded()
+        }
     }
 
     /// bufferevent_finalize_cb_: the last step, from the loop.
@@ -499,18 +509,19 @@ class BufferEvent {
             return
         }
         let d = deferredCb
-        let queued = EventBase.with(bp) { base in
-            if Int(d.pointee.evcb_pri) >= base.priorityCount {
-                // Moved to a base with fewer priorities (libevent would index
-                // past its queues): use its lowest priority.
-                d.pointee.evcb_pri = UInt8(truncatingIfNeeded: base.priorityCount - 1)
+        // The reference is taken before the base lock is let go: another
+        // thread's loop may run (and release) the callback from then on.
+        EventBase.with(bp) { base in
+            base.locked {
+                if Int(d.pointee.evcb_pri) >= base.priorityCount {
+                    // Moved to a base with fewer priorities (libevent would index
+                    // past its queues): use its lowest priority.
+                    d.pointee.evcb_pri = UInt8(truncatingIfNeeded: base.priorityCount - 1)
+                }
+                if base.scheduleDeferred(d) { incref() }
+                base.notifyIfNeeded()
             }
-            return base.scheduleDeferred(d)
         }
-        // The reference is taken before another thread's loop can be woken
-        // to run (and release) it.
-        if queued { incref() }
-        EventBase.with(bp) { $0.notifyIfNeeded() }
     }
 
     /// bufferevent_run_readcb_.
@@ -796,8 +807,14 @@ extension BufferEvent {
         guard self is SocketBufferEvent else { return -1 }
         for ev in [evRead, evWrite] {
             guard let b = ev.baseRef else { return -1 }
-            if ev.flags & EVList.active != 0 || pri < 0 || Int(pri) >= EventBase.from(b).priorityCount { return -1 }
-            ev.priority = Int(pri)
+            let r: Int32 = EventBase.with(b) { base in
+                base.locked {
+                    if ev.flags & EVList.active != 0 || pri < 0 || Int(pri) >= base.priorityCount { return -1 }
+                    ev.priority = Int(pri)
+                    return 0
+                }
+            }
+            if r != 0 { return -1 }
         }
         deferredCb.pointee.evcb_pri = UInt8(truncatingIfNeeded: pri)
         return 0

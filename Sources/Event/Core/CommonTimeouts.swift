@@ -87,7 +87,8 @@ extension EventBase {
         let timer = CommonTimeout.timer(ct)
         let fire: EventCallback = { _, _, arg in
             let ct = arg!.assumingMemoryBound(to: CommonTimeout.self)
-            ct.pointee.base.expireCommon(ct)
+            let base = ct.pointee.base
+            base.locked { base.expireCommon(ct) }
         }
         _ = EventBase.assign(timer, base: self, fd: -1, events: 0, callback: fire, arg: raw)
         timer.flags |= EVList.internal

@@ -10,8 +10,11 @@ extension EventBase {
 
     @_optimize(speed)
     func loop(flags: Int32) -> Int32 {
+        // Held throughout, except in the backend's wait and around callbacks.
+        lockBase()
         if running {
-            Log.warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.")
+            unlockBase()
+            reentrantLoop()
             return -1
         }
         running = true
@@ -21,7 +24,7 @@ extension EventBase {
         }
         gotTerm = false
         gotBreak = false
-        if notifyFd >= 0 { ownerThread = Threads.currentId() }
+        if lock != nil || notifyFd >= 0 { ownerThread = Threads.currentId() }
         var result: Int32 = 0
         var done = false
         while !done {
@@ -56,7 +59,13 @@ extension EventBase {
         }
         clearTimeCache()
         running = false
+        unlockBase()
         return result
+    }
+
+    @inline(never)
+    private func reentrantLoop() {
+        Log.warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.")
     }
 
     /// How long the backend may sleep: until the earliest heap deadline.
@@ -126,6 +135,8 @@ extension EventBase {
             if f & EVList.internal == 0 { count &+= 1 }
             currentEvent = cb
             let closure = cb.pointee.evcb_closure
+            // What the callback needs is read before the lock is let go:
+            // another thread may change the event once it is.
             switch closure {
             case Closure.signal:
                 runSignalCallback(ev!)
@@ -134,29 +145,44 @@ extension EventBase {
                 let period = e.persistTimeout
                 if period.tv_sec != 0 || period.tv_usec != 0 { rearmPersistent(e) }
                 let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_callback
-                fn?(e.fd, e.res, e.pointee.ev_evcallback.evcb_arg)
+                let fd = e.fd, res = e.res, arg = e.pointee.ev_evcallback.evcb_arg
+                releaseForCallback()
+                fn?(fd, res, arg)
+                reacquireAfterCallback()
             case Closure.event:
                 let e = ev!
                 let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_callback
-                fn?(e.fd, e.res, e.pointee.ev_evcallback.evcb_arg)
+                let fd = e.fd, res = e.res, arg = e.pointee.ev_evcallback.evcb_arg
+                releaseForCallback()
+                fn?(fd, res, arg)
+                reacquireAfterCallback()
             case Closure.selfCallback:
                 let fn = cb.pointee.evcb_cb_union.evcb_selfcb
-                fn?(cb, cb.pointee.evcb_arg)
+                let arg = cb.pointee.evcb_arg
+                releaseForCallback()
+                fn?(cb, arg)
+                reacquireAfterCallback()
             case Closure.eventFinalize, Closure.eventFinalizeFree:
+                // Nobody may wait on a finalizing event: it is no longer
+                // current while its finalizer runs.
                 let e = ev!
                 let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_evfinalize
                 currentEvent = nil
+                releaseForCallback()
                 Debug.noteTeardown(e)
                 fn?(e, e.pointee.ev_evcallback.evcb_arg)
                 if closure == Closure.eventFinalizeFree { Memory.free(UnsafeMutableRawPointer(e)) }
+                reacquireAfterCallback()
             case Closure.callbackFinalize:
                 let fn = cb.pointee.evcb_cb_union.evcb_cbfinalize
                 currentEvent = nil
+                releaseForCallback()
                 fn?(cb, cb.pointee.evcb_arg)
+                reacquireAfterCallback()
             default:
+                currentEvent = nil
                 unknownClosure(closure)
             }
-            currentEvent = nil
             if gotBreak { return -1 }
             if limited {
                 if count >= max { return count }
@@ -194,13 +220,17 @@ extension EventBase {
                 ev.ncalls = counter.pointee
                 if counter.pointee == 0 { ev.pncalls = nil }
                 let fn = ev.pointee.ev_evcallback.evcb_cb_union.evcb_callback
-                fn?(ev.fd, ev.res, ev.pointee.ev_evcallback.evcb_arg)
+                let fd = ev.fd, res = ev.res, arg = ev.pointee.ev_evcallback.evcb_arg
+                releaseForCallback()
+                fn?(fd, res, arg)
+                lockBase()
                 if gotBreak {
                     if counter.pointee != 0 { ev.pncalls = nil }
-                    return
+                    break
                 }
             }
         }
+        callbackDone()
     }
 
     /// Schedule the next run of a persistent event with a timeout: one period
@@ -232,7 +262,7 @@ extension EventBase {
 
     func loopExit(after tv: timeval?) -> Int32 {
         let cb: EventCallback = { _, _, arg in
-            EventBase.from(OpaquePointer(arg!)).gotTerm = true
+            EventBase.with(OpaquePointer(arg!)) { b in b.locked { b.gotTerm = true } }
         }
         return once(fd: -1, events: EV.timeout, callback: cb, arg: UnsafeMutableRawPointer(cPointer), timeout: tv)
     }

@@ -65,7 +65,16 @@ final class EventBase {
     // Cross-thread wake-up (Threads.swift).
     var notifyFd: Int32 = -1
     var notifyEvent: EventPtr? = nil
+    /// A wake-up was written and the loop has not drained it yet.
+    var notifyPending = false
+    /// The thread running the loop (set when the loop starts).
     var ownerThread: UInt = 0
+
+    // Locking (BaseLock.swift, where the rules are): nil when the base was
+    // made without lock callbacks.
+    var lock: UnsafeMutableRawPointer? = nil
+    var currentEventCond: UnsafeMutableRawPointer? = nil
+    var currentEventWaiters: Int32 = 0
 
     @inline(__always) var cPointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
 
@@ -138,6 +147,11 @@ final class EventBase {
         _ = base.setPriorities(1)
         Debug.noteBaseCreated()
         if Threads.lockingEnabled && cfgFlags & BaseFlag.noLock == 0 {
+            if !base.createLock() {
+                Log.warnx("event_base_new_with_config: Unable to allocate the base lock.")
+                base.destroy(runFinalizers: true)
+                return nil
+            }
             if base.makeNotifiable() != 0 {
                 Log.warnx("event_base_new_with_config: Unable to make base notifiable.")
                 base.destroy(runFinalizers: true)

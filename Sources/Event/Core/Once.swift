@@ -20,8 +20,7 @@ extension EventBase {
         let ev = UnsafeMutableRawPointer(rec).assumingMemoryBound(to: event.self)
         let fire: EventCallback = { fd, what, arg in
             let rec = arg!.assumingMemoryBound(to: OnceRecord.self)
-            let base = EventBase.from(rec.pointee.ev.ev_base!)
-            base.unlinkOnce(rec)
+            EventBase.with(rec.pointee.ev.ev_base!) { base in base.locked { base.unlinkOnce(rec) } }
             rec.pointee.callback?(fd, what, rec.pointee.arg)
             Debug.unassign(UnsafeMutableRawPointer(rec).assumingMemoryBound(to: event.self))
             Memory.free(UnsafeMutableRawPointer(rec))
@@ -36,18 +35,22 @@ extension EventBase {
             Memory.free(raw)
             return -1
         }
+        // Linked first: once queued, the loop (in another thread) may run
+        // and unlink it as soon as the base lock is let go.
+        rec.pointee.next = onceRecords
+        onceRecords?.pointee.prev = rec
+        onceRecords = rec
         if activateNow {
             activate(ev, res: EV.timeout, ncalls: 1)
         } else {
             let r = add(ev, timeout: timeout)
             if r != 0 {
+                unlinkOnce(rec)
                 Memory.free(raw)
                 return r
             }
         }
-        rec.pointee.next = onceRecords
-        onceRecords?.pointee.prev = rec
-        onceRecords = rec
+        notifyIfNeeded()
         return 0
     }
 

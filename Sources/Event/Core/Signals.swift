@@ -58,8 +58,10 @@ enum Signals {
                 }
             }
         }
-        for sig in 0..<SignalMap.nsig where caught[sig] != 0 {
-            base.signalActive(Int32(sig), count: caught[sig])
+        base.locked {
+            for sig in 0..<SignalMap.nsig where caught[sig] != 0 {
+                base.signalActive(Int32(sig), count: caught[sig])
+            }
         }
     }
 }

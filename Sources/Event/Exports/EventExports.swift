@@ -37,13 +37,14 @@ private func freeBase(_ p: OpaquePointer?, runFinalizers: Bool) {
         return
     }
     let base = EventBase.from(p)
-    if base.running {
+    if base.locked({ base.running }) {
         // libevent would free the loop's state under its feet; refuse, so
         // the program keeps running (the base can be freed after the loop).
         Log.warnx("event_base_free_: called while the base's loop is running; not freeing it")
         return
     }
     base.destroy(runFinalizers: runFinalizers)
+    base.releaseLock()
     Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(p)).release()
 }
 
@@ -56,7 +57,7 @@ public func event_base_free_nofinalize(_ p: OpaquePointer?) { freeBase(p, runFin
 @_cdecl("event_reinit")
 public func event_reinit(_ p: OpaquePointer?) -> Int32 {
     guard let base = baseOf(p) else { return -1 }
-    return base.reinit()
+    return base.locked { base.reinit() }
 }
 
 @_cdecl("event_base_dispatch")
@@ -76,32 +77,39 @@ public func event_base_loop(_ p: OpaquePointer?, _ flags: Int32) -> Int32 {
 @_cdecl("event_base_loopexit")
 public func event_base_loopexit(_ p: OpaquePointer?, _ tv: UnsafePointer<timeval>?) -> Int32 {
     guard let base = baseOf(p) else { return -1 }
-    return base.loopExit(after: tv?.pointee)
+    return base.locked { base.loopExit(after: tv?.pointee) }
 }
 
 @_cdecl("event_base_loopbreak")
 public func event_base_loopbreak(_ p: OpaquePointer?) -> Int32 {
     guard let base = baseOf(p) else { return -1 }
-    base.gotBreak = true
-    base.notifyIfNeeded()
+    base.locked {
+        base.gotBreak = true
+        base.notifyIfNeeded()
+    }
     return 0
 }
 
 @_cdecl("event_base_loopcontinue")
 public func event_base_loopcontinue(_ p: OpaquePointer?) -> Int32 {
     guard let base = baseOf(p) else { return -1 }
-    base.continueFlag = true
+    base.locked {
+        base.continueFlag = true
+        base.notifyIfNeeded()
+    }
     return 0
 }
 
 @_cdecl("event_base_got_exit")
 public func event_base_got_exit(_ p: OpaquePointer?) -> Int32 {
-    return baseOf(p)?.gotTerm == true ? 1 : 0
+    guard let base = baseOf(p) else { return 0 }
+    return base.locked { base.gotTerm ? 1 : 0 }
 }
 
 @_cdecl("event_base_got_break")
 public func event_base_got_break(_ p: OpaquePointer?) -> Int32 {
-    return baseOf(p)?.gotBreak == true ? 1 : 0
+    guard let base = baseOf(p) else { return 0 }
+    return base.locked { base.gotBreak ? 1 : 0 }
 }
 
 @_cdecl("event_base_get_method")
@@ -147,27 +155,31 @@ public func event_gettime_monotonic(_ p: OpaquePointer?, _ tv: UnsafeMutablePoin
 @_cdecl("event_base_get_num_events")
 public func event_base_get_num_events(_ p: OpaquePointer?, _ type: Int32) -> Int32 {
     guard let base = baseOf(p) else { return 0 }
-    var r = 0
-    if type & 1 != 0 { r += base.activeCount }
-    if type & 2 != 0 { r += base.virtualCount }
-    if type & 4 != 0 { r += base.eventCount }
-    return Int32(truncatingIfNeeded: r)
+    return base.locked {
+        var r = 0
+        if type & 1 != 0 { r += base.activeCount }
+        if type & 2 != 0 { r += base.virtualCount }
+        if type & 4 != 0 { r += base.eventCount }
+        return Int32(truncatingIfNeeded: r)
+    }
 }
 
 @_cdecl("event_base_get_max_events")
 public func event_base_get_max_events(_ p: OpaquePointer?, _ type: Int32, _ clear: Int32) -> Int32 {
     guard let base = baseOf(p) else { return 0 }
-    var r = 0
-    if type & 1 != 0 { r += base.activeCountMax; if clear != 0 { base.activeCountMax = 0 } }
-    if type & 2 != 0 { r += base.virtualCountMax; if clear != 0 { base.virtualCountMax = 0 } }
-    if type & 4 != 0 { r += base.eventCountMax; if clear != 0 { base.eventCountMax = 0 } }
-    return Int32(truncatingIfNeeded: r)
+    return base.locked {
+        var r = 0
+        if type & 1 != 0 { r += base.activeCountMax; if clear != 0 { base.activeCountMax = 0 } }
+        if type & 2 != 0 { r += base.virtualCountMax; if clear != 0 { base.virtualCountMax = 0 } }
+        if type & 4 != 0 { r += base.eventCountMax; if clear != 0 { base.eventCountMax = 0 } }
+        return Int32(truncatingIfNeeded: r)
+    }
 }
 
 @_cdecl("event_base_priority_init")
 public func event_base_priority_init(_ p: OpaquePointer?, _ n: Int32) -> Int32 {
     guard let base = baseOf(p) else { return -1 }
-    return base.setPriorities(Int(n))
+    return base.locked { base.setPriorities(Int(n)) }
 }
 
 @_cdecl("event_base_get_npriorities")
@@ -179,37 +191,44 @@ public func event_base_get_npriorities(_ p: OpaquePointer?) -> Int32 {
 @_cdecl("event_base_init_common_timeout")
 public func event_base_init_common_timeout(_ p: OpaquePointer?, _ d: UnsafePointer<timeval>?) -> UnsafePointer<timeval>? {
     guard let base = baseOf(p), let d else { return nil }
-    return base.initCommonTimeout(d.pointee)
+    return base.locked { base.initCommonTimeout(d.pointee) }
 }
 
 @_cdecl("event_base_dump_events")
 public func event_base_dump_events(_ p: OpaquePointer?, _ out: UnsafeMutablePointer<FILE>?) {
     guard let base = baseOf(p), let out else { return }
-    base.dump(out)
+    base.locked { base.dump(out) }
 }
 
 @_cdecl("event_base_active_by_fd")
 public func event_base_active_by_fd(_ p: OpaquePointer?, _ fd: Int32, _ events: Int16) {
     guard let base = baseOf(p) else { return }
-    if events & EV.timeout != 0 {
-        for i in 0..<base.timers.count where base.timers[i].event.fd == fd {
-            base.activate(base.timers[i].event, res: EV.timeout, ncalls: 1)
-        }
-        for ct in base.common {
-            var e = ct.pointee.queue.first
-            while let ev = e {
-                e = TimeoutQueue.next(ev)
-                if ev.fd == fd { base.activate(ev, res: EV.timeout, ncalls: 1) }
+    base.locked {
+        if events & EV.timeout != 0 {
+            for i in 0..<base.timers.count where base.timers[i].event.fd == fd {
+                base.activate(base.timers[i].event, res: EV.timeout, ncalls: 1)
             }
+            for ct in base.common {
+                var e = ct.pointee.queue.first
+                while let ev = e {
+                    e = TimeoutQueue.next(ev)
+                    if ev.fd == fd { base.activate(ev, res: EV.timeout, ncalls: 1) }
+                }
+            }
+        } else {
+            base.ioReady(fd: fd, what: events & EV.io)
         }
-    } else {
-        base.ioReady(fd: fd, what: events & EV.io)
+        base.notifyIfNeeded()
     }
 }
 
 @_cdecl("event_base_active_by_signal")
 public func event_base_active_by_signal(_ p: OpaquePointer?, _ sig: Int32) {
-    baseOf(p)?.signalActive(sig, count: 1)
+    guard let base = baseOf(p) else { return }
+    base.locked {
+        base.signalActive(sig, count: 1)
+        base.notifyIfNeeded()
+    }
 }
 
 public typealias ForeachCallback = @convention(c) (OpaquePointer?, EventPtr?, UnsafeMutableRawPointer?) -> Int32
@@ -217,29 +236,34 @@ public typealias ForeachCallback = @convention(c) (OpaquePointer?, EventPtr?, Un
 @_cdecl("event_base_foreach_event")
 public func event_base_foreach_event(_ p: OpaquePointer?, _ fn: ForeachCallback?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let base = baseOf(p), let fn else { return -1 }
-    return base.forEachEvent { fn(p, $0, arg) }
+    return base.locked { base.forEachEvent { fn(p, $0, arg) } }
 }
 
 @_cdecl("event_base_get_running_event")
 public func event_base_get_running_event(_ p: OpaquePointer?) -> EventPtr? {
-    guard let base = baseOf(p), let cb = base.currentEvent, cb.isEvent else { return nil }
-    return cb.asEvent
+    guard let base = baseOf(p) else { return nil }
+    return base.locked {
+        guard let cb = base.currentEvent, cb.isEvent else { return nil }
+        return cb.asEvent
+    }
 }
 
 @_cdecl("event_base_gettimeofday_cached")
 public func event_base_gettimeofday_cached(_ p: OpaquePointer?, _ tv: UnsafeMutablePointer<timeval>?) -> Int32 {
     guard let tv else { return -1 }
-    guard let base = baseOf(p ?? Globals.currentBase), base.timeCache.tv_sec != 0 else {
-        return gettimeofday(tv, nil)
+    guard let base = baseOf(p ?? Globals.currentBase) else { return gettimeofday(tv, nil) }
+    let cached: timeval? = base.locked {
+        base.timeCache.tv_sec != 0 ? tvAdd(base.timeCache, base.clockDiff) : nil
     }
-    tv.pointee = tvAdd(base.timeCache, base.clockDiff)
+    guard let cached else { return gettimeofday(tv, nil) }
+    tv.pointee = cached
     return 0
 }
 
 @_cdecl("event_base_update_cache_time")
 public func event_base_update_cache_time(_ p: OpaquePointer?) -> Int32 {
     guard let base = baseOf(p ?? Globals.currentBase) else { return -1 }
-    if base.running { base.updateTimeCache() }
+    base.locked { if base.running { base.updateTimeCache() } }
     return 0
 }
 
@@ -257,7 +281,7 @@ public func event_base_set(_ p: OpaquePointer?, _ ev: EventPtr?) -> Int32 {
 public func event_base_once(_ p: OpaquePointer?, _ fd: Int32, _ events: Int16, _ cb: EventCallback?,
                             _ arg: UnsafeMutableRawPointer?, _ tv: UnsafePointer<timeval>?) -> Int32 {
     guard let base = baseOf(p) else { return -1 }
-    return base.once(fd: fd, events: events, callback: cb, arg: arg, timeout: tv?.pointee)
+    return base.locked { base.once(fd: fd, events: events, callback: cb, arg: arg, timeout: tv?.pointee) }
 }
 
 // MARK: events
@@ -315,11 +339,14 @@ public func event_debug_unassign(_ ev: EventPtr?) {
 private func finalize(_ flags: UInt32, _ ev: EventPtr?, _ cb: EventFinalizer?, free: Bool) -> Int32 {
     guard let ev else { return -1 }
     return withEventBase(ev, "event_finalize_impl_", -1) { base in
-        _ = base.del(ev, mode: .noBlock)
-        ev.closure = free ? Closure.eventFinalizeFree : Closure.eventFinalize
-        ev.pointee.ev_evcallback.evcb_cb_union.evcb_evfinalize = cb
-        base.activate(ev, res: EV.finalize, ncalls: 1)
-        ev.flags |= EVList.finalizing
+        base.locked {
+            _ = base.del(ev, mode: .noBlock)
+            ev.closure = free ? Closure.eventFinalizeFree : Closure.eventFinalize
+            ev.pointee.ev_evcallback.evcb_cb_union.evcb_evfinalize = cb
+            base.activate(ev, res: EV.finalize, ncalls: 1)
+            ev.flags |= EVList.finalizing
+            base.notifyIfNeeded()
+        }
         return 0
     }
 }
@@ -338,9 +365,11 @@ public func event_free_finalize(_ flags: UInt32, _ ev: EventPtr?, _ cb: EventFin
 public func event_add(_ ev: EventPtr?, _ tv: UnsafePointer<timeval>?) -> Int32 {
     guard let ev else { return -1 }
     return withEventBase(ev, "event_add", -1) { base in
-        let r = base.add(ev, timeout: tv?.pointee)
-        base.notifyIfNeeded()
-        return r
+        base.locked {
+            let r = base.add(ev, timeout: tv?.pointee)
+            if r == 0 { base.notifyIfNeeded() }
+            return r
+        }
     }
 }
 
@@ -349,18 +378,27 @@ public func event_remove_timer(_ ev: EventPtr?) -> Int32 {
     guard let ev else { return -1 }
     return withEventBase(ev, "event_remove_timer", -1) { base in
         if Debug.on { Debug.assertSetUp(ev) }
-        if ev.flags & EVList.timeout != 0 {
-            base.removeTimeout(ev)
-            ev.persistTimeout = timeval()
+        base.locked {
+            if ev.flags & EVList.timeout != 0 {
+                base.removeTimeout(ev)
+                ev.persistTimeout = timeval()
+            }
+            ev.pointee.ev_timeout = timeval()
         }
-        ev.pointee.ev_timeout = timeval()
         return 0
     }
 }
 
 private func del(_ ev: EventPtr?, _ mode: EventBase.DelMode) -> Int32 {
     guard let ev else { return -1 }
-    return withEventBase(ev, "event_del_", -1) { $0.del(ev, mode: mode) }
+    return withEventBase(ev, "event_del_", -1) { base in
+        base.locked {
+            let wasPending = ev.flags & (EVList.inserted | EVList.timeout) != 0
+            let r = base.del(ev, mode: mode)
+            if r == 0 && wasPending { base.notifyIfNeeded() }
+            return r
+        }
+    }
 }
 
 @_cdecl("event_del")
@@ -377,15 +415,17 @@ public func event_active(_ ev: EventPtr?, _ res: Int32, _ ncalls: Int16) {
     guard let ev else { return }
     withEventBase(ev, "event_active", ()) { base in
         if Debug.on { Debug.assertSetUp(ev) }
-        base.activate(ev, res: Int16(truncatingIfNeeded: res), ncalls: ncalls)
-        base.notifyIfNeeded()
+        base.locked {
+            base.activate(ev, res: Int16(truncatingIfNeeded: res), ncalls: ncalls)
+            base.notifyIfNeeded()
+        }
     }
 }
 
 @_cdecl("event_pending")
 public func event_pending(_ ev: EventPtr?, _ what: Int16, _ tv: UnsafeMutablePointer<timeval>?) -> Int32 {
     guard let ev else { return 0 }
-    return withEventBase(ev, "event_pending", 0) { $0.pending(ev, what: what, tvOut: tv) }
+    return withEventBase(ev, "event_pending", 0) { base in base.locked { base.pending(ev, what: what, tvOut: tv) } }
 }
 
 @_cdecl("event_initialized")
@@ -399,10 +439,14 @@ public func event_priority_set(_ ev: EventPtr?, _ pri: Int32) -> Int32 {
     guard let ev else { return -1 }
     if Debug.on { Debug.assertSetUp(ev) }
     guard let b = ev.pointee.ev_base else { return -1 }
-    if ev.flags & EVList.active != 0 { return -1 }
-    if pri < 0 || Int(pri) >= EventBase.from(b).priorityCount { return -1 }
-    ev.priority = Int(pri)
-    return 0
+    return EventBase.with(b) { base in
+        base.locked {
+            if ev.flags & EVList.active != 0 { return -1 }
+            if pri < 0 || Int(pri) >= base.priorityCount { return -1 }
+            ev.priority = Int(pri)
+            return 0
+        }
+    }
 }
 
 /// The accessors refuse (in debug mode) events nobody assigned, like libevent's.
@@ -461,12 +505,18 @@ public func event_get_struct_event_size() -> Int { MemoryLayout<event>.size }
 @_cdecl("event_base_add_virtual_")
 public func event_base_add_virtual_(_ p: OpaquePointer?) {
     guard let base = baseOf(p) else { return }
-    base.virtualCount += 1
-    if base.virtualCount > base.virtualCountMax { base.virtualCountMax = base.virtualCount }
+    base.locked {
+        base.virtualCount += 1
+        if base.virtualCount > base.virtualCountMax { base.virtualCountMax = base.virtualCount }
+    }
 }
 
 @_cdecl("event_base_del_virtual_")
 public func event_base_del_virtual_(_ p: OpaquePointer?) {
-    guard let base = baseOf(p), base.virtualCount > 0 else { return }
-    base.virtualCount -= 1
+    guard let base = baseOf(p) else { return }
+    base.locked {
+        if base.virtualCount > 0 { base.virtualCount -= 1 }
+        // The loop may be sleeping only because of this virtual event.
+        if base.virtualCount == 0 { base.notifyIfNeeded() }
+    }
 }

@@ -67,5 +67,5 @@ public func evconnlistener_set_cb(_ p: OpaquePointer?, _ cb: ListenerCallback?, 
 
 @_cdecl("evconnlistener_set_error_cb")
 public func evconnlistener_set_error_cb(_ p: OpaquePointer?, _ cb: ListenerErrorCallback?) {
-    listenerOf(p, "evconnlistener_set_error_cb")?.errorCallback = cb
+    listenerOf(p, "evconnlistener_set_error_cb")?.setErrorCallback(cb)
 }

@@ -28,10 +28,13 @@ enum ListenerFlag {
 /// the teardown (event deleted, socket closed under LEV_OPT_CLOSE_ON_FREE,
 /// event memory released) runs in deinit once the handler lets go.
 ///
-/// LEV_OPT_THREADSAFE is accepted and remembered; the library has no
-/// threading support yet, so there is no lock to take.  When evthread
-/// arrives, the lock belongs around every method below and is released
-/// while user callbacks run.
+/// Threads.  With LEV_OPT_THREADSAFE (and lock callbacks set) the listener
+/// has a recursive lock of its own, taken by every method below and let go
+/// while a user callback runs (order: listener lock, then the base lock;
+/// Core/BaseLock.swift).  evconnlistener_free takes the accept event off
+/// the base before dropping the caller's reference, without holding the
+/// listener lock: from another thread it waits for a running accept handler
+/// (which may be waiting for that lock) to return.
 final class Listener {
     /// Retained so that a listener outliving its base stays memory-safe.
     let base: EventBase?
@@ -43,6 +46,7 @@ final class Listener {
     var userData: UnsafeMutableRawPointer?
     var enabled = false
     var freed = false
+    var lock: UnsafeMutableRawPointer? = nil
 
     var cPointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
 
@@ -82,6 +86,9 @@ final class Listener {
         }
         let ev = raw.bindMemory(to: CEventSys.event.self, capacity: 1)
         let l = Listener(base: base, event: ev, flags: flags, callback: callback, userData: userData)
+        if flags & ListenerFlag.threadSafe != 0, let alloc = Threads.lockCallbacks?.alloc {
+            l.lock = alloc(UInt32(EVTHREAD_LOCKTYPE_RECURSIVE))
+        }
         _ = EventBase.assign(ev, base: base, fd: fd, events: EV.read | EV.persist,
                              callback: listenerReadable, arg: Unmanaged.passUnretained(l).toOpaque())
         if flags & ListenerFlag.disabled == 0 { _ = l.enable() }
@@ -129,46 +136,79 @@ final class Listener {
 
     var fd: Int32 { event.fd }
 
-    func enable() -> Int32 {
+    @inline(__always) func lockListener() { if let l = lock { _ = Threads.lockCallbacks?.lock?(0, l) } }
+    @inline(__always) func unlockListener() { if let l = lock { _ = Threads.lockCallbacks?.unlock?(0, l) } }
+
+    @inline(__always)
+    func locked<R>(_ body: () -> R) -> R {
+        lockListener()
+        let r = body()
+        unlockListener()
+        return r
+    }
+
+    func enable() -> Int32 { locked { enableLocked() } }
+
+    private func enableLocked() -> Int32 {
         enabled = true
         if callback == nil { return 0 }
         guard let base else {
             Log.warnx("event_add: event has no event_base set.")
             return -1
         }
-        return base.add(event, timeout: nil)
+        return base.locked {
+            let r = base.add(event, timeout: nil)
+            if r == 0 { base.notifyIfNeeded() }
+            return r
+        }
     }
 
     func disable() -> Int32 {
-        enabled = false
-        guard let base else {
-            Log.warnx("event_del_: event has no event_base set.")
-            return -1
+        locked {
+            enabled = false
+            guard let base else {
+                Log.warnx("event_del_: event has no event_base set.")
+                return -1
+            }
+            return base.locked {
+                let r = base.del(event, mode: .noBlock)
+                if r == 0 { base.notifyIfNeeded() }
+                return r
+            }
         }
-        return base.del(event, mode: .autoBlock)
     }
 
     /// evconnlistener_set_cb: a listener enabled while it had no callback
     /// starts accepting once it gets one.
     func setCallback(_ cb: ListenerCallback?, _ arg: UnsafeMutableRawPointer?) {
-        let startNow = enabled && callback == nil
-        callback = cb
-        userData = arg
-        if startNow { _ = enable() }
+        locked {
+            let startNow = enabled && callback == nil
+            callback = cb
+            userData = arg
+            if startNow { _ = enableLocked() }
+        }
+    }
+
+    func setErrorCallback(_ cb: ListenerErrorCallback?) {
+        locked { errorCallback = cb }
     }
 
     /// evconnlistener_free's part before the caller's reference is dropped.
     func free() {
-        callback = nil
-        errorCallback = nil
-        freed = true
+        locked {
+            callback = nil
+            errorCallback = nil
+            freed = true
+        }
+        if let base { _ = base.locked { base.del(event, mode: .autoBlock) } }
     }
 
     deinit {
-        if let base { _ = base.del(event, mode: .autoBlock) } else { Log.warnx("event_del_: event has no event_base set.") }
+        if let base { _ = base.locked { base.del(event, mode: .noBlock) } } else { Log.warnx("event_del_: event has no event_base set.") }
         if flags & ListenerFlag.closeOnFree != 0 { Sys.close(event.fd) }
         Debug.noteTeardown(event)
         Memory.free(UnsafeMutableRawPointer(event))
+        if let l = lock { Threads.lockCallbacks?.free?(l, UInt32(EVTHREAD_LOCKTYPE_RECURSIVE)) }
     }
 
     /// Accept until the kernel has nothing more (or the listener is freed
@@ -176,6 +216,9 @@ final class Listener {
     /// next readiness; others go to the error callback with errno set, or
     /// are logged.
     func acceptReady() {
+        lockListener()
+        defer { unlockListener() }
+        if freed || !enabled { return }
         let listenFd = event.fd
         var err: Int32 = 0
         while true {
@@ -198,15 +241,21 @@ final class Listener {
                 Sys.close(newFd)
                 return
             }
+            let arg = userData
+            unlockListener()
             withUnsafeMutablePointer(to: &ss) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { cb(cPointer, newFd, $0, Int32(len), userData) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { cb(cPointer, newFd, $0, Int32(len), arg) }
             }
+            lockListener()
             if freed || !enabled { return }
         }
         if err == EAGAIN || err == EWOULDBLOCK || err == EINTR || err == ECONNABORTED { return }
         if let ecb = errorCallback {
+            let arg = userData
+            unlockListener()
             Sys.errno = err
-            ecb(cPointer, userData)
+            ecb(cPointer, arg)
+            lockListener()
         } else {
             Log.warnErrno("Error from accept() call", err)
         }

@@ -1,0 +1,142 @@
+import CEventSys
+
+// The lock rules of an event_base and of what hangs off it. Everything that
+// takes, releases or waits on these locks follows this page.
+//
+// Which lock guards what
+// - The base lock (`EventBase.lock`: one recursive lock from the evthread
+//   callbacks, made with the base when lock callbacks were set before it and
+//   EVENT_BASE_FLAG_NOLOCK was not asked for) guards all of the base: the fd
+//   and signal maps and their counters, the backend's interest sets, the
+//   timer heap and common-timeout queues, the active and active-later queues,
+//   once records, counters, the loop flags (running, gotTerm, gotBreak,
+//   continueFlag), currentEvent and its waiters, notifyPending; and the queue
+//   fields (evcb_flags, links, heap index, ev_res, ev_timeout) of every event
+//   while it is added to or queued on the base.
+// - A bufferevent's lock (BEV_OPT_THREADSAFE; BufferEvent.swift) guards the
+//   bufferevent and is shared with its two evbuffers; an evbuffer's own lock
+//   guards the buffer (EvBuffer+Locking.swift).
+// - A listener's lock (LEV_OPT_THREADSAFE; Listener.swift) guards its
+//   enabled flag and callbacks.
+//
+// Lock order: listener -> bufferevent/evbuffer -> base. The base lock is the
+// innermost: while it is held no other library lock is taken and no program
+// code runs. Code holding a bufferevent or evbuffer lock may take the base
+// lock (adding its events, queueing deferred callbacks), never the reverse.
+// This is libevent's real order (its bufferevent_enable holds the
+// bufferevent lock around event_add), so programs that call into the base
+// while holding bufferevent_lock keep working. Two evbuffer locks are taken
+// in address order.
+//
+// What runs unlocked. The loop holds the base lock except while it sleeps
+// in the backend and while a callback runs. That covers program callbacks
+// and the library's internal ones, which take what they need themselves: a
+// bufferevent's handlers its lock, the common-timeout, signal-pipe, wake-up
+// and once handlers the base lock.
+//
+// Waiting for a running callback. currentEvent is the callback the loop is
+// running (set and cleared under the lock). event_del or event_free from
+// another thread while that event runs waits on currentEventCond until it
+// returns (event_del_block always; event_del unless the event has
+// EV_FINALIZE; event_del_noblock never), then removes the event under the
+// lock, so once it returns the loop never touches the event again. The
+// loop's own thread never waits. Waiting releases one level of the
+// recursive lock only, so the entry points that may wait take it once.
+// Deletions made while holding a bufferevent lock are of EV_FINALIZE events
+// and do not wait (the callback may be blocked on that lock).
+//
+// Single-threaded programs: no lock, condition or wake-up channel exists;
+// each entry point pays one nil test.
+extension EventBase {
+    /// Called once at creation, after the lock callbacks were set.
+    func createLock() -> Bool {
+        guard let alloc = Threads.lockCallbacks?.alloc, let l = alloc(UInt32(EVTHREAD_LOCKTYPE_RECURSIVE)) else {
+            return false
+        }
+        lock = l
+        if let c = Threads.conditionCallbacks?.alloc_condition {
+            currentEventCond = c(0)
+        }
+        return true
+    }
+
+    /// Called once at event_base_free, with the lock not held.
+    func releaseLock() {
+        if let c = currentEventCond { Threads.conditionCallbacks?.free_condition?(c) }
+        currentEventCond = nil
+        if let l = lock { Threads.lockCallbacks?.free?(l, UInt32(EVTHREAD_LOCKTYPE_RECURSIVE)) }
+        lock = nil
+    }
+
+    @inline(__always)
+    func lockBase() {
+        if let l = lock { _ = Threads.lockCallbacks?.lock?(0, l) }
+    }
+
+    @inline(__always)
+    func unlockBase() {
+        if let l = lock { _ = Threads.lockCallbacks?.unlock?(0, l) }
+    }
+
+    /// Run `body` holding the base lock (if the base has one).
+    @inline(__always)
+    func locked<R>(_ body: () -> R) -> R {
+        guard let l = lock else { return body() }
+        _ = Threads.lockCallbacks?.lock?(0, l)
+        let r = body()
+        _ = Threads.lockCallbacks?.unlock?(0, l)
+        return r
+    }
+
+    /// The loop lets go of the base while a callback runs...
+    @inline(__always)
+    func releaseForCallback() {
+        if let l = lock { _ = Threads.lockCallbacks?.unlock?(0, l) }
+    }
+
+    /// ...and takes it back afterwards; whoever waited for that callback
+    /// may go on.
+    @inline(__always)
+    func reacquireAfterCallback() {
+        if let l = lock { _ = Threads.lockCallbacks?.lock?(0, l) }
+        callbackDone()
+    }
+
+    /// The loop is done with currentEvent (the lock held, if any).
+    @inline(__always)
+    func callbackDone() {
+        currentEvent = nil
+        if currentEventWaiters > 0 { wakeWaiters() }
+    }
+
+    @inline(never)
+    private func wakeWaiters() {
+        currentEventWaiters = 0
+        if let c = currentEventCond { _ = Threads.conditionCallbacks?.signal_condition?(c, 1) }
+    }
+
+    /// event_del's rule for waiting: the event's callback runs right now in
+    /// the loop's thread, and this is another thread.
+    @inline(__always)
+    func mustWait(for ev: EventPtr, _ mode: DelMode) -> Bool {
+        guard let cur = currentEvent, cur == ev.callback, currentEventCond != nil else { return false }
+        switch mode {
+        case .noBlock, .evenIfFinalizing: return false
+        case .autoBlock: if ev.events & EV.finalize != 0 { return false }
+        case .block: break
+        }
+        return ownerThread != Threads.currentId()
+    }
+
+    /// Wait (the base lock held once) until the loop is done with `cb`.
+    @inline(never)
+    func waitForCallback(_ cb: CallbackPtr) {
+        guard let c = currentEventCond, let l = lock, let wait = Threads.conditionCallbacks?.wait_condition else {
+            return
+        }
+        while currentEvent == cb {
+            currentEventWaiters += 1
+            _ = wait(c, l, nil)
+        }
+    }
+}
