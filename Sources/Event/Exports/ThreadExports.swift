@@ -2,44 +2,49 @@ import CEventSys
 
 // thread.h.
 
+// While lock debugging is on, both setters work on the program's tables kept
+// behind the checking ones (Threads.program*), as libevent's do.
+
 @_cdecl("evthread_set_lock_callbacks")
 public func evthread_set_lock_callbacks(_ cbs: UnsafePointer<evthread_lock_callbacks>?) -> Int32 {
     guard let cbs else {
-        if Threads.lockCallbacks != nil {
+        if Threads.programLockCallbacks != nil {
             Log.warnx("Trying to disable lock functions after they have been set up will probaby not work.")
         }
-        Threads.lockCallbacks = nil
-        Threads.lockingEnabled = false
+        Threads.programLockCallbacks = nil
         return 0
     }
-    if Threads.lockCallbacks != nil {
+    if var current = Threads.programLockCallbacks {
         // Setting the same table twice is harmless; a different one is not.
-        if memcmp(&Threads.lockCallbacks!, cbs, MemoryLayout<evthread_lock_callbacks>.size) == 0 { return 0 }
+        if memcmp(&current, cbs, MemoryLayout<evthread_lock_callbacks>.size) == 0 { return 0 }
         Log.warnx("Can't change lock callbacks once they have been initialized.")
         return -1
     }
     let c = cbs.pointee
     if c.alloc == nil || c.free == nil || c.lock == nil || c.unlock == nil { return -1 }
-    Threads.lockCallbacks = c
-    Threads.lockingEnabled = true
+    Threads.programLockCallbacks = c
+    if Threads.lockDebugging { LockDebug.adoptProgramLocks() }
     return 0
 }
 
 @_cdecl("evthread_set_condition_callbacks")
 public func evthread_set_condition_callbacks(_ cbs: UnsafePointer<evthread_condition_callbacks>?) -> Int32 {
     guard let cbs else {
-        Threads.conditionCallbacks = nil
+        if Threads.programConditionCallbacks != nil {
+            Log.warnx("Trying to disable condition functions after they have been set up will probaby not work.")
+        }
+        Threads.programConditionCallbacks = nil
         return 0
     }
-    if Threads.conditionCallbacks != nil {
-        if memcmp(&Threads.conditionCallbacks!, cbs, MemoryLayout<evthread_condition_callbacks>.size) == 0 { return 0 }
+    if var current = Threads.programConditionCallbacks {
+        if memcmp(&current, cbs, MemoryLayout<evthread_condition_callbacks>.size) == 0 { return 0 }
         Log.warnx("Can't change condition callbacks once they have been initialized.")
         return -1
     }
     let c = cbs.pointee
     // An incomplete table is ignored, not refused.
     if c.alloc_condition != nil && c.free_condition != nil && c.signal_condition != nil && c.wait_condition != nil {
-        Threads.conditionCallbacks = c
+        Threads.programConditionCallbacks = c
     }
     return 0
 }
@@ -53,10 +58,11 @@ public func evthread_set_id_callback(_ fn: (@convention(c) () -> UInt)?) {
 // as in libevent: it calls the three setters above.
 
 @_cdecl("evthread_enable_lock_debugging")
-public func evthread_enable_lock_debugging() { Threads.lockDebugging = true }
+public func evthread_enable_lock_debugging() { Threads.enableLockDebugging() }
 
+/// The old misspelling, still exported by libevent.
 @_cdecl("evthread_enable_lock_debuging")
-public func evthread_enable_lock_debuging() { Threads.lockDebugging = true }
+public func evthread_enable_lock_debuging() { Threads.enableLockDebugging() }
 
 @_cdecl("evthread_make_base_notifiable")
 public func evthread_make_base_notifiable(_ p: OpaquePointer?) -> Int32 {
