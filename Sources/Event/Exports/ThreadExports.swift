@@ -2,6 +2,12 @@ import CEventSys
 
 // thread.h.
 
+/// Two C function pointers (or NULLs) are the same. Field by field, since a
+/// whole-struct compare would read the padding after the version field.
+private func same<F>(_ a: F, _ b: F) -> Bool {
+    withUnsafeBytes(of: a) { x in withUnsafeBytes(of: b) { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+}
+
 // While lock debugging is on, both setters work on the program's tables kept
 // behind the checking ones (Threads.program*), as libevent's do.
 
@@ -14,9 +20,13 @@ public func evthread_set_lock_callbacks(_ cbs: UnsafePointer<evthread_lock_callb
         Threads.programLockCallbacks = nil
         return 0
     }
-    if var current = Threads.programLockCallbacks {
+    if let t = Threads.programLockCallbacks {
         // Setting the same table twice is harmless; a different one is not.
-        if memcmp(&current, cbs, MemoryLayout<evthread_lock_callbacks>.size) == 0 { return 0 }
+        let c = cbs.pointee
+        if t.lock_api_version == c.lock_api_version && t.supported_locktypes == c.supported_locktypes
+            && same(t.alloc, c.alloc) && same(t.free, c.free) && same(t.lock, c.lock) && same(t.unlock, c.unlock) {
+            return 0
+        }
         Log.warnx("Can't change lock callbacks once they have been initialized.")
         return -1
     }
@@ -36,8 +46,13 @@ public func evthread_set_condition_callbacks(_ cbs: UnsafePointer<evthread_condi
         Threads.programConditionCallbacks = nil
         return 0
     }
-    if var current = Threads.programConditionCallbacks {
-        if memcmp(&current, cbs, MemoryLayout<evthread_condition_callbacks>.size) == 0 { return 0 }
+    if let t = Threads.programConditionCallbacks {
+        let c = cbs.pointee
+        if t.condition_api_version == c.condition_api_version && same(t.alloc_condition, c.alloc_condition)
+            && same(t.free_condition, c.free_condition) && same(t.signal_condition, c.signal_condition)
+            && same(t.wait_condition, c.wait_condition) {
+            return 0
+        }
         Log.warnx("Can't change condition callbacks once they have been initialized.")
         return -1
     }
