@@ -125,6 +125,7 @@ final class LockDebugTests: XCTestCase {
     }
 
     func testStandaloneLockWithoutCallbacksNeedsNoProgram() {
+        XCTAssertEqual(MemoryLayout<DebugLock>.size, 32, "what libevent allocates per debug lock")
         Event.evthread_enable_lock_debugging()
         XCTAssertTrue(Threads.lockingEnabled, "debug locks count as locking, as in libevent")
         XCTAssertNil(Threads.conditionCallbacks)
