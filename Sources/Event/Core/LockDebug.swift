@@ -59,7 +59,7 @@ enum LockDebug {
 
     @inline(__always)
     static func debugLock(_ p: UnsafeMutableRawPointer) -> Ptr? {
-        p.load(as: UInt32.self) == live ? p.assumingMemoryBound(to: DebugLock.self) : nil
+        p.loadUnaligned(as: UInt32.self) == live ? p.assumingMemoryBound(to: DebugLock.self) : nil
     }
 
     /// A lock that is not one of ours goes to the program's own functions.

@@ -4,7 +4,9 @@ import CEventSys
 /// recorded, and bases created after it get libevent's wake-up channel (an
 /// eventfd watched by an internal event) so another thread can interrupt a
 /// sleeping loop. Per-base locking is the next step; the entry points that
-/// will take the lock are the Exports shims.
+/// will take the lock are the Exports shims. Lock debugging (LockDebug.swift)
+/// swaps the tables below, so callers always go through `lockCallbacks` /
+/// `conditionCallbacks`.
 enum Threads {
     nonisolated(unsafe) static var lockDebugging = false
     nonisolated(unsafe) static var idFunction: (@convention(c) () -> UInt)? = nil
