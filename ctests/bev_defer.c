@@ -4,7 +4,9 @@
  * with a deferred error), BEV_OPT_UNLOCK_CALLBACKS (refused without DEFER,
  * accepted with it), BEV_OPT_THREADSAFE (refused without evthread lock
  * functions), bufferevent_trigger and bufferevent_trigger_event with and
- * without BEV_TRIG_DEFER_CALLBACKS and BEV_TRIG_IGNORE_WATERMARKS, and
+ * without BEV_TRIG_DEFER_CALLBACKS and BEV_TRIG_IGNORE_WATERMARKS (a
+ * deferred event callback gets every bit of the short, not only BEV_EVENT_*),
+ * and
  * priorities: bufferevent_priority_set / get_priority with several
  * priorities, including for the deferred callback.
  */
@@ -99,6 +101,14 @@ int main(void)
     run_nonblock(1);
     bufferevent_setcb(d, readcb, print_writecb, eventcb_errno, "D");
     bufferevent_trigger_event(d, BEV_EVENT_TIMEOUT, 0);
+    run_nonblock(1);
+
+    printf("-- deferred trigger_event: the whole short arrives\n");
+    bufferevent_trigger_event(n, 0x120, BEV_TRIG_DEFER_CALLBACKS);
+    bufferevent_trigger_event(n, (short)0x8200, BEV_TRIG_DEFER_CALLBACKS);
+    event_base_loop(base, EVLOOP_NONBLOCK);
+    bufferevent_trigger_event(d, 0x1010, 0);
+    bufferevent_trigger_event(d, 0x0480 | BEV_EVENT_CONNECTED, 0);
     run_nonblock(1);
 
     printf("-- priorities\n");

@@ -4,7 +4,8 @@
  * fd stays open; freeing from inside its own read callback and from inside a
  * deferred callback; a deferred callback still queued when the bufferevent
  * is freed; bufferevent_incref / bufferevent_decref (1 when the last
- * reference went); event_base_free finalizing bufferevents freed without a
+ * reference went); bufferevent_lock holding a reference (freed while
+ * locked, finalized only after bufferevent_unlock); event_base_free finalizing bufferevents freed without a
  * loop run in between.
  */
 #include "bev_common.h"
@@ -124,6 +125,18 @@ int main(void)
     printf("last decref=%d\n", rc);
     run_nonblock(1);
     printf("peer: %d\n", peer_state(sv[1]));
+    close(sv[1]);
+
+    printf("-- free while locked\n");
+    bev_socketpair(sv);
+    b = bufferevent_socket_new(base, sv[0], BEV_OPT_CLOSE_ON_FREE);
+    bufferevent_lock(b);
+    bufferevent_free(b);
+    run_nonblock(1);
+    printf("peer while still locked: %d\n", peer_state(sv[1]));
+    bufferevent_unlock(b);
+    run_nonblock(1);
+    printf("peer after unlock: %d\n", peer_state(sv[1]));
     close(sv[1]);
 
     printf("-- freed then event_base_free without a loop\n");

@@ -10,7 +10,10 @@
  * after a base exists, re-assigning an added event, event_debug_unassign on
  * an added event, using an event after event_debug_unassign, accessors on a
  * zeroed struct event, event_add on a zeroed struct event (only a warning),
- * a blocking socket passed to event_assign.  Finally the parent itself runs
+ * a blocking socket passed to event_assign; libevent_global_shutdown turns
+ * debug mode off but does not forget that a base or event existed (debug
+ * mode after a shutdown: allowed when nothing was created before, refused
+ * after event_base_new or event_assign).  Finally the parent itself runs
  * legal debug-mode sequences (no complaints) and frees everything.
  * The sockets are moved to fds 20/21 so the fd numbers in messages are fixed. */
 #include <event2/event.h>
@@ -186,6 +189,54 @@ static void case_fatal_returns_abort(void)
     event_get_fd(&ev);
 }
 
+static void case_shutdown_then_enable(void)
+{
+    libevent_global_shutdown();
+    event_enable_debug_mode();
+    printf("  enabled after a shutdown\n");
+    libevent_global_shutdown();
+    event_enable_debug_mode();
+    printf("  enabled again after a second shutdown\n");
+    struct event_base *b = event_base_new();
+    struct event ev;
+    event_assign(&ev, b, NB_FD, EV_READ, cb, NULL);
+    printf("  debug mode on: event_add = %d\n", event_add(&ev, NULL));
+    fflush(stdout);
+    event_assign(&ev, b, NB_FD, EV_READ, cb, NULL);
+}
+
+static void case_base_shutdown_enable(void)
+{
+    event_base_free(event_base_new());
+    libevent_global_shutdown();
+    event_enable_debug_mode();
+}
+
+static void case_debug_base_shutdown_enable(void)
+{
+    event_enable_debug_mode();
+    event_base_free(event_base_new());
+    libevent_global_shutdown();
+    event_enable_debug_mode();
+}
+
+static void case_debug_assign_shutdown_enable(void)
+{
+    event_enable_debug_mode();
+    struct event ev;
+    event_assign(&ev, NULL, -1, 0, cb, NULL);
+    libevent_global_shutdown();
+    event_enable_debug_mode();
+}
+
+static void case_assign_shutdown_enable(void)
+{
+    struct event ev;
+    event_assign(&ev, NULL, -1, 0, cb, NULL);
+    libevent_global_shutdown();
+    event_enable_debug_mode();
+}
+
 static int fired;
 static void count_cb(evutil_socket_t fd, short what, void *arg) { fired++; }
 
@@ -210,6 +261,11 @@ int main(void)
     run_case("event_get_fd on a zeroed struct event:", case_zeroed_accessor, 0);
     run_case("event_add/event_del on a zeroed struct event:", case_zeroed_add, 0);
     run_case("blocking socket given to event_assign:", case_blocking_socket, 0);
+    run_case("shutdown, then debug mode (twice, with a shutdown between):", case_shutdown_then_enable, 0);
+    run_case("event_base_new, shutdown, then debug mode:", case_base_shutdown_enable, 0);
+    run_case("debug mode, event_base_new, shutdown, then debug mode:", case_debug_base_shutdown_enable, 0);
+    run_case("debug mode, event_assign, shutdown, then debug mode:", case_debug_assign_shutdown_enable, 0);
+    run_case("event_assign, shutdown, then debug mode:", case_assign_shutdown_enable, 0);
     run_case("fatal callback that returns (debug mode enabled twice):", case_fatal_returns, 1);
     run_case("fatal callback that returns (zeroed event accessor):", case_fatal_returns_abort, 1);
     run_case("no fatal callback (debug mode enabled twice):", case_fatal_returns, 2);

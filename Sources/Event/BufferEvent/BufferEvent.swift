@@ -133,9 +133,12 @@ class BufferEvent {
     var refcnt: Int32 = 1
     /// BEV_OPT_* given at creation (plus the internal ownsLock bit).
     var options: Int32
+    /// BEV_EVENT_* flags waiting for the deferred callback: a full short, as
+    /// bufferevent_trigger_event may pass any bits (placed here so the
+    /// object keeps its size).
+    var eventcbPending: Int16 = 0
     var readSuspended: UInt8 = 0
     var writeSuspended: UInt8 = 0
-    private var eventcbPendingBits: UInt8 = 0
     var readcbPending = false
     var writecbPending = false
     var connecting = false
@@ -151,11 +154,6 @@ class BufferEvent {
     /// evbuffers (and with the partner of a pair).
     var lock: UnsafeMutableRawPointer? = nil
 
-    /// BEV_EVENT_* flags waiting for the deferred callback.
-    var eventcbPending: Int16 {
-        @inline(__always) get { Int16(eventcbPendingBits) }
-        @inline(__always) set { eventcbPendingBits = UInt8(truncatingIfNeeded: newValue) }
-    }
     /// The lock is ours to free.
     var ownLock: Bool {
         get { options & BevOpt.ownsLock != 0 }

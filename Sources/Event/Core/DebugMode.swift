@@ -6,6 +6,8 @@ import CEventSys
 enum Debug {
     nonisolated(unsafe) static var on = false
     /// Set once an event or base exists: enabling debug mode then is an error.
+    /// libevent_global_shutdown leaves it as it is (as libevent's does), so
+    /// a shutdown alone does not forbid debug mode afterwards.
     nonisolated(unsafe) static var tooLate = false
     /// Set-up events, and whether each is currently added.
     nonisolated(unsafe) static var events: [UInt: Bool] = [:]
@@ -22,7 +24,8 @@ enum Debug {
 
     @inline(__always)
     static func noteSetUp(_ ev: EventPtr) {
-        if on { events[key(ev)] = false } else if !tooLate { tooLate = true }
+        if on { events[key(ev)] = false }
+        if !tooLate { tooLate = true }
     }
 
     static func noteTeardown(_ ev: EventPtr) {
@@ -66,9 +69,9 @@ enum Debug {
         ev.flags &= ~EVList.initialized
     }
 
+    /// libevent_global_shutdown: debug mode off, its table emptied.
     static func reset() {
         events = [:]
         on = false
-        tooLate = false
     }
 }

@@ -4,13 +4,54 @@ import CEventSys
 /// recorded, and bases created after it get libevent's wake-up channel (an
 /// eventfd watched by an internal event) so another thread can interrupt a
 /// sleeping loop. Per-base locking is the next step; the entry points that
-/// will take the lock are the Exports shims.
+/// will take the lock are the Exports shims. Lock debugging (LockDebug.swift)
+/// swaps the tables below, so callers always go through `lockCallbacks` /
+/// `conditionCallbacks`.
 enum Threads {
-    nonisolated(unsafe) static var lockingEnabled = false
     nonisolated(unsafe) static var lockDebugging = false
     nonisolated(unsafe) static var idFunction: (@convention(c) () -> UInt)? = nil
+    /// The lock functions the library calls: the program's, or while lock
+    /// debugging is on, LockDebug's checking wrappers around them.
     nonisolated(unsafe) static var lockCallbacks: evthread_lock_callbacks? = nil
+    /// Likewise for conditions (nil unless the program installed a complete
+    /// table; while debugging, its wait is wrapped).
     nonisolated(unsafe) static var conditionCallbacks: evthread_condition_callbacks? = nil
+    /// The program's own tables while debugging replaced the ones above.
+    nonisolated(unsafe) static var debuggedLockCallbacks: evthread_lock_callbacks? = nil
+    nonisolated(unsafe) static var debuggedConditionCallbacks: evthread_condition_callbacks? = nil
+
+    /// Locks exist (libevent: the lock function is set): debug locks count,
+    /// even standing alone.
+    static var lockingEnabled: Bool { lockCallbacks != nil }
+
+    /// The table evthread_set_lock_callbacks installed, wherever it sits.
+    static var programLockCallbacks: evthread_lock_callbacks? {
+        get { lockDebugging ? debuggedLockCallbacks : lockCallbacks }
+        set { if lockDebugging { debuggedLockCallbacks = newValue } else { lockCallbacks = newValue } }
+    }
+
+    static var programConditionCallbacks: evthread_condition_callbacks? {
+        get { lockDebugging ? debuggedConditionCallbacks : conditionCallbacks }
+        set {
+            if lockDebugging {
+                debuggedConditionCallbacks = newValue
+                conditionCallbacks = newValue.map(LockDebug.conditionTable)
+            } else {
+                conditionCallbacks = newValue
+            }
+        }
+    }
+
+    /// evthread_enable_lock_debugging: the checking table goes in front of
+    /// whatever the program installed (locks made earlier are not wrapped).
+    static func enableLockDebugging() {
+        if lockDebugging { return }
+        debuggedLockCallbacks = lockCallbacks
+        debuggedConditionCallbacks = conditionCallbacks
+        lockCallbacks = LockDebug.lockTable
+        conditionCallbacks = conditionCallbacks.map(LockDebug.conditionTable)
+        lockDebugging = true
+    }
 
     /// The calling thread's id, through evthread_set_id_callback if set.
     static func currentId() -> UInt {

@@ -124,11 +124,23 @@ public func bufferevent_decref(_ p: BevPtr?) -> Int32 {
     withBev(p, "bufferevent_decref", -1) { $0.decref() }
 }
 
+// As libevent's, bufferevent_lock also holds a reference until the matching
+// unlock: a bufferevent freed while locked lives until then.
 @_cdecl("bufferevent_lock")
-public func bufferevent_lock(_ p: BevPtr?) { bevOf(p, "bufferevent_lock")?.lockBev() }
+public func bufferevent_lock(_ p: BevPtr?) {
+    guard let b = bevOf(p, "bufferevent_lock") else { return }
+    b.lockBev()
+    b.incref()
+}
 
 @_cdecl("bufferevent_unlock")
-public func bufferevent_unlock(_ p: BevPtr?) { bevOf(p, "bufferevent_unlock")?.unlockBev() }
+public func bufferevent_unlock(_ p: BevPtr?) {
+    guard let b = bevOf(p, "bufferevent_unlock") else { return }
+    let l = b.lock
+    b.decref()
+    // Unless that finished the bufferevent on the spot (no base) and took the lock with it.
+    if let l, b.lock == l { BufferLock.unlock(l) }
+}
 
 // MARK: callbacks and fd
 

@@ -34,5 +34,4 @@ public func event_get_version_number() -> UInt32 { 0x0201_0c00 }
 public func libevent_global_shutdown() {
     releaseSupportedMethods()
     Debug.reset()
-    Debug.tooLate = true
 }
