@@ -1,12 +1,10 @@
 import CEventSys
 
-/// Thread support as far as it goes today: the evthread_* configuration is
-/// recorded, and bases created after it get libevent's wake-up channel (an
-/// eventfd watched by an internal event) so another thread can interrupt a
-/// sleeping loop. Per-base locking is the next step; the entry points that
-/// will take the lock are the Exports shims. Lock debugging (LockDebug.swift)
-/// swaps the tables below, so callers always go through `lockCallbacks` /
-/// `conditionCallbacks`.
+/// The evthread_* configuration: lock, condition and thread-id callbacks.
+/// Bases, bufferevents, evbuffers and listeners take their locks through
+/// `lockCallbacks` / `conditionCallbacks` (the rules: BaseLock.swift). Lock
+/// debugging (LockDebug.swift) swaps those tables, so callers always go
+/// through them.
 enum Threads {
     nonisolated(unsafe) static var lockDebugging = false
     nonisolated(unsafe) static var idFunction: (@convention(c) () -> UInt)? = nil

@@ -82,5 +82,5 @@ public func evthread_enable_lock_debuging() { Threads.enableLockDebugging() }
 @_cdecl("evthread_make_base_notifiable")
 public func evthread_make_base_notifiable(_ p: OpaquePointer?) -> Int32 {
     guard let base = baseOf(p) else { return -1 }
-    return base.makeNotifiable()
+    return base.locked { base.makeNotifiable() }
 }
