@@ -34,3 +34,11 @@ int evutil_snprintf(char *buf, size_t buflen, const char *format, ...)
 	return r;
 }
 /* ---------------------------------------------------- end of util.h part */
+
+/* Debug mode's table of events is process-wide: events of bases in
+ * different threads meet there. A static mutex needs no allocation and
+ * cannot interfere with the program's lock callbacks; it is only taken
+ * while debug mode is on and lock callbacks are set. */
+static pthread_mutex_t debug_map_mutex = PTHREAD_MUTEX_INITIALIZER;
+void cev_debug_map_lock(void) { pthread_mutex_lock(&debug_map_mutex); }
+void cev_debug_map_unlock(void) { pthread_mutex_unlock(&debug_map_mutex); }

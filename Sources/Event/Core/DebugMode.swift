@@ -20,20 +20,32 @@ enum Debug {
 
     @inline(__always) private static func key(_ ev: EventPtr) -> UInt { UInt(bitPattern: ev) }
 
+    /// The table is shared by every base: with threads, one at a time.
+    private static func withMap<R>(_ body: () -> R) -> R {
+        if !Threads.lockingEnabled { return body() }
+        cev_debug_map_lock()
+        let r = body()
+        cev_debug_map_unlock()
+        return r
+    }
+
+    /// What the table says of `ev`: nil (not set up), false, true (added).
+    private static func state(_ ev: EventPtr) -> Bool? { withMap { events[key(ev)] } }
+
     static func noteBaseCreated() { tooLate = true }
 
     @inline(__always)
     static func noteSetUp(_ ev: EventPtr) {
-        if on { events[key(ev)] = false }
+        if on { withMap { events[key(ev)] = false } }
         if !tooLate { tooLate = true }
     }
 
     static func noteTeardown(_ ev: EventPtr) {
-        if on { events[key(ev)] = nil }
+        if on { withMap { events[key(ev)] = nil } }
     }
 
     static func noteAdded(_ ev: EventPtr, _ added: Bool) {
-        if on, events[key(ev)] != nil { events[key(ev)] = added }
+        if on { withMap { if events[key(ev)] != nil { events[key(ev)] = added } } }
     }
 
     private static func describe(_ ev: EventPtr) -> LogText {
@@ -42,13 +54,13 @@ enum Debug {
 
     // The messages name libevent's own checking functions, as its do.
     static func assertSetUp(_ ev: EventPtr) {
-        if on && events[key(ev)] == nil {
+        if on && state(ev) == nil {
             Log.fatal(Log.errAbort, "event_debug_assert_is_setup_ called on a non-initialized event \(describe(ev))")
         }
     }
 
     static func assertNotAdded(_ ev: EventPtr) {
-        if on, events[key(ev)] == true {
+        if on, state(ev) == true {
             Log.fatal(Log.errAbort, "event_debug_assert_not_added_ called on an already added event \(describe(ev))")
         }
     }
