@@ -23,20 +23,20 @@
 #define PROMPT_MS 2000
 
 /* Repeat count: argv[1] if given (thread_helgrind.sh passes a small one). */
-static int iterations(int argc, char **argv, int dflt)
+static inline int iterations(int argc, char **argv, int dflt)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 0;
 	return n > 0 ? n : dflt;
 }
 
-static void die(const char *what)
+static inline void die(const char *what)
 {
 	fprintf(stderr, "%s failed\n", what);
 	printf("setup failure: %s\n", what);
 	exit(2);
 }
 
-static void ms_sleep(int ms)
+static inline void ms_sleep(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
@@ -50,7 +50,7 @@ struct flag {
 	int v;
 };
 
-static void flag_init(struct flag *f)
+static inline void flag_init(struct flag *f)
 {
 	pthread_condattr_t a;
 	pthread_mutex_init(&f->m, NULL);
@@ -61,13 +61,13 @@ static void flag_init(struct flag *f)
 	f->v = 0;
 }
 
-static void flag_destroy(struct flag *f)
+static inline void flag_destroy(struct flag *f)
 {
 	pthread_cond_destroy(&f->c);
 	pthread_mutex_destroy(&f->m);
 }
 
-static void flag_set(struct flag *f, int v)
+static inline void flag_set(struct flag *f, int v)
 {
 	pthread_mutex_lock(&f->m);
 	f->v = v;
@@ -76,7 +76,7 @@ static void flag_set(struct flag *f, int v)
 }
 
 /* Adds d; returns the new value. */
-static int flag_add(struct flag *f, int d)
+static inline int flag_add(struct flag *f, int d)
 {
 	int v;
 	pthread_mutex_lock(&f->m);
@@ -86,7 +86,7 @@ static int flag_add(struct flag *f, int d)
 	return v;
 }
 
-static int flag_get(struct flag *f)
+static inline int flag_get(struct flag *f)
 {
 	int v;
 	pthread_mutex_lock(&f->m);
@@ -96,7 +96,7 @@ static int flag_get(struct flag *f)
 }
 
 /* Waits until the value is >= want, at most ms milliseconds; 1 if reached. */
-static int flag_wait(struct flag *f, int want, int ms)
+static inline int flag_wait(struct flag *f, int want, int ms)
 {
 	struct timespec dl;
 	int ok;
@@ -130,14 +130,14 @@ struct looper {
 	struct event *probe;
 };
 
-static void looper_probe_cb(evutil_socket_t fd, short what, void *arg)
+static inline void looper_probe_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct looper *l = arg;
 	(void)fd; (void)what;
 	flag_add(&l->probed, 1);
 }
 
-static void *looper_main(void *arg)
+static inline void *looper_main(void *arg)
 {
 	struct looper *l = arg;
 	int r = event_base_loop(l->base, l->flags);
@@ -149,7 +149,7 @@ static void *looper_main(void *arg)
 	return NULL;
 }
 
-static void looper_init(struct looper *l, struct event_base *base)
+static inline void looper_init(struct looper *l, struct event_base *base)
 {
 	memset(l, 0, sizeof(*l));
 	l->base = base;
@@ -160,7 +160,7 @@ static void looper_init(struct looper *l, struct event_base *base)
 		die("event_new(probe)");
 }
 
-static void looper_start(struct looper *l, int flags)
+static inline void looper_start(struct looper *l, int flags)
 {
 	l->flags = flags;
 	l->result = -99;
@@ -170,7 +170,7 @@ static void looper_start(struct looper *l, int flags)
 }
 
 /* 1 if the loop ran the probe within PROMPT_MS. */
-static int looper_sync(struct looper *l)
+static inline int looper_sync(struct looper *l)
 {
 	int want = flag_get(&l->probed) + 1;
 	event_active(l->probe, EV_READ, 1);
@@ -178,7 +178,7 @@ static int looper_sync(struct looper *l)
 }
 
 /* Waits (bounded) for event_base_loop to return; 1 if it did.  Joins it. */
-static int looper_join(struct looper *l, int ms)
+static inline int looper_join(struct looper *l, int ms)
 {
 	int ok = flag_wait(&l->done, 1, ms);
 	if (!ok) {
@@ -191,7 +191,7 @@ static int looper_join(struct looper *l, int ms)
 	return ok;
 }
 
-static void looper_free(struct looper *l)
+static inline void looper_free(struct looper *l)
 {
 	event_free(l->probe);
 	flag_destroy(&l->done);
@@ -199,7 +199,7 @@ static void looper_free(struct looper *l)
 }
 
 /* CPU time a thread has used, in milliseconds. */
-static long thread_cpu_ms(pthread_t t)
+static inline long thread_cpu_ms(pthread_t t)
 {
 	clockid_t cid;
 	struct timespec ts;
