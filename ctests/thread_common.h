@@ -128,6 +128,8 @@ struct looper {
 	struct flag done;	/* 1 once event_base_loop returned */
 	struct flag probed;	/* probe callback runs */
 	struct event *probe;
+	int (*after)(void);	/* optional: called in the loop thread when the loop returns */
+	int after_value;
 };
 
 static inline void looper_probe_cb(evutil_socket_t fd, short what, void *arg)
@@ -141,8 +143,10 @@ static inline void *looper_main(void *arg)
 {
 	struct looper *l = arg;
 	int r = event_base_loop(l->base, l->flags);
+	int a = l->after ? l->after() : 0;
 	pthread_mutex_lock(&l->done.m);
 	l->result = r;
+	l->after_value = a;
 	l->done.v = 1;
 	pthread_cond_broadcast(&l->done.c);
 	pthread_mutex_unlock(&l->done.m);
