@@ -36,11 +36,12 @@ import CEventSys
 //
 // Waiting for a running callback. currentEvent is the callback the loop is
 // running (set and cleared under the lock). event_del or event_free from
-// another thread while that event runs waits on currentEventCond until it
-// returns (event_del_block always; event_del unless the event has
-// EV_FINALIZE; event_del_noblock never), then removes the event under the
-// lock, so once it returns the loop never touches the event again. The
-// loop's own thread never waits. Waiting releases one level of the
+// another thread while that event runs takes the event off the base, then
+// waits on currentEventCond until the callback returns (event_del_block
+// always; event_del unless the event has EV_FINALIZE; event_del_noblock
+// never), as libevent does. event_free takes the event off once more after
+// the wait, in case the callback added it again, so once it returns the
+// loop never touches the event. The loop's own thread never waits. Waiting releases one level of the
 // recursive lock only, so the entry points that may wait take it once.
 // Deletions made while holding a bufferevent lock are of EV_FINALIZE events
 // and do not wait (the callback may be blocked on that lock).

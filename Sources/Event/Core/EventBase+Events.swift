@@ -230,11 +230,6 @@ extension EventBase {
     @_optimize(speed)
     func del(_ ev: EventPtr, mode: DelMode) -> Int32 {
         if mode != .evenIfFinalizing && ev.flags & EVList.finalizing != 0 { return 0 }
-        if currentEvent != nil && mustWait(for: ev, mode) {
-            waitForCallback(ev.callback)
-            // The callback may have finalized its own event meanwhile.
-            if ev.flags & EVList.finalizing != 0 { return 0 }
-        }
         if ev.events & EV.signal != 0, ev.ncalls != 0, let p = ev.pncalls { p.pointee = 0 }
         if ev.flags & EVList.timeout != 0 { removeTimeout(ev) }
         if ev.flags & EVList.active != 0 {
@@ -250,6 +245,9 @@ extension EventBase {
             if res == 1 { res = 0 }
         }
         if Debug.on { Debug.noteAdded(ev, false) }
+        // Taken off first, then waited for (libevent's order: the running
+        // callback sees its event no longer pending).
+        if currentEvent != nil && mustWait(for: ev, mode) { waitForCallback(ev.callback) }
         return res
     }
 

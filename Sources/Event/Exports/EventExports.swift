@@ -326,6 +326,17 @@ public func event_free(_ ev: EventPtr?) {
     guard let ev else { return }
     if Debug.on { Debug.assertSetUp(ev) }
     _ = event_del(ev)
+    // A callback that was running when event_del waited may have added its
+    // event again: it is about to be freed, so take it off for good.
+    if let b = ev.pointee.ev_base {
+        EventBase.with(b) { base in
+            base.locked {
+                if ev.flags & (EVList.inserted | EVList.timeout | EVList.active | EVList.activeLater) != 0 {
+                    _ = base.del(ev, mode: .noBlock)
+                }
+            }
+        }
+    }
     Debug.noteTeardown(ev)
     Memory.free(UnsafeMutableRawPointer(ev))
 }
