@@ -27,6 +27,11 @@
  *         (when bench/malloc_count.so is preloaded) and the heap left over
  *         after freeing them all.  The socketpairs exist before the baseline.
  *
+ * -T calls evthread_use_pthreads() before the base is made and gives every
+ * bufferevent BEV_OPT_THREADSAFE: the base, each bufferevent and its
+ * evbuffers have locks, though one thread does all the work (the cost of the
+ * locking alone).
+ *
  * rt and tput first run a warm-up of a tenth of the work, then the measured
  * run inside bench_measured_phase() (for callgrind --toggle-collect).  -q
  * leaves out the per-message clock readings (for instruction counts).
@@ -48,6 +53,7 @@
 #include <event2/event.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/thread.h>
 
 enum transport { T_SP, T_TCP, T_PAIR };
 enum mode { M_RT, M_TPUT, M_IDLE };
@@ -61,7 +67,8 @@ static struct {
     long long bytes;
     size_t msg, chunk, window;
     int quiet;
-} cfg = { "?", T_SP, M_RT, 1, 100000, 256LL << 20, 64, 16384, 65536, 0 };
+    int threads;      /* -T */
+} cfg = { "?", T_SP, M_RT, 1, 100000, 256LL << 20, 64, 16384, 65536, 0, 0 };
 
 struct conn {
     struct bufferevent *cli, *srv;
@@ -239,19 +246,20 @@ static void setup_conns(void)
     conns = calloc((size_t)cfg.n, sizeof *conns);
     if (!conns)
         die("out of memory");
+    int bev_opts = cfg.threads ? BEV_OPT_THREADSAFE : 0;
     for (int i = 0; i < cfg.n; i++) {
         struct conn *c = &conns[i];
         if (cfg.t == T_PAIR) {
             struct bufferevent *p[2];
-            if (bufferevent_pair_new(base, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS, p) != 0)
+            if (bufferevent_pair_new(base, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS | bev_opts, p) != 0)
                 die("bufferevent_pair_new failed");
             c->cli = p[0];
             c->srv = p[1];
         } else {
             int fds[2];
             make_fds(fds, listener, &sin);
-            c->cli = bufferevent_socket_new(base, fds[0], BEV_OPT_CLOSE_ON_FREE);
-            c->srv = bufferevent_socket_new(base, fds[1], BEV_OPT_CLOSE_ON_FREE);
+            c->cli = bufferevent_socket_new(base, fds[0], BEV_OPT_CLOSE_ON_FREE | bev_opts);
+            c->srv = bufferevent_socket_new(base, fds[1], BEV_OPT_CLOSE_ON_FREE | bev_opts);
             if (!c->cli || !c->srv)
                 die("bufferevent_socket_new failed");
         }
@@ -374,7 +382,7 @@ static const char *tname(void) { return cfg.t == T_SP ? "sp" : cfg.t == T_TCP ? 
 int main(int argc, char **argv)
 {
     int opt;
-    while ((opt = getopt(argc, argv, "l:t:m:n:r:b:s:c:w:q")) != -1) {
+    while ((opt = getopt(argc, argv, "l:t:m:n:r:b:s:c:w:qT")) != -1) {
         switch (opt) {
         case 'l': cfg.label = optarg; break;
         case 't': cfg.t = !strcmp(optarg, "tcp") ? T_TCP : !strcmp(optarg, "pair") ? T_PAIR : T_SP; break;
@@ -386,9 +394,10 @@ int main(int argc, char **argv)
         case 'c': cfg.chunk = (size_t)atol(optarg); break;
         case 'w': cfg.window = (size_t)atol(optarg); break;
         case 'q': cfg.quiet = 1; break;
+        case 'T': cfg.threads = 1; break;
         default:
             fprintf(stderr, "usage: bev_echo [-l label] [-t sp|tcp|pair] [-m rt|tput|idle] [-n conns]\n"
-                            "                [-r round_trips] [-b MiB] [-s msg] [-c chunk] [-w window] [-q]\n");
+                            "                [-r round_trips] [-b MiB] [-s msg] [-c chunk] [-w window] [-q] [-T]\n");
             return 2;
         }
     }
@@ -396,6 +405,8 @@ int main(int argc, char **argv)
         die("bad arguments");
     bench_raise_nofile();
     signal(SIGPIPE, SIG_IGN);
+    if (cfg.threads && evthread_use_pthreads() != 0)
+        die("evthread_use_pthreads failed");
     base = event_base_new();
     if (!base)
         die("event_base_new failed");
@@ -431,8 +442,9 @@ int main(int argc, char **argv)
     long long per = total / cfg.n < 1 ? 1 : total / cfg.n;
     long long done = per * cfg.n;   /* round trips or bytes actually done */
     double wall = w1 - w0, cpu = c1 - c0;
-    printf("lib=%s method=%s transport=%s mode=%s n=%d wall_s=%.4f cpu_s=%.4f", bench_lib_of((void *)bufferevent_socket_new),
-           event_base_get_method(base), tname(), cfg.m == M_RT ? "rt" : "tput", cfg.n, wall, cpu);
+    printf("lib=%s method=%s transport=%s mode=%s n=%d threads=%d wall_s=%.4f cpu_s=%.4f",
+           bench_lib_of((void *)bufferevent_socket_new), event_base_get_method(base), tname(),
+           cfg.m == M_RT ? "rt" : "tput", cfg.n, cfg.threads, wall, cpu);
     if (cfg.m == M_RT) {
         printf(" rts=%lld msg=%zu rt_per_s=%.0f cpu_us_per_rt=%.3f", done, cfg.msg, (double)done / wall,
                cpu * 1e6 / (double)done);

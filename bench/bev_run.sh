@@ -34,7 +34,7 @@ LOG=$OUT/bev_log.txt
 say() { echo "$@" >&2; }
 
 # ---------------------------------------------------------------- build
-LIBEVENT_FLAGS=$(pkg-config --cflags --libs libevent 2>/dev/null || echo -levent)
+LIBEVENT_FLAGS=$(pkg-config --cflags --libs libevent libevent_pthreads 2>/dev/null || echo -levent_pthreads -levent)
 build() { # out flags...
     local out=$1; shift
     $CC $CFLAGS_BENCH -o "$OUT/$out" "$ROOT/bench/bev_echo.c" "$@" >>"$LOG" 2>&1
@@ -44,7 +44,7 @@ $CC $CFLAGS_BENCH -shared -fPIC -o "$OUT/malloc_count.so" "$ROOT/bench/malloc_co
 build bev_echo_lib $LIBEVENT_FLAGS || { say "bev: cannot build bev_echo against libevent (see $LOG)"; exit 1; }
 OURS=1
 rm -f "$OUT/bev_echo_ours"
-if ! build bev_echo_ours "-I$OURS_INCDIR" -L"$OURS_LIBDIR" -levent -Wl,-rpath,"$OURS_LIBDIR"; then
+if ! build bev_echo_ours "-I$OURS_INCDIR" -L"$OURS_LIBDIR" -levent_pthreads -levent -lpthread -Wl,-rpath,"$OURS_LIBDIR"; then
     OURS=0
     miss=$(grep -o "undefined reference to \`[a-z_]*'" "$LOG" | sed "s/.*\`//; s/'//" | sort -u | tr '\n' ' ')
     say "   bev ours: unavailable (does not link against $OURS_LIBDIR${miss:+; missing: $miss})"

@@ -13,7 +13,9 @@
 #   SKIP_TIMERS=1     skip the timer benchmark
 #   SKIP_BUFFER=1     skip the evbuffer benchmark
 #   SKIP_BEV=1        skip the bufferevent echo benchmark (bench/bev_run.sh,
-#                     which also takes BEV_REPS=3; its tables come last)
+#                     which also takes BEV_REPS=3; its tables come after these)
+#   SKIP_THREADS=1    skip the threaded benchmarks (bench/thread_run.sh, which
+#                     also takes THR_REPS=3; its tables come last)
 #   PER_RUN_TIMEOUT=60  seconds before one benchmark process is killed
 #   OURS_LIBDIR, OURS_INCDIR  where "ours" comes from (default build/lib, include)
 #
@@ -50,10 +52,11 @@ if [ "${SKIP_LIB:-0}" != 1 ]; then
     fi
 fi
 
-LIBEVENT_FLAGS=$(pkg-config --cflags --libs libevent 2>/dev/null || echo -levent)
+# libevent_pthreads too: dispatch -T calls evthread_use_pthreads.
+LIBEVENT_FLAGS=$(pkg-config --cflags --libs libevent libevent_pthreads 2>/dev/null || echo -levent_pthreads -levent)
 OURS_LIBDIR=${OURS_LIBDIR:-$ROOT/build/lib}
 OURS_INCDIR=${OURS_INCDIR:-$ROOT/include}
-OURS_FLAGS="-I$OURS_INCDIR -L$OURS_LIBDIR -levent -Wl,-rpath,$OURS_LIBDIR"
+OURS_FLAGS="-I$OURS_INCDIR -L$OURS_LIBDIR -levent_pthreads -levent -lpthread -Wl,-rpath,$OURS_LIBDIR"
 
 build() { # out src flags...
     local out=$1 src=$2; shift 2
@@ -287,4 +290,12 @@ if [ "${SKIP_BEV:-0}" != 1 ]; then
     echo | tee -a "$SUMMARY"
     OURS_LIBDIR=$OURS_LIBDIR OURS_INCDIR=$OURS_INCDIR QUICK=$QUICK PER_RUN_TIMEOUT=$PER_RUN_TIMEOUT \
         CC=$CC bash "$ROOT/bench/bev_run.sh" | tee -a "$SUMMARY"
+fi
+
+# ---------------------------------------------------------------- threads
+# Locking on (evthread_use_pthreads), and a base fed from another thread.
+if [ "${SKIP_THREADS:-0}" != 1 ]; then
+    echo | tee -a "$SUMMARY"
+    OURS_LIBDIR=$OURS_LIBDIR OURS_INCDIR=$OURS_INCDIR QUICK=$QUICK PER_RUN_TIMEOUT=$PER_RUN_TIMEOUT \
+        CC=$CC bash "$ROOT/bench/thread_run.sh" | tee -a "$SUMMARY"
 fi
