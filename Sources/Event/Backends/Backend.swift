@@ -20,15 +20,18 @@ class Backend {
         owner._withUnsafeGuaranteedRef { $0.activateReady(fd: fd, what: what) }
     }
 
-    /// The base lock is let go while the backend sleeps (BaseLock.swift).
-    @inline(__always)
-    final var baseLocked: Bool { owner._withUnsafeGuaranteedRef { $0.lock != nil } }
+    /// The base's lock (nil without one), let go while the backend sleeps
+    /// (BaseLock.swift). A copy here: the sleep path reads no base field.
+    final var baseLock: UnsafeMutableRawPointer? = nil
 
     @inline(__always)
-    final func releaseBase() { owner._withUnsafeGuaranteedRef { $0.unlockBase() } }
+    final var baseLocked: Bool { baseLock != nil }
 
     @inline(__always)
-    final func reacquireBase() { owner._withUnsafeGuaranteedRef { $0.lockBase() } }
+    final func releaseBase() { if let l = baseLock { _ = Threads.lockCallbacks?.unlock?(0, l) } }
+
+    @inline(__always)
+    final func reacquireBase() { if let l = baseLock { _ = Threads.lockCallbacks?.lock?(0, l) } }
 
     var kind: BackendKind { .select }
     var name: StaticString { kind.name }

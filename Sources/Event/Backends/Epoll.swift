@@ -158,11 +158,18 @@ final class EpollBackend: Backend {
     }
 
     @_optimize(speed)
-    override func dispatch(timeout: Micros?) -> Int32 {
-        let ms = timerFd >= 0 ? armTimer(timeout) : timeoutMillis(timeout)
+    /// epoll_wait with the base lock let go (BaseLock.swift), out of line.
+    @inline(never)
+    private func waitUnlocked(_ ms: Int32) -> Sys.Result<Int32> {
         releaseBase()
         let n = Sys.once { epoll_wait(epfd, ready, capacity, ms) }
         reacquireBase()
+        return n
+    }
+
+    override func dispatch(timeout: Micros?) -> Int32 {
+        let ms = timerFd >= 0 ? armTimer(timeout) : timeoutMillis(timeout)
+        let n = baseLock == nil ? Sys.once { epoll_wait(epfd, ready, capacity, ms) } : waitUnlocked(ms)
         if n.failed {
             if n.errno != EINTR {
                 Log.warnErrno("epoll_wait", n.errno)

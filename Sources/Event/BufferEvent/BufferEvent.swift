@@ -260,12 +260,25 @@ class BufferEvent {
             Log.warnx("event_add: event has no event_base set.")
             return -1
         }
-        return EventBase.with(b) { base in
-            base.locked {
-                let r = base.add(ev, timeout: tv)
-                base.notifyIfNeeded()
-                return r
-            }
+        let base = Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(b))
+        if base._withUnsafeGuaranteedRef({ $0.lock != nil }) { return addLocked(base, ev, tv) }
+        return base._withUnsafeGuaranteedRef {
+            let r = $0.add(ev, timeout: tv)
+            $0.notifyIfNeeded()
+            return r
+        }
+    }
+
+    // The threaded variants of the hot paths are out of line: without lock
+    // callbacks the code is what it was before locking existed.
+    @inline(never)
+    private static func addLocked(_ base: Unmanaged<EventBase>, _ ev: EventPtr, _ tv: timeval?) -> Int32 {
+        base._withUnsafeGuaranteedRef { base in
+            base.lockBase()
+            let r = base.add(ev, timeout: tv)
+            base.notifyIfNeeded()
+            base.unlockBase()
+            return r
         }
     }
 
@@ -280,19 +293,37 @@ class BufferEvent {
     @inline(__always)
     static func addOwnedWrite(_ ev: EventPtr, _ tv: timeval) -> Int32 {
         guard !isSet(tv), let b = ev.baseRef else { return addWithTimeout(ev, tv) }
-        return EventBase.with(b) { base in
-            base.locked {
-                let r = base.addOwnedWrite(ev)
-                base.notifyIfNeeded()
-                return r
-            }
+        let base = Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(b))
+        if base._withUnsafeGuaranteedRef({ $0.lock != nil }) { return addOwnedWriteLocked(base, ev) }
+        return base._withUnsafeGuaranteedRef {
+            let r = $0.addOwnedWrite(ev)
+            $0.notifyIfNeeded()
+            return r
         }
     }
 
     @inline(__always)
     static func delOwnedWrite(_ ev: EventPtr) -> Int32 {
         guard let b = ev.baseRef else { return del(ev) }
-        return EventBase.with(b) { base in base.locked { base.delOwnedWrite(ev) } }
+        let base = Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(b))
+        if base._withUnsafeGuaranteedRef({ $0.lock != nil }) { return delOwnedWriteLocked(base, ev) }
+        return base._withUnsafeGuaranteedRef { $0.delOwnedWrite(ev) }
+    }
+
+    @inline(never)
+    private static func addOwnedWriteLocked(_ base: Unmanaged<EventBase>, _ ev: EventPtr) -> Int32 {
+        base._withUnsafeGuaranteedRef { base in
+            base.lockBase()
+            let r = base.addOwnedWrite(ev)
+            base.notifyIfNeeded()
+            base.unlockBase()
+            return r
+        }
+    }
+
+    @inline(never)
+    private static func delOwnedWriteLocked(_ base: Unmanaged<EventBase>, _ ev: EventPtr) -> Int32 {
+        base._withUnsafeGuaranteedRef { base in base.locked { base.delOwnedWrite(ev) } }
     }
 
     /// event_del of an event that is usually not pending (a pair's idle
@@ -308,7 +339,14 @@ class BufferEvent {
             Log.warnx("event_del: event has no event_base set.")
             return -1
         }
-        return EventBase.with(b) { base in base.locked { base.del(ev, mode: .autoBlock) } }
+        let base = Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(b))
+        if base._withUnsafeGuaranteedRef({ $0.lock != nil }) { return delLocked(base, ev) }
+        return base._withUnsafeGuaranteedRef { $0.del(ev, mode: .autoBlock) }
+    }
+
+    @inline(never)
+    private static func delLocked(_ base: Unmanaged<EventBase>, _ ev: EventPtr) -> Int32 {
+        base._withUnsafeGuaranteedRef { base in base.locked { base.del(ev, mode: .autoBlock) } }
     }
 
     /// event_pending(ev, what, NULL) on one of our own events (always set
@@ -507,19 +545,30 @@ class BufferEvent {
             return
         }
         let d = deferredCb
-        // The reference is taken before the base lock is let go: another
-        // thread's loop may run (and release) the callback from then on.
         EventBase.with(bp) { base in
-            base.locked {
-                if Int(d.pointee.evcb_pri) >= base.priorityCount {
-                    // Moved to a base with fewer priorities (libevent would index
-                    // past its queues): use its lowest priority.
-                    d.pointee.evcb_pri = UInt8(truncatingIfNeeded: base.priorityCount - 1)
-                }
-                if base.scheduleDeferred(d) { incref() }
-                base.notifyIfNeeded()
+            if base.lock != nil { return scheduleDeferredLocked(base) }
+            if Int(d.pointee.evcb_pri) >= base.priorityCount {
+                // Moved to a base with fewer priorities (libevent would index
+                // past its queues): use its lowest priority.
+                d.pointee.evcb_pri = UInt8(truncatingIfNeeded: base.priorityCount - 1)
             }
+            if base.scheduleDeferred(d) { incref() }
+            base.notifyIfNeeded()
         }
+    }
+
+    /// The reference is taken before the base lock is let go: another
+    /// thread's loop may run (and release) the callback from then on.
+    @inline(never)
+    private func scheduleDeferredLocked(_ base: EventBase) {
+        let d = deferredCb
+        base.lockBase()
+        if Int(d.pointee.evcb_pri) >= base.priorityCount {
+            d.pointee.evcb_pri = UInt8(truncatingIfNeeded: base.priorityCount - 1)
+        }
+        if base.scheduleDeferred(d) { incref() }
+        base.notifyIfNeeded()
+        base.unlockBase()
     }
 
     /// bufferevent_run_readcb_.

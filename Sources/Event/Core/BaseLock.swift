@@ -55,6 +55,7 @@ extension EventBase {
             return false
         }
         lock = l
+        backend?.baseLock = l
         if let c = Threads.conditionCallbacks?.alloc_condition {
             currentEventCond = c(0)
         }
@@ -67,6 +68,7 @@ extension EventBase {
         currentEventCond = nil
         if let l = lock { Threads.lockCallbacks?.free?(l, UInt32(EVTHREAD_LOCKTYPE_RECURSIVE)) }
         lock = nil
+        backend?.baseLock = nil
     }
 
     @inline(__always)
@@ -127,6 +129,12 @@ extension EventBase {
         case .block: break
         }
         return ownerThread != Threads.currentId()
+    }
+
+    /// event_del's wait, out of line: the hot path tests currentEvent only.
+    @inline(never)
+    func waitIfRunning(_ ev: EventPtr, _ mode: DelMode) {
+        if mustWait(for: ev, mode) { waitForCallback(ev.callback) }
     }
 
     /// Wait (the base lock held once) until the loop is done with `cb`.

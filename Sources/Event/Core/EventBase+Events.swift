@@ -247,7 +247,7 @@ extension EventBase {
         if Debug.on { Debug.noteAdded(ev, false) }
         // Taken off first, then waited for (libevent's order: the running
         // callback sees its event no longer pending).
-        if currentEvent != nil && mustWait(for: ev, mode) { waitForCallback(ev.callback) }
+        if currentEvent != nil { waitIfRunning(ev, mode) }
         return res
     }
 

@@ -93,6 +93,17 @@ extension EventBase {
     /// held only internal callbacks). Returns how many user callbacks ran.
     @_optimize(speed)
     func processActive() -> Int {
+        if lock != nil { return processActiveLocked() }
+        return processActiveBody(locking: false)
+    }
+
+    /// The same with the base lock let go around each callback: a copy of
+    /// its own, so single-threaded programs pay nothing for it.
+    @_optimize(speed) @inline(never)
+    private func processActiveLocked() -> Int { processActiveBody(locking: true) }
+
+    @_optimize(speed) @inline(__always)
+    private func processActiveBody(locking: Bool) -> Int {
         var count = 0
         var endTime: Micros = -1
         if maxDispatchTime >= 0 { endTime = freshNow() + maxDispatchTime }
@@ -101,8 +112,8 @@ extension EventBase {
             if !activeQueues[i].isEmpty {
                 runningPriority = i
                 let c = i < limitCallbacksAfterPriority
-                    ? runQueue(i, max: Int.max, endTime: -1)
-                    : runQueue(i, max: maxDispatchCallbacks, endTime: endTime)
+                    ? runQueue(i, max: Int.max, endTime: -1, locking: locking)
+                    : runQueue(i, max: maxDispatchCallbacks, endTime: endTime, locking: locking)
                 if c < 0 { break }
                 count += c
                 if c > 0 { break }
@@ -115,7 +126,7 @@ extension EventBase {
 
     /// Run callbacks from one queue; -1 when loopbreak was requested.
     @_optimize(speed) @inline(__always)
-    private func runQueue(_ pri: Int, max: Int, endTime: Micros) -> Int {
+    private func runQueue(_ pri: Int, max: Int, endTime: Micros, locking: Bool) -> Int {
         var count = 0
         let limited = max != Int.max || endTime >= 0
         while let cb = activeQueues[pri].first {
@@ -146,39 +157,39 @@ extension EventBase {
                 if period.tv_sec != 0 || period.tv_usec != 0 { rearmPersistent(e) }
                 let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_callback
                 let fd = e.fd, res = e.res, arg = e.pointee.ev_evcallback.evcb_arg
-                releaseForCallback()
+                if locking { releaseForCallback() }
                 fn?(fd, res, arg)
-                reacquireAfterCallback()
+                if locking { reacquireAfterCallback() } else { currentEvent = nil }
             case Closure.event:
                 let e = ev!
                 let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_callback
                 let fd = e.fd, res = e.res, arg = e.pointee.ev_evcallback.evcb_arg
-                releaseForCallback()
+                if locking { releaseForCallback() }
                 fn?(fd, res, arg)
-                reacquireAfterCallback()
+                if locking { reacquireAfterCallback() } else { currentEvent = nil }
             case Closure.selfCallback:
                 let fn = cb.pointee.evcb_cb_union.evcb_selfcb
                 let arg = cb.pointee.evcb_arg
-                releaseForCallback()
+                if locking { releaseForCallback() }
                 fn?(cb, arg)
-                reacquireAfterCallback()
+                if locking { reacquireAfterCallback() } else { currentEvent = nil }
             case Closure.eventFinalize, Closure.eventFinalizeFree:
                 // Nobody may wait on a finalizing event: it is no longer
                 // current while its finalizer runs.
                 let e = ev!
                 let fn = e.pointee.ev_evcallback.evcb_cb_union.evcb_evfinalize
                 currentEvent = nil
-                releaseForCallback()
+                if locking { releaseForCallback() }
                 Debug.noteTeardown(e)
                 fn?(e, e.pointee.ev_evcallback.evcb_arg)
                 if closure == Closure.eventFinalizeFree { Memory.free(UnsafeMutableRawPointer(e)) }
-                reacquireAfterCallback()
+                if locking { reacquireAfterCallback() } else { currentEvent = nil }
             case Closure.callbackFinalize:
                 let fn = cb.pointee.evcb_cb_union.evcb_cbfinalize
                 currentEvent = nil
-                releaseForCallback()
+                if locking { releaseForCallback() }
                 fn?(cb, cb.pointee.evcb_arg)
-                reacquireAfterCallback()
+                if locking { reacquireAfterCallback() } else { currentEvent = nil }
             default:
                 currentEvent = nil
                 unknownClosure(closure)

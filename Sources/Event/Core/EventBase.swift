@@ -10,7 +10,10 @@ final class EventBase {
     /// Owns the backend; the hot paths go through `ops`, which costs no
     /// reference counting per call.
     var backend: Backend! = nil {
-        didSet { opsRef = backend.map { Unmanaged.passUnretained($0) } }
+        didSet {
+            opsRef = backend.map { Unmanaged.passUnretained($0) }
+            backend?.baseLock = lock
+        }
     }
     private var opsRef: Unmanaged<Backend>? = nil
 

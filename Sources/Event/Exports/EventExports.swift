@@ -8,6 +8,22 @@ func baseOf(_ p: OpaquePointer?) -> EventBase? {
     return EventBase.from(p)
 }
 
+/// The event's base, unretained (the base is alive while the C caller uses
+/// its events); nil, after libevent's warning, if it has none.
+@inline(__always)
+func eventBaseRef(_ ev: EventPtr, _ fn: StaticString) -> Unmanaged<EventBase>? {
+    guard let b = ev.pointee.ev_base else {
+        noEventBase(fn)
+        return nil
+    }
+    return Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(b))
+}
+
+@inline(never)
+func noEventBase(_ fn: StaticString) {
+    Log.warnx("\(fn): event has no event_base set.")
+}
+
 /// Run `body` on the event's base without reference counting (the base is
 /// alive while the C caller uses its events); `fallback` if it has none.
 @inline(__always)
@@ -330,6 +346,7 @@ public func event_free(_ ev: EventPtr?) {
     // event again: it is about to be freed, so take it off for good.
     if let b = ev.pointee.ev_base {
         EventBase.with(b) { base in
+            if base.lock == nil { return }
             base.locked {
                 if ev.flags & (EVList.inserted | EVList.timeout | EVList.active | EVList.activeLater) != 0 {
                     _ = base.del(ev, mode: .noBlock)
@@ -375,12 +392,25 @@ public func event_free_finalize(_ flags: UInt32, _ ev: EventPtr?, _ cb: EventFin
 @_cdecl("event_add")
 public func event_add(_ ev: EventPtr?, _ tv: UnsafePointer<timeval>?) -> Int32 {
     guard let ev else { return -1 }
-    return withEventBase(ev, "event_add", -1) { base in
-        base.locked {
-            let r = base.add(ev, timeout: tv?.pointee)
-            if r == 0 { base.notifyIfNeeded() }
-            return r
-        }
+    guard let base = eventBaseRef(ev, "event_add") else { return -1 }
+    if base._withUnsafeGuaranteedRef({ $0.lock != nil }) { return addLocked(base, ev, tv) }
+    return base._withUnsafeGuaranteedRef {
+        let r = $0.add(ev, timeout: tv?.pointee)
+        $0.notifyIfNeeded()
+        return r
+    }
+}
+
+/// The threaded paths of the hot exports are out of line, so programs
+/// without lock callbacks run the code they ran before locking existed.
+@inline(never)
+private func addLocked(_ base: Unmanaged<EventBase>, _ ev: EventPtr, _ tv: UnsafePointer<timeval>?) -> Int32 {
+    base._withUnsafeGuaranteedRef { base in
+        base.lockBase()
+        let r = base.add(ev, timeout: tv?.pointee)
+        if r == 0 { base.notifyIfNeeded() }
+        base.unlockBase()
+        return r
     }
 }
 
@@ -402,13 +432,20 @@ public func event_remove_timer(_ ev: EventPtr?) -> Int32 {
 
 private func del(_ ev: EventPtr?, _ mode: EventBase.DelMode) -> Int32 {
     guard let ev else { return -1 }
-    return withEventBase(ev, "event_del_", -1) { base in
-        base.locked {
-            let wasPending = ev.flags & (EVList.inserted | EVList.timeout) != 0
-            let r = base.del(ev, mode: mode)
-            if r == 0 && wasPending { base.notifyIfNeeded() }
-            return r
-        }
+    guard let base = eventBaseRef(ev, "event_del_") else { return -1 }
+    if base._withUnsafeGuaranteedRef({ $0.lock != nil }) { return delLocked(base, ev, mode) }
+    return base._withUnsafeGuaranteedRef { $0.del(ev, mode: mode) }
+}
+
+@inline(never)
+private func delLocked(_ base: Unmanaged<EventBase>, _ ev: EventPtr, _ mode: EventBase.DelMode) -> Int32 {
+    base._withUnsafeGuaranteedRef { base in
+        base.lockBase()
+        let wasPending = ev.flags & (EVList.inserted | EVList.timeout) != 0
+        let r = base.del(ev, mode: mode)
+        if r == 0 && wasPending { base.notifyIfNeeded() }
+        base.unlockBase()
+        return r
     }
 }
 
@@ -426,11 +463,18 @@ public func event_active(_ ev: EventPtr?, _ res: Int32, _ ncalls: Int16) {
     guard let ev else { return }
     withEventBase(ev, "event_active", ()) { base in
         if Debug.on { Debug.assertSetUp(ev) }
-        base.locked {
-            base.activate(ev, res: Int16(truncatingIfNeeded: res), ncalls: ncalls)
-            base.notifyIfNeeded()
-        }
+        if base.lock != nil { return activateLocked(base, ev, res, ncalls) }
+        base.activate(ev, res: Int16(truncatingIfNeeded: res), ncalls: ncalls)
+        base.notifyIfNeeded()
     }
+}
+
+@inline(never)
+private func activateLocked(_ base: EventBase, _ ev: EventPtr, _ res: Int32, _ ncalls: Int16) {
+    base.lockBase()
+    base.activate(ev, res: Int16(truncatingIfNeeded: res), ncalls: ncalls)
+    base.notifyIfNeeded()
+    base.unlockBase()
 }
 
 @_cdecl("event_pending")
