@@ -253,6 +253,7 @@ int main(int argc, char **argv)
 	unsigned long long sum = 0;
 
 	printf("evthread_use_pthreads=%d\n", evthread_use_pthreads());
+	watchdog(35);
 	flag_init(&closed);
 	for (it = 0; it < iters; it++) {
 		struct evconnlistener *lev;
@@ -280,6 +281,7 @@ int main(int argc, char **argv)
 		looper_start(&lp, 0);
 		for (i = 0; i < NWORKERS; i++)
 			pthread_create(&workers[i], NULL, worker, NULL);
+		phase("clients talking to the server");
 		for (i = 0; i < NCLIENTS; i++) {
 			memset(&cl[i], 0, sizeof(cl[i]));
 			cl[i].idx = i;
@@ -292,10 +294,13 @@ int main(int argc, char **argv)
 			missing += cl[i].missing;
 			sum += cl[i].sum;
 		}
+		phase("waiting for the server to close connections");
 		closed_all += flag_wait(&closed, NCLIENTS * CONNS, PROMPT_MS);
+		phase("loopexit and join");
 		event_base_loopexit(base, NULL);
 		exits += looper_join(&lp, PROMPT_MS) && lp.result == 0;
 
+		phase("stopping workers");
 		pthread_mutex_lock(&qlock);
 		stopping = 1;
 		pthread_cond_broadcast(&qcond);
@@ -305,6 +310,7 @@ int main(int argc, char **argv)
 		jobs += server_jobs;
 		bad_lines += server_bad_lines;
 
+		phase("freeing");
 		evconnlistener_free(lev);
 		event_free(done_ev);
 		looper_free(&lp);
