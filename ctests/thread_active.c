@@ -90,6 +90,7 @@ int main(int argc, char **argv)
 	int spins = 0, breaks_ok = 0;
 
 	printf("evthread_use_pthreads=%d\n", evthread_use_pthreads());
+	watchdog(35);
 	flag_init(&holding);
 	flag_init(&release);
 	for (it = 0; it < iters; it++) {
@@ -107,6 +108,7 @@ int main(int argc, char **argv)
 		looper_start(&lp, EVLOOP_NO_EXIT_ON_EMPTY);
 
 		/* 1. Ping-pong activations from NT threads at once. */
+		phase("ping-pong activations");
 		for (i = 0; i < NT; i++)
 			pthread_create(&w[i].t, NULL, activator, &w[i]);
 		for (i = 0; i < NT; i++) {
@@ -120,6 +122,7 @@ int main(int argc, char **argv)
 		 * worker event 10 times from each thread, release. */
 		for (i = 0; i < NT; i++)
 			flag_set(&w[i].ran, 0);
+		phase("coalescing");
 		flag_set(&holding, 0);
 		flag_set(&release, 0);
 		event_active(hold, EV_READ, 0);
@@ -147,6 +150,7 @@ int main(int argc, char **argv)
 		}
 
 		/* 3. Idle: the loop thread must sleep. */
+		phase("idle");
 		{
 			long c0 = thread_cpu_ms(lp.thread), c1;
 			ms_sleep(100);
@@ -156,10 +160,12 @@ int main(int argc, char **argv)
 		}
 
 		/* 4. Stop it from here. */
+		phase("loopbreak and join");
 		event_base_loopbreak(base);
 		if (looper_join(&lp, PROMPT_MS) && lp.result == 0 && event_base_got_break(base))
 			breaks_ok++;
 
+		phase("freeing");
 		for (i = 0; i < NT; i++) {
 			event_free(w[i].ev);
 			flag_destroy(&w[i].ran);

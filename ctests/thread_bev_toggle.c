@@ -170,6 +170,7 @@ int main(int argc, char **argv)
 	int it, in_ok = 0, out_ok = 0, eof_ok = 0, enabled_ok = 0;
 
 	printf("evthread_use_pthreads=%d\n", evthread_use_pthreads());
+	watchdog(55);
 	flag_init(&got);
 	flag_init(&toggled);
 	for (it = 0; it < iters; it++) {
@@ -192,6 +193,7 @@ int main(int argc, char **argv)
 		looper_start(&lp, EVLOOP_NO_EXIT_ON_EMPTY);
 		looper_sync(&lp);
 
+		phase("transfer while toggling");
 		pthread_create(&pr, NULL, peer_reader, NULL);
 		pthread_create(&pw, NULL, peer_writer, (void *)(long)it);
 		pthread_create(&pp, NULL, producer, (void *)(long)(it + 1));
@@ -200,6 +202,7 @@ int main(int argc, char **argv)
 		pthread_join(pp, NULL);
 		pthread_join(pw, NULL);
 		pthread_join(pr, NULL);
+		phase("waiting for EOF");
 		flag_wait(&got, 1, PROMPT_MS * 5);
 		looper_sync(&lp);
 
@@ -210,8 +213,10 @@ int main(int argc, char **argv)
 		out_ok += out_len == BYTES && out_sum == expected_sum(it + 1);
 		enabled_ok += final_enabled == (EV_READ | EV_WRITE);
 
+		phase("loopbreak and join");
 		event_base_loopbreak(base);
 		looper_join(&lp, PROMPT_MS);
+		phase("freeing");
 		bufferevent_free(bev);
 		close(sv[1]);
 		looper_free(&lp);

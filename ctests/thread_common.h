@@ -12,6 +12,7 @@
 #include <event2/thread.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,36 @@ static inline int iterations(int argc, char **argv, int dflt)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 0;
 	return n > 0 ? n : dflt;
+}
+
+/* Watchdog: a hang (a lost wake-up the fallbacks cannot recover, a
+ * deadlock) would otherwise end as a bare "timeout" with no output, since
+ * the results are printed at the end.  Instead say where it got stuck and
+ * exit 3.  Set it a few seconds below the ctest-timeout.  Off under
+ * valgrind (its LD_PRELOAD names vgpreload), where everything is slower. */
+static const char *volatile current_phase = "start";
+
+static inline void phase(const char *what)
+{
+	current_phase = what;
+}
+
+static inline void watchdog_fired(int sig)
+{
+	const char *p = current_phase, *msg = "watchdog: no progress, stuck in: ";
+	(void)sig;
+	if (write(1, msg, strlen(msg)) < 0 || write(1, p, strlen(p)) < 0 || write(1, "\n", 1) < 0)
+		_exit(4);
+	_exit(3);
+}
+
+static inline void watchdog(int seconds)
+{
+	const char *pre = getenv("LD_PRELOAD");
+	if (pre && strstr(pre, "vgpreload"))
+		return;
+	signal(SIGALRM, watchdog_fired);
+	alarm((unsigned)seconds);
 }
 
 static inline void die(const char *what)

@@ -84,6 +84,7 @@ int main(int argc, char **argv)
 	int c, it;
 
 	printf("evthread_use_pthreads=%d\n", evthread_use_pthreads());
+	watchdog(35);
 	base = event_base_new();
 	if (!base)
 		die("event_base_new");
@@ -98,6 +99,7 @@ int main(int argc, char **argv)
 	for (c = 0; c < NCASES; c++) {
 		const struct scase *sc = &cases[c];
 		int waited = 0, saw = 0, pending = 0, fin_ran = 0, fin_after = 0, started = 0;
+		phase(sc->name);
 		for (it = 0; it < iters; it++) {
 			struct timeval ten = { 10, 0 };
 			struct event *ev;
@@ -155,6 +157,7 @@ int main(int argc, char **argv)
 			printf("  finalizer ran %d, after the callback returned %d\n", fin_ran, fin_after);
 	}
 
+	phase("loopbreak and join");
 	event_base_loopbreak(base);
 	c = looper_join(&lp, PROMPT_MS);
 	printf("loop ended by loopbreak: %d result=%d\n", c, lp.result);

@@ -48,6 +48,7 @@ int main(int argc, char **argv)
 	int plain = 0, stayed = 0, after_enable = 0, exact = 0, rc_bad = 0;
 
 	printf("evthread_use_pthreads=%d\n", evthread_use_pthreads());
+	watchdog(35);
 	flag_init(&accepted);
 	for (it = 0; it < iters; it++) {
 		socklen_t len = sizeof(sin_);
@@ -68,6 +69,7 @@ int main(int argc, char **argv)
 		looper_start(&lp, EVLOOP_NO_EXIT_ON_EMPTY);
 		looper_sync(&lp);
 
+		phase("disable/connect/enable rounds");
 		for (r = 0; r < ROUNDS; r++) {
 			int fd, n;
 			/* Enabled: accepted promptly. */
@@ -89,8 +91,10 @@ int main(int argc, char **argv)
 			close(fd);
 		}
 
+		phase("loopbreak and join");
 		event_base_loopbreak(base);
 		looper_join(&lp, PROMPT_MS);
+		phase("freeing");
 		evconnlistener_free(lev);
 		looper_free(&lp);
 		event_base_free(base);

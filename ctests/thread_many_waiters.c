@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 	long woken = 0, once = 0, ended = 0, all_before_end = 0, results = 0;
 
 	printf("evthread_use_pthreads=%d\n", evthread_use_pthreads());
+	watchdog(55);
 	flag_init(&count);
 	for (it = 0; it < iters; it++) {
 		struct timeval thirty = { 30, 0 };
@@ -78,6 +79,7 @@ int main(int argc, char **argv)
 			w[i].ms = 1 + (i * 7 + it) % 20;
 			w[i].woken = 0;
 		}
+		phase("threads adding timers and waiting");
 		looper_start(&lp, 0);
 		for (i = 0; i < NT; i++)
 			if (pthread_create(&w[i].t, NULL, waiter_main, &w[i]) != 0)
@@ -86,11 +88,13 @@ int main(int argc, char **argv)
 			pthread_join(w[i].t, NULL);
 			woken += w[i].woken;
 		}
+		phase("waiting for the loop to return");
 		if (looper_join(&lp, PROMPT_MS * 2)) {
 			ended++;
 			results += lp.result;
 		}
 		all_before_end += lp.after_value == NT;
+		phase("freeing");
 		for (i = 0; i < NT; i++) {
 			once += flag_get(&w[i].fired) == 1;
 			event_free(w[i].ev);

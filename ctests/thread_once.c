@@ -69,6 +69,7 @@ int main(int argc, char **argv)
 	long woke0 = 0, woke5 = 0, ends_ok = 0;
 
 	printf("evthread_use_pthreads=%d\n", evthread_use_pthreads());
+	watchdog(35);
 	flag_init(&total);
 	for (it = 0; it < iters; it++) {
 		base = event_base_new();
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 		looper_sync(&lp);
 
 		/* 1. NT threads scheduling R records each, all at once. */
+		phase("event_base_once from several threads");
 		for (t = 0; t < NT; t++)
 			pthread_create(&th[t], NULL, scheduler, (void *)(long)t);
 		for (t = 0; t < NT; t++)
@@ -100,6 +102,7 @@ int main(int argc, char **argv)
 
 		/* 2. The loop now sleeps with nothing at all: each once must
 		 * wake it.  (The pipe's EV_READ onces are all done.) */
+		phase("once waking a sleeping loop");
 		for (k = 0; k < 2 * WAKES; k++) {
 			struct timeval five = { 0, 5000 };
 			struct rec r = { 0, 0 };
@@ -122,9 +125,11 @@ int main(int argc, char **argv)
 			}
 		}
 
+		phase("loopbreak and join");
 		event_base_loopbreak(base);
 		if (looper_join(&lp, PROMPT_MS) && lp.result == 0)
 			ends_ok++;
+		phase("freeing");
 		looper_free(&lp);
 		event_base_free(base);
 		close(pipefd[0]);

@@ -108,6 +108,7 @@ int main(int argc, char **argv)
 	int left_added = 0, ends_ok = 0;
 
 	printf("evthread_use_pthreads=%d\n", evthread_use_pthreads());
+	watchdog(35);
 	for (it = 0; it < iters; it++) {
 		struct timeval ten = { 10, 0 };
 		base = event_base_new();
@@ -126,6 +127,7 @@ int main(int argc, char **argv)
 		looper_start(&lp, EVLOOP_NO_EXIT_ON_EMPTY);
 		if (!looper_sync(&lp))
 			printf("iteration %d: the loop did not start\n", it);
+		phase("add/del from threads");
 		for (i = 0; i < NT; i++)
 			pthread_create(&w[i].th, NULL, churn, &w[i]);
 		for (i = 0; i < NT; i++)
@@ -140,9 +142,11 @@ int main(int argc, char **argv)
 				once_each += w[i].t[j].fired == 1;
 		}
 		left_added += event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED);
+		phase("loopbreak and join");
 		event_base_loopbreak(base);
 		if (looper_join(&lp, PROMPT_MS) && lp.result == 0)
 			ends_ok++;
+		phase("freeing");
 		for (i = 0; i < NT; i++) {
 			for (j = 0; j < NE; j++)
 				event_free(w[i].t[j].ev);

@@ -248,6 +248,7 @@ int main(int argc, char **argv)
 	int k, i;
 
 	printf("evthread_use_pthreads=%d\n", evthread_use_pthreads());
+	watchdog(55);
 	flag_init(&effect);
 	memset(res, 0, sizeof(res));
 	for (i = 0; i < iters; i++)
@@ -257,6 +258,7 @@ int main(int argc, char **argv)
 			if (res[k].attempted != res[k].woke)
 				continue;
 			res[k].attempted++;
+			phase(names[k]);
 			res[k].woke += attempt((enum kind)k, &detail);
 			res[k].detail_ok += detail;
 		}
