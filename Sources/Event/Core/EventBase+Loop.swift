@@ -85,14 +85,14 @@ extension EventBase {
     @_optimize(speed)
     func processActive() -> Int {
         var count = 0
-        var endTime: Micros = -1
-        if maxDispatchTime >= 0 { endTime = freshNow() + maxDispatchTime }
+        var endTime = Micros.max
+        if maxDispatchTime.tv_sec >= 0 { endTime = dispatchEnd() }
         var i = 0
         while i < priorityCount {
             if !activeQueues[i].isEmpty {
                 runningPriority = i
                 let c = i < limitCallbacksAfterPriority
-                    ? runQueue(i, max: Int.max, endTime: -1)
+                    ? runQueue(i, max: Int.max, endTime: Micros.max)
                     : runQueue(i, max: maxDispatchCallbacks, endTime: endTime)
                 if c < 0 { break }
                 count += c
@@ -105,10 +105,11 @@ extension EventBase {
     }
 
     /// Run callbacks from one queue; -1 when loopbreak was requested.
+    /// `endTime` Micros.max: no time limit.
     @_optimize(speed) @inline(__always)
     private func runQueue(_ pri: Int, max: Int, endTime: Micros) -> Int {
         var count = 0
-        let limited = max != Int.max || endTime >= 0
+        let limited = max != Int.max || endTime != Micros.max
         while let cb = activeQueues[pri].first {
             var ev: EventPtr? = nil
             let f = cb.flags
@@ -160,7 +161,7 @@ extension EventBase {
             if gotBreak { return -1 }
             if limited {
                 if count >= max { return count }
-                if count > 0 && endTime >= 0 && freshNow() >= endTime { return count }
+                if count > 0 && endTime != Micros.max && freshNow() >= endTime { return count }
             }
             if continueFlag { break }
         }
@@ -176,6 +177,15 @@ extension EventBase {
         return micros(now())
     }
 
+    /// Where this round of callbacks must stop: the clock plus the interval,
+    /// added as libevent adds them (a huge interval wraps to a deadline in
+    /// the past, so the round stops after each callback).
+    @inline(never)
+    private func dispatchEnd() -> Micros {
+        updateTimeCache()
+        return micros(tvAdd(now(), maxDispatchTime))
+    }
+
     @inline(never)
     private func unknownClosure(_ closure: UInt8) {
         Log.bug("event_process_active: unknown callback closure \(closure)")
@@ -189,8 +199,10 @@ extension EventBase {
         var ncalls = ev.ncalls
         withUnsafeMutablePointer(to: &ncalls) { counter in
             if counter.pointee != 0 { ev.pncalls = counter }
-            while counter.pointee > 0 {
-                counter.pointee -= 1
+            // A negative count (event_active's short) counts down through
+            // the wrap to zero, as libevent's does.
+            while counter.pointee != 0 {
+                counter.pointee &-= 1
                 ev.ncalls = counter.pointee
                 if counter.pointee == 0 { ev.pncalls = nil }
                 let fn = ev.pointee.ev_evcallback.evcb_cb_union.evcb_callback
