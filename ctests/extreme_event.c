@@ -391,6 +391,25 @@ int main(void)
 		event_free(ev);
 	}
 
+	/* a plain timeout whose deadline's tv_usec comes out carrying the
+	 * marker of common timeout 255 */
+	{
+		struct event_base *b = event_base_new();
+		struct timeval d = {1000, 0}, tv = {0, 0x6000000aL};
+		int n = 0;
+		for (i = 0; i < 256; i++) {
+			d.tv_usec = i;
+			n += event_base_init_common_timeout(b, &d) != NULL;
+		}
+		ev = evtimer_new(b, count_cb, NULL);
+		printf("crafted usec: commons=%d add=%d", n, event_add(ev, &tv));
+		printf(" pending=%d", event_pending(ev, EV_TIMEOUT, NULL));
+		printf(" del=%d", event_del(ev));
+		printf(" pending=%d\n", event_pending(ev, EV_TIMEOUT, NULL));
+		event_free(ev);
+		event_base_free(b);
+	}
+
 	timer_order();
 
 	dispatch_case("LONG_MAX", LONG_MAX, 0);
