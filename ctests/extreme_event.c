@@ -455,8 +455,8 @@ int main(void)
 
 	/* fds and signal numbers out of range */
 	{
-		int fds[] = {-1, -2, INT_MIN};
-		for (i = 0; i < 3; i++) {
+		int fds[] = {-1, -2, INT_MIN, INT_MAX, 1 << 27};
+		for (i = 0; i < 5; i++) {
 			ev = event_new(base, fds[i], EV_READ, count_cb, NULL);
 			printf("read fd %d -> new=%d", fds[i], ev != NULL);
 			if (ev) {
