@@ -19,7 +19,10 @@ int evutil_vsnprintf(char *buf, size_t buflen, const char *format, va_list ap)
 	if (buf == NULL || format == NULL)
 		return -1;
 	r = vsnprintf(buf, buflen, format, ap);
-	buf[buflen - 1] = '\0';
+	/* libevent clears the last byte of the buffer; for a size beyond
+	 * ssize_t that byte is not in the buffer (SIZE_MAX: two before it). */
+	if (buflen <= (size_t)SSIZE_MAX)
+		buf[buflen - 1] = '\0';
 	return r;
 }
 

@@ -87,19 +87,20 @@ final class ConfigTests: XCTestCase {
     func testMaxDispatchIntervalSettings() {
         let cfg = EventConfig()
         cfg.setMaxDispatchInterval(tv(ms: 10), callbacks: 5, minPriority: 1)
-        XCTAssertEqual(cfg.maxDispatchInterval, 10_000)
+        XCTAssertEqual(cfg.maxDispatchInterval.tv_sec, 0)
+        XCTAssertEqual(cfg.maxDispatchInterval.tv_usec, 10_000)
         XCTAssertEqual(cfg.maxDispatchCallbacks, 5)
         XCTAssertEqual(cfg.limitCallbacksAfterPriority, 1)
         cfg.setMaxDispatchInterval(nil, callbacks: -1, minPriority: -3)
-        XCTAssertEqual(cfg.maxDispatchInterval, -1)
+        XCTAssertEqual(cfg.maxDispatchInterval.tv_sec, -1)
         XCTAssertEqual(cfg.maxDispatchCallbacks, Int.max)
         XCTAssertEqual(cfg.limitCallbacksAfterPriority, 0)
         cfg.setMaxDispatchInterval(timeval(tv_sec: -1, tv_usec: 0), callbacks: 3, minPriority: 0)
-        XCTAssertEqual(cfg.maxDispatchInterval, -1, "a negative interval means none")
+        XCTAssertEqual(cfg.maxDispatchInterval.tv_sec, -1, "a negative interval means none")
 
         let base = EventBase.create(config: cfg)!
         defer { base.destroy(runFinalizers: true) }
-        XCTAssertEqual(base.maxDispatchTime, -1)
+        XCTAssertEqual(base.maxDispatchTime.tv_sec, -1)
         XCTAssertEqual(base.maxDispatchCallbacks, 3)
         XCTAssertEqual(base.limitCallbacksAfterPriority, 0)
         let unlimited = EventBase.create(config: config())!

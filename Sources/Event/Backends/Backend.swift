@@ -99,6 +99,7 @@ enum Feature {
 func timeoutMillis(_ t: Micros?, cap: Int64 = 35 * 60 * 1000) -> Int32 {
     guard let t else { return -1 }
     if t <= 0 { return 0 }
+    if t / 1000 >= cap { return Int32(cap) }
     let ms = (t + 999) / 1000
     return Int32(ms > cap ? cap : ms)
 }

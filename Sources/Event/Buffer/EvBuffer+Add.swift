@@ -61,14 +61,14 @@ extension EvBuffer {
             memcpy(chain.spaceStart, src, remain)
             chain.pointee.off += remain
             totalLen += remain
-            nAdded += remain
+            nAdded &+= remain
             src += remain
         }
         let rest = datlen - remain
         if rest > 0 { memcpy(tmp.pointee.buffer, src, rest) }
         tmp.pointee.off = rest
         insert(tmp)
-        nAdded += rest
+        nAdded &+= rest
         invokeCallbacks()
         return 0
     }
@@ -87,29 +87,34 @@ extension EvBuffer {
             insert(c)
             chain = c
         }
-        var left = datlen
+        var room = 0
         if chain.pointee.flags & ChainFlag.immutable == 0 {
             // An empty chain is all free space, usable from its end.
             if chain.pointee.off == 0 { chain.pointee.misalign = chain.pointee.bufferLen }
-            let room = chain.pointee.misalign
+            room = chain.pointee.misalign
             if room >= datlen {
                 memcpy(chain.pointee.buffer + room - datlen, data, datlen)
                 chain.pointee.off += datlen
                 chain.pointee.misalign -= datlen
                 totalLen += datlen
-                nAdded += datlen
+                nAdded &+= datlen
                 invokeCallbacks()
                 return 0
-            } else if room > 0 {
-                memcpy(chain.pointee.buffer, data + (datlen - room), room)
-                chain.pointee.off += room
-                totalLen += room
-                nAdded += room
-                left -= room
-                chain.pointee.misalign = 0
             }
         }
+        let left = datlen - room
+        // The chain for the rest comes first: libevent copies the tail that
+        // fits from the end of the caller's data before finding out that
+        // the rest cannot be allocated (reading far past a length nobody
+        // can back).
         guard let tmp = newChain(left) else { return -1 }
+        if room > 0 {
+            memcpy(chain.pointee.buffer, data + left, room)
+            chain.pointee.off += room
+            totalLen += room
+            nAdded &+= room
+            chain.pointee.misalign = 0
+        }
         first = tmp
         if lwdSlot == nil && chain.pointee.off != 0 { lwdSlot = tmp }
         tmp.pointee.next = chain
@@ -117,29 +122,28 @@ extension EvBuffer {
         tmp.pointee.misalign = tmp.pointee.bufferLen - left
         memcpy(tmp.pointee.buffer + tmp.pointee.misalign, data, left)
         totalLen += left
-        nAdded += left
+        nAdded &+= left
         invokeCallbacks()
         return 0
     }
 
-    /// evbuffer_add_iovec: room for everything first, then one add per vector.
+    /// evbuffer_add_iovec: room for everything first, then one add per
+    /// vector until one fails; the bytes added. As in libevent the room is
+    /// sized by the lengths' size_t sum, which may wrap: then the vectors
+    /// before the first impossible one are still added.
     func addIovec(_ vec: UnsafeMutablePointer<iovec>?, _ n: Int) -> Int {
         guard n > 0, let vec else {
             return expandFast(0, 2) < 0 ? 0 : 0
         }
-        var total = 0
+        var total: UInt = 0
+        for i in 0..<n { total &+= UInt(bitPattern: vec[i].iov_len) }
+        if expandFast(total > UInt(Int.max) ? Int.max : Int(total), 2) < 0 { return 0 }
+        var res: UInt = 0
         for i in 0..<n {
-            let (s, o) = total.addingReportingOverflow(Int(bitPattern: UInt(vec[i].iov_len)))
-            if o || s < 0 { return 0 }
-            total = s
+            if add(vec[i].iov_base, bufferSize(vec[i].iov_len)) < 0 { break }
+            res &+= UInt(bitPattern: vec[i].iov_len)
         }
-        if expandFast(total, 2) < 0 { return 0 }
-        var res = 0
-        for i in 0..<n {
-            if add(vec[i].iov_base, vec[i].iov_len) < 0 { return res }
-            res += vec[i].iov_len
-        }
-        return res
+        return Int(bitPattern: res)
     }
 
     // MARK: evbuffer_add_vprintf support (the formatting is done in C)
@@ -156,7 +160,7 @@ extension EvBuffer {
     func printfCommit(_ c: ChainPtr, _ n: Int) {
         c.pointee.off += n
         totalLen += n
-        nAdded += n
+        nAdded &+= n
         advanceLastWithData()
         invokeCallbacks()
     }

@@ -128,7 +128,7 @@ extension EvBuffer {
         }
         if nAdded == 0 && nDeleted == 0 { return }
         let newSize = totalLen
-        var info = evbuffer_cb_info(orig_size: newSize + nDeleted - nAdded, n_added: nAdded, n_deleted: nDeleted)
+        var info = evbuffer_cb_info(orig_size: newSize &+ nDeleted &- nAdded, n_added: nAdded, n_deleted: nDeleted)
         if clear {
             nAdded = 0
             nDeleted = 0

@@ -66,7 +66,7 @@ extension EvBuffer {
                 slot = c
             }
             totalLen += got
-            nAdded += got
+            nAdded &+= got
             invokeCallbacks()
             return Int32(truncatingIfNeeded: got)
         }

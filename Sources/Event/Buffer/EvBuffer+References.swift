@@ -21,7 +21,7 @@ extension EvBuffer {
             return -1
         }
         insert(c)
-        nAdded += len
+        nAdded &+= len
         invokeCallbacks()
         return 0
     }
@@ -61,7 +61,7 @@ extension EvBuffer {
             view.pointee.off = parent.pointee.off
             insert(view)
         }
-        nAdded += inTotal
+        nAdded &+= inTotal
         invokeCallbacks()
         return 0
     }

@@ -138,8 +138,8 @@ extension EvBuffer {
             }
         }
         src.zeroChains()
-        src.nDeleted += inTotal
-        nAdded += inTotal
+        src.nDeleted &+= inTotal
+        nAdded &+= inTotal
         src.invokeCallbacksAfterRemoval()
         invokeCallbacks()
         return 0
@@ -177,14 +177,14 @@ extension EvBuffer {
             first = chain
             dst.advanceLastWithData()
             dst.totalLen += nread
-            dst.nAdded += nread
+            dst.nAdded &+= nread
         }
         _ = dst.add(chain.data, datlen)
         chain.pointee.misalign += datlen
         chain.pointee.off -= datlen
         nread += datlen
         totalLen -= nread
-        nDeleted += nread
+        nDeleted &+= nread
         if nread > 0 {
             dst.invokeCallbacks()
             invokeCallbacksAfterRemoval()

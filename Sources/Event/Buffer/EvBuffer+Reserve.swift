@@ -157,7 +157,8 @@ extension EvBuffer {
         var added = 0
         if nVecs == 1, let l = last, vec![0].iov_base == UnsafeMutableRawPointer(l.spaceStart) {
             let vec = vec!
-            if vec[0].iov_len > l.space { return -1 }
+            // iov_len is a size_t: compared unsigned, as libevent does.
+            if UInt(bitPattern: vec[0].iov_len) > UInt(l.space) { return -1 }
             l.pointee.off += vec[0].iov_len
             added = vec[0].iov_len
             if added > 0 { advanceLastWithData() }
@@ -170,7 +171,8 @@ extension EvBuffer {
                 var c = chain(at: firstSlot)
                 for i in 0..<nVecs {
                     guard let x = c else { return -1 }
-                    if vec[i].iov_base != UnsafeMutableRawPointer(x.spaceStart) || vec[i].iov_len > x.space { return -1 }
+                    if vec[i].iov_base != UnsafeMutableRawPointer(x.spaceStart)
+                        || UInt(bitPattern: vec[i].iov_len) > UInt(x.space) { return -1 }
                     c = x.pointee.next
                 }
                 var slot = firstSlot
@@ -184,7 +186,7 @@ extension EvBuffer {
             }
         }
         totalLen += added
-        nAdded += added
+        nAdded &+= added
         invokeCallbacks()
         return 0
     }

@@ -88,8 +88,10 @@ extension EvBuffer {
         // The last start position a match may have.
         var limit = totalLen - len
         if let end {
-            let e = end.pointee.pos
-            if e - len < limit { limit = e - len }
+            // The end's pos is the caller's: -1 for a not-found pointer, or
+            // anything else it stored there.
+            let (e, o) = end.pointee.pos.subtractingReportingOverflow(len)
+            if o || e < limit { limit = o ? Int.min : e }
         }
         while pos <= limit {
             let off = chain.pointee.off
@@ -184,7 +186,10 @@ extension EvBuffer {
 
     /// evbuffer_peek: describe stored bytes in place.
     func peek(_ len: Int, _ start: UnsafePointer<evbuffer_ptr>?, _ vec: UnsafeMutablePointer<iovec>?, _ nVec: Int) -> Int32 {
-        let n = vec == nil ? 0 : nVec
+        // No vectors to fill is 0 (libevent would write through NULL); a
+        // negative count stays negative, which libevent does not read as
+        // "count only".
+        let n = vec == nil && nVec > 0 ? 0 : nVec
         var len = len
         var idx = 0
         var soFar = 0

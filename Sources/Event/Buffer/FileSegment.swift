@@ -179,7 +179,7 @@ extension EvBuffer {
             c.pointee.bufferLen = n
             c.pointee.off = n
         }
-        nAdded += n
+        nAdded &+= n
         insert(c)
         invokeCallbacks()
         return .added

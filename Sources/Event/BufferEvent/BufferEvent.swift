@@ -111,11 +111,17 @@ private let finalizer: @convention(c) (CallbackPtr?, UnsafeMutableRawPointer?) -
     BufferEvent.from(arg).finalize()
 }
 
+/// Whether `len` bytes are at or over watermark `mark`. Watermarks are
+/// size_t and compared unsigned, as libevent does: one beyond ssize_t
+/// (stored here as a negative Int) is never reached.
+@inline(__always)
+func reaches(_ len: Int, _ mark: Int) -> Bool { UInt(bitPattern: len) >= UInt(bitPattern: mark) }
+
 /// Input-buffer callback installed by a read high watermark.
 private let inputWatermarkCallback: BufferCallback = { buf, _, arg in
     guard let arg, let buf else { return }
     let b = BufferEvent.from(arg)
-    if EvBuffer.from(buf).totalLen >= b.bev.pointee.wm_read.high {
+    if reaches(EvBuffer.from(buf).totalLen, b.bev.pointee.wm_read.high) {
         b.suspendRead(Suspend.watermark)
     } else {
         b.unsuspendRead(Suspend.watermark)
@@ -612,7 +618,7 @@ class BufferEvent {
     /// is wanted, the read callback is called again (deferred) after each run.
     func inputWatermarkCheck() {
         let high = bev.pointee.wm_read.high
-        if high == 0 || enabled & EV.read == 0 || input.totalLen < high { return }
+        if high == 0 || enabled & EV.read == 0 || !reaches(input.totalLen, high) { return }
         trigger(EV.read, BevOpt.deferCallbacks)
     }
 
@@ -667,10 +673,10 @@ class BufferEvent {
     @_optimize(speed)
     func trigger(_ iotype: Int16, _ opts: Int32) {
         let ignore = opts & BevOpt.ignoreWatermarks != 0
-        if iotype & EV.read != 0 && (ignore || input.totalLen >= bev.pointee.wm_read.low) {
+        if iotype & EV.read != 0 && (ignore || reaches(input.totalLen, bev.pointee.wm_read.low)) {
             runReadCallback(opts)
         }
-        if iotype & EV.write != 0 && (ignore || output.totalLen <= bev.pointee.wm_write.low) {
+        if iotype & EV.write != 0 && (ignore || reaches(bev.pointee.wm_write.low, output.totalLen)) {
             runWriteCallback(opts)
         }
     }
@@ -758,7 +764,7 @@ class BufferEvent {
                                                         UnsafeMutableRawPointer(bev))
             }
             readWatermarksEntry?.pointee.flags |= CbFlag.enabled | CbFlag.noDefer
-            if input.totalLen >= high {
+            if reaches(input.totalLen, high) {
                 suspendRead(Suspend.watermark)
             } else {
                 unsuspendRead(Suspend.watermark)

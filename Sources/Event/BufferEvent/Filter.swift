@@ -135,14 +135,14 @@ final class FilterBufferEvent: BufferEvent {
     /// Our input is at or over its high watermark (normal mode only).
     func inputFull(_ mode: Int32) -> Bool {
         let high = bev.pointee.wm_read.high
-        return mode == FlushMode.normal && high != 0 && input.totalLen >= high
+        return mode == FlushMode.normal && high != 0 && reaches(input.totalLen, high)
     }
 
     /// The underlying output is at or over its high watermark (normal mode only).
     func underlyingOutputFull(_ mode: Int32) -> Bool {
         guard let u = under else { return true }
         let high = u.bev.pointee.wm_write.high
-        return mode == FlushMode.normal && high != 0 && u.output.totalLen >= high
+        return mode == FlushMode.normal && high != 0 && reaches(u.output.totalLen, high)
     }
 
     @inline(__always)

@@ -107,8 +107,10 @@ final class PairBufferEvent: BufferEvent {
         let high = dst.bev.pointee.wm_read.high
         if high != 0 {
             let have = dst.input.totalLen
-            if have < high {
-                n = high - have
+            if !reaches(have, high) {
+                // Unsigned room, as libevent computes it; more than ssize_t
+                // means "everything".
+                n = bufferSize(high &- have)
                 _ = src.output.removeBuffer(to: dst.input, n)
             } else {
                 if !ignoreWatermark { return }

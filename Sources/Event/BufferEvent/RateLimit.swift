@@ -164,7 +164,9 @@ final class RateLimit {
         guard let r = b.rate else { return 0 }
         var res: Int32 = 0
         if let cfg = r.cfg {
-            r.limit[write: w] -= n
+            // Wraps like libevent's ssize_t: decrement_*_limit may have
+            // left the bucket anywhere.
+            r.limit[write: w] &-= n
             if r.limit[write: w] <= 0 {
                 b.suspend(Suspend.bandwidth, write: w)
                 if BufferEvent.add(r.refill, cfg.pointee.tickTimeout) < 0 { res = -1 }
@@ -174,7 +176,7 @@ final class RateLimit {
             }
         }
         if let g = r.group {
-            g.limit[write: w] -= n
+            g.limit[write: w] &-= n
             if w { g.totalWritten &+= UInt64(truncatingIfNeeded: n) } else { g.totalRead &+= UInt64(truncatingIfNeeded: n) }
             if g.limit[write: w] <= 0 {
                 g.suspend(write: w)

@@ -68,8 +68,15 @@ extension EventBase {
         var d = given
         if d.tv_usec > 1_000_000 {
             if commonTimeout(for: d) != nil { d.tv_usec &= CommonTimeout.microsMask }
-            d.tv_sec += d.tv_usec / 1_000_000
+            // Wraps like libevent's addition for seconds near LONG_MAX.
+            d.tv_sec &+= d.tv_usec / 1_000_000
             d.tv_usec %= 1_000_000
+        }
+        if d.tv_usec < 0 {
+            // The marker bits cannot be told apart from a negative tv_usec
+            // (libevent asserts here): refuse it.
+            Log.warnx("event_base_init_common_timeout: negative tv_usec \(d.tv_usec) in a duration")
+            return nil
         }
         for ct in common where ct.pointee.duration.tv_sec == d.tv_sec
             && ct.pointee.duration.tv_usec & CommonTimeout.microsMask == d.tv_usec {

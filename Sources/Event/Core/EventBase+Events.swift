@@ -217,8 +217,12 @@ extension EventBase {
             } else {
                 ev.pointee.ev_timeout = tvAdd(now, tv)
             }
-            if !insertTimeout(ev, common: common) { return -1 }
-            if let ct = common, ct.pointee.queue.first == ev {
+            // The queue is chosen from the deadline, as removeTimeout will:
+            // a crafted tv_usec can make a plain deadline carry a queue's
+            // marker (libevent files it by the deadline too).
+            let queue = commonTimeout(for: ev.pointee.ev_timeout)
+            if !insertTimeout(ev, common: queue) { return -1 }
+            if let ct = queue, ct.pointee.queue.first == ev {
                 CommonTimeout.schedule(ct, head: ev)
             }
         }

@@ -105,14 +105,14 @@ extension EventBase {
     @_optimize(speed) @inline(__always)
     private func processActiveBody(locking: Bool) -> Int {
         var count = 0
-        var endTime: Micros = -1
-        if maxDispatchTime >= 0 { endTime = freshNow() + maxDispatchTime }
+        var endTime = Micros.max
+        if maxDispatchTime.tv_sec >= 0 { endTime = dispatchEnd() }
         var i = 0
         while i < priorityCount {
             if !activeQueues[i].isEmpty {
                 runningPriority = i
                 let c = i < limitCallbacksAfterPriority
-                    ? runQueue(i, max: Int.max, endTime: -1, locking: locking)
+                    ? runQueue(i, max: Int.max, endTime: Micros.max, locking: locking)
                     : runQueue(i, max: maxDispatchCallbacks, endTime: endTime, locking: locking)
                 if c < 0 { break }
                 count += c
@@ -125,10 +125,11 @@ extension EventBase {
     }
 
     /// Run callbacks from one queue; -1 when loopbreak was requested.
+    /// `endTime` Micros.max: no time limit.
     @_optimize(speed) @inline(__always)
     private func runQueue(_ pri: Int, max: Int, endTime: Micros, locking: Bool) -> Int {
         var count = 0
-        let limited = max != Int.max || endTime >= 0
+        let limited = max != Int.max || endTime != Micros.max
         while let cb = activeQueues[pri].first {
             var ev: EventPtr? = nil
             let f = cb.flags
@@ -197,7 +198,7 @@ extension EventBase {
             if gotBreak { return -1 }
             if limited {
                 if count >= max { return count }
-                if count > 0 && endTime >= 0 && freshNow() >= endTime { return count }
+                if count > 0 && endTime != Micros.max && freshNow() >= endTime { return count }
             }
             if continueFlag { break }
         }
@@ -213,6 +214,15 @@ extension EventBase {
         return micros(now())
     }
 
+    /// Where this round of callbacks must stop: the clock plus the interval,
+    /// added as libevent adds them (a huge interval wraps to a deadline in
+    /// the past, so the round stops after each callback).
+    @inline(never)
+    private func dispatchEnd() -> Micros {
+        updateTimeCache()
+        return micros(tvAdd(now(), maxDispatchTime))
+    }
+
     @inline(never)
     private func unknownClosure(_ closure: UInt8) {
         Log.bug("event_process_active: unknown callback closure \(closure)")
@@ -226,8 +236,10 @@ extension EventBase {
         var ncalls = ev.ncalls
         withUnsafeMutablePointer(to: &ncalls) { counter in
             if counter.pointee != 0 { ev.pncalls = counter }
-            while counter.pointee > 0 {
-                counter.pointee -= 1
+            // A negative count (event_active's short) counts down through
+            // the wrap to zero, as libevent's does.
+            while counter.pointee != 0 {
+                counter.pointee &-= 1
                 ev.ncalls = counter.pointee
                 if counter.pointee == 0 { ev.pncalls = nil }
                 let fn = ev.pointee.ev_evcallback.evcb_cb_union.evcb_callback

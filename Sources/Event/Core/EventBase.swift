@@ -56,7 +56,7 @@ final class EventBase {
     var clockId: clockid_t = CLOCK_MONOTONIC_COARSE
 
     // event_config_set_max_dispatch_interval.
-    var maxDispatchTime: Micros = -1
+    var maxDispatchTime = timeval(tv_sec: -1, tv_usec: 0)
     var maxDispatchCallbacks = Int.max
     var limitCallbacksAfterPriority = Int.max
 
@@ -117,7 +117,7 @@ final class EventBase {
         } else {
             base.limitCallbacksAfterPriority = 1
         }
-        if base.maxDispatchCallbacks == Int.max && base.maxDispatchTime < 0 {
+        if base.maxDispatchCallbacks == Int.max && base.maxDispatchTime.tv_sec < 0 {
             base.limitCallbacksAfterPriority = Int.max
         }
         for kind in BackendKind.allCases {

@@ -6,7 +6,9 @@ final class EventConfig {
     var requiredFeatures: Int32 = 0
     var flags: Int32 = 0
     var cpusHint: Int32 = 0
-    var maxDispatchInterval: Micros = -1
+    /// Kept as the caller's timeval (tv_sec < 0: none): libevent adds it to
+    /// the clock as is, wrap-around included.
+    var maxDispatchInterval = timeval(tv_sec: -1, tv_usec: 0)
     var maxDispatchCallbacks = Int.max
     var limitCallbacksAfterPriority = 1
 
@@ -29,8 +31,7 @@ final class EventConfig {
     }
 
     func setMaxDispatchInterval(_ tv: timeval?, callbacks: Int32, minPriority: Int32) {
-        maxDispatchInterval = tv.map { micros($0) } ?? -1
-        if let tv, tv.tv_sec < 0 { maxDispatchInterval = -1 }
+        maxDispatchInterval = tv ?? timeval(tv_sec: -1, tv_usec: 0)
         maxDispatchCallbacks = callbacks >= 0 ? Int(callbacks) : Int.max
         limitCallbacksAfterPriority = minPriority < 0 ? 0 : Int(minPriority)
     }

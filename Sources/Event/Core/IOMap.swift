@@ -21,6 +21,8 @@ struct FdSlot {
 
 /// The fd table: a flat array indexed by fd, grown on demand.
 struct IOMap {
+    static let maxSlots = Int(Int32.max) / 8
+
     private(set) var slots: UnsafeMutablePointer<FdSlot>? = nil
     private(set) var count: Int = 0
 
@@ -36,6 +38,9 @@ struct IOMap {
         if i >= count {
             var n = count == 0 ? 32 : count
             while n <= i { n <<= 1 }
+            // libevent's limit (a table of INT_MAX bytes of pointers): fds
+            // from 2^27 on are refused before anything is allocated.
+            if n > IOMap.maxSlots { return nil }
             guard let p: UnsafeMutablePointer<FdSlot> = Memory.grow(slots, from: count, to: n) else { return nil }
             (p + count).initialize(repeating: FdSlot(), count: n - count)
             slots = p

@@ -54,6 +54,11 @@ func withBuffer<R>(_ p: OpaquePointer?, _ fn: StaticString, _ failed: R, _ body:
 @inline(__always)
 func bufferSize(_ n: Int) -> Int { n < 0 ? Int.max : n }
 
+/// A needle length for evbuffer_search*: libevent treats one beyond ssize_t
+/// like an empty needle (the start position comes back).
+@inline(__always)
+func needleLength(_ n: Int) -> Int { n < 0 ? 0 : n }
+
 @_cdecl("evbuffer_new")
 public func evbuffer_new() -> OpaquePointer? { EvBuffer.create() }
 
@@ -189,7 +194,14 @@ public func evbuffer_add_buffer_reference(_ out: OpaquePointer?, _ inp: OpaquePo
 @_cdecl("evbuffer_add_reference")
 public func evbuffer_add_reference(_ p: OpaquePointer?, _ data: UnsafeRawPointer?, _ len: Int,
                                    _ cleanup: evbuffer_ref_cleanup_cb?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
-    withBuffer(p, "evbuffer_add_reference", -1) { $0.addReference(data, bufferSize(len), cleanup, arg) }
+    withBuffer(p, "evbuffer_add_reference", -1) { b in
+        if len < 0 {
+            // libevent takes it and its length wraps; no such memory exists.
+            Log.warnx("evbuffer_add_reference: length \(UInt(bitPattern: len)) is more than memory holds")
+            return -1
+        }
+        return b.addReference(data, len, cleanup, arg)
+    }
 }
 
 @_cdecl("evbuffer_add_file")
@@ -272,7 +284,7 @@ private func notFoundPtr() -> evbuffer_ptr {
 @_cdecl("evbuffer_search")
 public func evbuffer_search(_ p: OpaquePointer?, _ what: UnsafePointer<CChar>?, _ len: Int, _ start: UnsafePointer<evbuffer_ptr>?) -> evbuffer_ptr {
     withBuffer(p, "evbuffer_search", notFoundPtr()) { b in
-        return b.search(what, bufferSize(len), start: start, end: nil)
+        return b.search(what, needleLength(len), start: start, end: nil)
     }
 }
 
@@ -280,7 +292,7 @@ public func evbuffer_search(_ p: OpaquePointer?, _ what: UnsafePointer<CChar>?, 
 public func evbuffer_search_range(_ p: OpaquePointer?, _ what: UnsafePointer<CChar>?, _ len: Int,
                                   _ start: UnsafePointer<evbuffer_ptr>?, _ end: UnsafePointer<evbuffer_ptr>?) -> evbuffer_ptr {
     withBuffer(p, "evbuffer_search_range", notFoundPtr()) { b in
-        return b.search(what, bufferSize(len), start: start, end: end)
+        return b.search(what, needleLength(len), start: start, end: end)
     }
 }
 
@@ -432,9 +444,11 @@ public func evbuffer_setcb(_ p: OpaquePointer?, _ cb: evbuffer_cb?, _ arg: Unsaf
 @_cdecl("evbuffer_find")
 public func evbuffer_find(_ p: OpaquePointer?, _ what: UnsafePointer<UInt8>?, _ len: Int) -> UnsafeMutablePointer<UInt8>? {
     withBuffer(p, "evbuffer_find", nil) { b in
-        let r = b.search(what, bufferSize(len), start: nil, end: nil)
+        let r = b.search(what, needleLength(len), start: nil, end: nil)
         if r.pos < 0 { return nil }
-        return b.pullup(r.pos + len).map { $0 + r.pos }
+        // libevent pulls up pos + len as an ssize_t: a huge len wraps
+        // negative, which means everything.
+        return b.pullup(r.pos &+ len).map { $0 + r.pos }
     }
 }
 

@@ -80,7 +80,8 @@ public func evutil_ascii_strncasecmp(_ a: UnsafePointer<CChar>?, _ b: UnsafePoin
         Log.warnx("evutil_ascii_strncasecmp: NULL string")
         return a == nil ? (b == nil ? 0 : -1) : 1
     }
-    return Strings.asciiCaseCompare(a, b, limit: n)
+    // n is a size_t: beyond ssize_t it is no limit.
+    return Strings.asciiCaseCompare(a, b, limit: n < 0 ? nil : n)
 }
 
 @_cdecl("evutil_date_rfc1123")

@@ -327,11 +327,13 @@ enum Address {
             formatIPv4(b, into: &text)
             // Formatted as by evutil_snprintf, then refused if it did not fit.
             _ = Strings.snprintfResult(text, dst, len)
-            return text.count < len
+            // len is a size_t: beyond ssize_t it is room enough.
+            return len < 0 || text.count < len
         case AF_INET6:
             text = formatIPv6(b)
-            if text.count > len { return false }
-            copyTruncating(text, dst, len)
+            let room = len < 0 ? Int.max : len
+            if text.count > room { return false }
+            copyTruncating(text, dst, room)
             return true
         default:
             return false

@@ -116,8 +116,14 @@ enum Strings {
 
     /// evutil_snprintf's contract for text already formatted: copy what fits
     /// with a NUL; return the full length, or 0 for an empty buffer.
+    /// A size beyond ssize_t (negative here) is no limit; libevent would
+    /// clear the byte at dst + len - 1, which is then before the buffer.
     static func snprintfResult(_ text: [UInt8], _ dst: UnsafeMutablePointer<CChar>?, _ len: Int) -> Int32 {
         if len == 0 { return 0 }
+        if len < 0 {
+            if let dst { Address.copyTruncating(text, dst, Int.max) }
+            return Int32(truncatingIfNeeded: text.count)
+        }
         if let dst {
             Address.copyTruncating(text, dst, len)
             dst[len - 1] = 0   // like vsnprintf's caller in libevent: the last byte is always cleared

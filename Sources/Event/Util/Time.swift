@@ -4,15 +4,24 @@ import CEventSys
 /// instruction; `timeval` only appears at the API boundary.
 typealias Micros = Int64
 
-/// Saturates instead of wrapping: a deadline centuries away stays in the future.
+/// A deadline as one integer, ordered the way libevent compares timevals:
+/// (sec, usec) pairs, against a `now` whose tv_usec is in 0..<1_000_000. So
+/// a tv_usec outside that range counts as 0 (negative) or as the next
+/// second (1_000_000 and more), which orders every deadline against every
+/// normalised time exactly as libevent's evutil_timercmp does. Seconds
+/// beyond what microseconds can hold saturate: centuries away either way.
+/// For normalised timevals this is just sec * 1_000_000 + usec.
 @inline(__always)
 func micros(_ tv: timeval) -> Micros {
-    let (s, o) = Micros(tv.tv_sec).multipliedReportingOverflow(by: 1_000_000)
-    if o { return tv.tv_sec > 0 ? Micros.max : Micros.min }
-    let (r, o2) = s.addingReportingOverflow(Micros(tv.tv_usec))
-    if o2 { return tv.tv_sec > 0 ? Micros.max : Micros.min }
-    return r
+    let s = Micros(tv.tv_sec)
+    if s > microsSecondsLimit || s < -microsSecondsLimit { return s > 0 ? Micros.max : Micros.min }
+    let u = Micros(tv.tv_usec)
+    return s &* 1_000_000 &+ (u < 0 ? 0 : (u > 1_000_000 ? 1_000_000 : u))
 }
+
+/// The most seconds `micros` converts without saturating (one second of
+/// room is left for the clamped tv_usec).
+let microsSecondsLimit: Micros = Micros.max / 1_000_000 - 1
 
 @inline(__always)
 func timevalFrom(_ us: Micros) -> timeval {
@@ -48,18 +57,22 @@ enum Clock {
     }
 }
 
-/// timeval arithmetic with libevent's evutil_timeradd/sub normalisation.
+/// timeval arithmetic exactly as libevent's evutil_timeradd / timersub:
+/// one normalisation step, and two's-complement wrap-around instead of a
+/// trap. Programs observe the wrap: a timeout near LONG_MAX added to the
+/// clock becomes a negative deadline that fires at once, and event_pending
+/// reports the wrapped value.
 @inline(__always)
 func tvAdd(_ a: timeval, _ b: timeval) -> timeval {
-    var r = timeval(tv_sec: a.tv_sec + b.tv_sec, tv_usec: a.tv_usec + b.tv_usec)
-    if r.tv_usec >= 1_000_000 { r.tv_sec += 1; r.tv_usec -= 1_000_000 }
+    var r = timeval(tv_sec: a.tv_sec &+ b.tv_sec, tv_usec: a.tv_usec &+ b.tv_usec)
+    if r.tv_usec >= 1_000_000 { r.tv_sec &+= 1; r.tv_usec &-= 1_000_000 }
     return r
 }
 
 @inline(__always)
 func tvSub(_ a: timeval, _ b: timeval) -> timeval {
-    var r = timeval(tv_sec: a.tv_sec - b.tv_sec, tv_usec: a.tv_usec - b.tv_usec)
-    if r.tv_usec < 0 { r.tv_sec -= 1; r.tv_usec += 1_000_000 }
+    var r = timeval(tv_sec: a.tv_sec &- b.tv_sec, tv_usec: a.tv_usec &- b.tv_usec)
+    if r.tv_usec < 0 { r.tv_sec &-= 1; r.tv_usec &+= 1_000_000 }
     return r
 }
 
