@@ -43,6 +43,8 @@ final class Listener {
     var userData: UnsafeMutableRawPointer?
     var enabled = false
     var freed = false
+    /// The event is set up (a listener discarded for want of memory never was).
+    private var armed = false
 
     var cPointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
 
@@ -81,7 +83,14 @@ final class Listener {
             return nil
         }
         let ev = raw.bindMemory(to: CEventSys.event.self, capacity: 1)
+        let mark = Memory.failureMark()
         let l = Listener(base: base, event: ev, flags: flags, callback: callback, userData: userData)
+        if Memory.failed(since: mark) {
+            // Released unarmed: the event is freed, the fd left to the caller.
+            Sys.errno = ENOMEM
+            return nil
+        }
+        l.armed = true
         _ = EventBase.assign(ev, base: base, fd: fd, events: EV.read | EV.persist,
                              callback: listenerReadable, arg: Unmanaged.passUnretained(l).toOpaque())
         if flags & ListenerFlag.disabled == 0 { _ = l.enable() }
@@ -165,9 +174,11 @@ final class Listener {
     }
 
     deinit {
-        if let base { _ = base.del(event, mode: .autoBlock) } else { Log.warnx("event_del_: event has no event_base set.") }
-        if flags & ListenerFlag.closeOnFree != 0 { Sys.close(event.fd) }
-        Debug.noteTeardown(event)
+        if armed {
+            if let base { _ = base.del(event, mode: .autoBlock) } else { Log.warnx("event_del_: event has no event_base set.") }
+            if flags & ListenerFlag.closeOnFree != 0 { Sys.close(event.fd) }
+            Debug.noteTeardown(event)
+        }
         Memory.free(UnsafeMutableRawPointer(event))
     }
 
