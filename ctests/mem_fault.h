@@ -150,6 +150,8 @@ enum { MF_OK = 1, MF_FAILED = 2, MF_ODD = 4 };
 #define MF_MAX_SITES 64
 static int mf_seen[MF_MAX_SITES];
 static long mf_odd, mf_foreign, mf_leaks, mf_leaked_fds;
+/* A test's own checks that failed in some run (the scenario counts them). */
+static long mf_check_failures;
 
 static void mf_note(int s, int r)
 {
@@ -221,14 +223,15 @@ static void mf_run_once(struct mf_run *r, size_t size)
 static void mf_reset(void)
 {
 	memset(mf_seen, 0, sizeof mf_seen);
-	mf_leaks = mf_leaked_fds = mf_bad_frees = mf_odd = mf_foreign = 0;
+	mf_leaks = mf_leaked_fds = mf_bad_frees = mf_odd = mf_foreign = mf_check_failures = 0;
 }
 
 static void mf_report(const char *what, const struct mf_site *sites, int nsites)
 {
 	printf("%s: every run survived; leaked blocks: %ld; leaked descriptors: %ld; bad frees: %ld; "
-	       "results other than success or NULL/-1: %ld; objects not from the allocator: %ld\n",
-	       what, mf_leaks, mf_leaked_fds, mf_bad_frees, mf_odd, mf_foreign);
+	       "results other than success or NULL/-1: %ld; objects not from the allocator: %ld; "
+	       "failed checks: %ld\n",
+	       what, mf_leaks, mf_leaked_fds, mf_bad_frees, mf_odd, mf_foreign, mf_check_failures);
 	for (int s = 0; s < nsites; s++) {
 		if (!sites[s].printed)
 			continue;
@@ -251,8 +254,8 @@ static int mf_main(struct mf_run *r, size_t size, const struct mf_site *sites, i
 	total = mf_calls;
 	printf("baseline: allocations made: %s\n", total > 0 ? "yes" : "no");
 	baseline(r);
-	printf("baseline: leaked blocks %ld, leaked descriptors %ld, bad frees %ld, odd results %ld, foreign objects %ld\n",
-	       mf_leaks, mf_leaked_fds, mf_bad_frees, mf_odd, mf_foreign);
+	printf("baseline: leaked blocks %ld, leaked descriptors %ld, bad frees %ld, odd results %ld, foreign objects %ld, "
+	       "failed checks %ld\n", mf_leaks, mf_leaked_fds, mf_bad_frees, mf_odd, mf_foreign, mf_check_failures);
 	for (int s = 0; s < nsites; s++)
 		if (mf_seen[s] != MF_OK)
 			printf("baseline: %s did not simply succeed\n", sites[s].name);

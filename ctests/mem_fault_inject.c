@@ -11,9 +11,9 @@
  * call succeed or return libevent's NULL/-1, and each object handed out
  * (config, base, event, evbuffer, callback entry, readln line,
  * bufferevent, listener) be a live block of the program's allocator.
- * Not under select: there libevent 2.1.12 leaks a whole socket bufferevent
- * (struct, buffers, callback entry, a chain) freed after memory ran out
- * for good, when its fd sets could not grow.
+ * Not under select: libevent 2.1.12's select loop fails (-1) while it
+ * cannot allocate the sets it hands to select(), and a socket bufferevent
+ * freed meanwhile is then never released (leaked).
  * ctest-backends: epoll poll
  * ctest-timeout: 60
  */
