@@ -55,7 +55,7 @@ void cev_mem_free(void *p);
  * (size in 16-byte units, header included; in use or not). Free neighbours
  * merge while searching. Only failure paths come here, so a spin lock and a
  * linear walk are enough. */
-#define CEV_RESERVE_BYTES 8192
+#define CEV_RESERVE_BYTES 4096
 #define CEV_UNIT 16
 
 struct cev_head {
