@@ -26,5 +26,6 @@ static inline int cev_fionread(int fd) {
 /* Per-thread cache of freed chain memory (buffer_shim.c). */
 void *cev_chain_cache_get(size_t total);
 int cev_chain_cache_put(void *p, size_t total);
+void cev_chain_cache_flush_current(void);
 
 #endif

@@ -54,6 +54,12 @@ static inline void cev_fd_set(int fd, fd_set *s) { FD_SET(fd, s); }
 static inline void cev_fd_clr(int fd, fd_set *s) { FD_CLR(fd, s); }
 static inline int cev_fd_isset(int fd, const fd_set *s) { return FD_ISSET(fd, s); }
 
+/* Out of memory (runtime_alloc.c): the calling thread's count of refused
+ * allocations, and allocation that falls back to the emergency reserve. */
+unsigned long cev_alloc_failure_count(void);
+void *cev_mem_alloc_or_reserve(size_t size);
+void cev_mem_free_any(void *p);
+
 /* ---- evbuffer (buffer.h): types and helpers, see CEventBuffer.h ---- */
 #include "CEventBuffer.h"
 

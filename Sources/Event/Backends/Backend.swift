@@ -78,12 +78,22 @@ enum BackendKind: CaseIterable {
         }
     }
 
+    /// The backend, or nil when it is unavailable or memory ran out while
+    /// building it (the caller then tries the next one, as libevent does
+    /// when a backend's init fails).
     func make(base: EventBase) -> Backend? {
+        let mark = Memory.failureMark()
+        let b: Backend?
         switch self {
-        case .epoll: return EpollBackend.create(base: base)
-        case .poll: return PollBackend(base: base)
-        case .select: return SelectBackend(base: base)
+        case .epoll: b = EpollBackend.create(base: base)
+        case .poll: b = PollBackend(base: base)
+        case .select: b = SelectBackend(base: base)
         }
+        if let b, Memory.failed(since: mark) {
+            b.close()
+            return nil
+        }
+        return b
     }
 }
 

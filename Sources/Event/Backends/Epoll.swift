@@ -29,6 +29,7 @@ final class EpollBackend: Backend {
 
     private init(base: EventBase, epfd: Int32) {
         self.epfd = epfd
+        // Never nil: a failure is seen by BackendKind.make (Memory.failed).
         ready = Memory.allocate(epoll_event.self, count: Int(capacity))
         super.init(base: base)
     }
@@ -199,10 +200,13 @@ final class EpollBackend: Backend {
             report(fd: ready[i].data.fd, what: ev | EV.et)
         }
         if n.value == capacity && capacity < EpollBackend.maxCapacity {
+            // Without memory, keep the list we have (as libevent does).
             let newCap = capacity * 2
-            Memory.deallocate(ready)
-            ready = Memory.allocate(epoll_event.self, count: Int(newCap))
-            capacity = newCap
+            if let bigger = Memory.tryAllocate(epoll_event.self, count: Int(newCap)) {
+                Memory.deallocate(ready)
+                ready = bigger
+                capacity = newCap
+            }
         }
         return 0
     }

@@ -10,6 +10,7 @@ final class PollBackend: Backend {
     override var kind: BackendKind { .poll }
 
     override init(base: EventBase) {
+        // Never nil: a failure is seen by BackendKind.make (Memory.failed).
         set = Memory.allocate(pollfd.self, count: 32)
         super.init(base: base)
     }
@@ -21,7 +22,7 @@ final class PollBackend: Backend {
         var i = Int(slot.pointee.backendIndex)
         if i < 0 {
             if used == capacity {
-                let bigger = Memory.allocate(pollfd.self, count: capacity * 2)
+                guard let bigger = Memory.tryAllocate(pollfd.self, count: capacity * 2) else { return -1 }
                 bigger.moveInitialize(from: set, count: used)
                 Memory.deallocate(set)
                 set = bigger

@@ -1,7 +1,9 @@
 import CEventSys
 
 /// select(2) over bit sets sized to the largest fd, so fds above FD_SETSIZE
-/// work (the kernel reads as many bits as nfds says).
+/// work (the kernel reads as many bits as nfds says). The two input sets
+/// share one allocation, so growing them either works or changes nothing;
+/// so do the two output sets, which only dispatch grows.
 final class SelectBackend: Backend {
     private var readIn: UnsafeMutablePointer<UInt>
     private var writeIn: UnsafeMutablePointer<UInt>
@@ -16,43 +18,40 @@ final class SelectBackend: Backend {
     override init(base: EventBase) {
         // Never smaller than an fd_set: select() may touch all of it.
         words = MemoryLayout<fd_set>.size / MemoryLayout<UInt>.size
-        readIn = SelectBackend.zeroed(words)
-        writeIn = SelectBackend.zeroed(words)
-        readOut = SelectBackend.zeroed(words)
-        writeOut = SelectBackend.zeroed(words)
+        // Never nil: a failure is seen by BackendKind.make (Memory.failed).
+        let p = Memory.allocate(UInt.self, count: 2 * words)
+        p.initialize(repeating: 0, count: 2 * words)
+        readIn = p
+        writeIn = p + words
+        let q = Memory.allocate(UInt.self, count: 2 * words)
+        q.initialize(repeating: 0, count: 2 * words)
+        readOut = q
+        writeOut = q + words
         outWords = words
         super.init(base: base)
     }
 
-    deinit {
-        Memory.deallocate(readIn); Memory.deallocate(writeIn); Memory.deallocate(readOut); Memory.deallocate(writeOut)
-    }
-
-    private static func zeroed(_ n: Int) -> UnsafeMutablePointer<UInt> {
-        let p = Memory.allocate(UInt.self, count: n)
-        p.initialize(repeating: 0, count: n)
-        return p
-    }
+    deinit { Memory.deallocate(readIn); Memory.deallocate(readOut) }
 
     /// The output sets are only touched by dispatch, which may sleep in
     /// select() on them while another thread adds an fd: they grow there.
     private var outWords: Int
 
-    private func ensure(_ fd: Int32) {
+    /// Room for `fd` in the input sets; false (nothing changed) when memory ran out.
+    private func ensure(_ fd: Int32) -> Bool {
         let need = Int(fd) / SelectBackend.bitsPerWord + 1
-        if need <= words { return }
+        if need <= words { return true }
         var n = words
         while n < need { n *= 2 }
-        readIn = SelectBackend.grow(readIn, words, n)
-        writeIn = SelectBackend.grow(writeIn, words, n)
+        guard let p = Memory.tryAllocate(UInt.self, count: 2 * n) else { return false }
+        p.initialize(repeating: 0, count: 2 * n)
+        p.update(from: readIn, count: words)
+        (p + n).update(from: writeIn, count: words)
+        Memory.deallocate(readIn)
+        readIn = p
+        writeIn = p + n
         words = n
-    }
-
-    private static func grow(_ old: UnsafeMutablePointer<UInt>, _ from: Int, _ to: Int) -> UnsafeMutablePointer<UInt> {
-        let p = zeroed(to)
-        p.update(from: old, count: from)
-        Memory.deallocate(old)
-        return p
+        return true
     }
 
     @inline(__always)
@@ -68,7 +67,7 @@ final class SelectBackend: Backend {
 
     override func add(fd: Int32, old: Int16, change: Int16, slot: UnsafeMutablePointer<FdSlot>) -> Int32 {
         if change & (EV.read | EV.write) == 0 { return 0 }
-        ensure(fd)
+        if !ensure(fd) { return -1 }
         if fd > maxFd { maxFd = fd }
         if change & EV.read != 0 { SelectBackend.setBit(readIn, fd, true) }
         if change & EV.write != 0 { SelectBackend.setBit(writeIn, fd, true) }
@@ -88,8 +87,13 @@ final class SelectBackend: Backend {
         let nfds = Int(maxFd) + 1
         let used = nfds / SelectBackend.bitsPerWord + 1
         if outWords < words {
-            readOut = SelectBackend.grow(readOut, outWords, words)
-            writeOut = SelectBackend.grow(writeOut, outWords, words)
+            guard let q = Memory.tryAllocate(UInt.self, count: 2 * words) else {
+                Log.warnx("select: out of memory growing the fd sets")
+                return -1
+            }
+            Memory.deallocate(readOut)
+            readOut = q
+            writeOut = q + words
             outWords = words
         }
         readOut.update(from: readIn, count: min(used, words))

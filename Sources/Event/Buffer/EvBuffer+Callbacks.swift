@@ -220,18 +220,24 @@ extension EvBuffer {
         }
     }
 
-    /// evbuffer_setcb (1.x): replace every callback by one old-style callback.
-    func setObsoleteCallback(_ fn: UnsafeRawPointer?, _ arg: UnsafeMutableRawPointer?) {
+    /// evbuffer_setcb (1.x): replace every callback by one old-style
+    /// callback; -1 when its entry cannot be allocated (the old ones are
+    /// gone by then, as in libevent).
+    func setObsoleteCallback(_ fn: UnsafeRawPointer?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
         removeAllCallbacks()
-        guard let fn, let e = addCallback(fn, arg) else { return }
+        guard let fn else { return 0 }
+        guard let e = addCallback(fn, arg) else { return -1 }
         e.pointee.flags |= CbFlag.obsolete
+        return 0
     }
 
     // MARK: deferral
 
     /// evbuffer_defer_callbacks: from now on callbacks run from `base`'s
-    /// loop, coalesced, at the middle priority.
-    func deferCallbacks(to base: EventBase) {
+    /// loop, coalesced, at the middle priority. -1 when the deferred
+    /// callback's record cannot be allocated (nothing changes then).
+    func deferCallbacks(to base: EventBase) -> Int32 {
+        guard let d = deferred ?? Memory.tryAllocate(event_callback.self, count: 1) else { return -1 }
         if let d = deferred, d.flags & (EVList.active | EVList.activeLater) != 0 {
             // Already queued somewhere: let that run go (and its reference).
             if let old = deferBase {
@@ -239,7 +245,6 @@ extension EvBuffer {
             }
             refcnt -= 1
         }
-        let d = deferred ?? CallbackPtr.allocate(capacity: 1)
         d.initialize(to: event_callback())
         d.pointee.evcb_cb_union.evcb_selfcb = deferredBufferCallback
         d.pointee.evcb_arg = Unmanaged.passUnretained(self).toOpaque()
@@ -247,5 +252,6 @@ extension EvBuffer {
         d.pointee.evcb_closure = Closure.selfCallback
         deferred = d
         deferBase = base.cPointer
+        return 0
     }
 }

@@ -110,11 +110,19 @@ final class EvBuffer {
         ref(p).takeUnretainedValue()
     }
 
-    /// evbuffer_new: the returned pointer owns one reference.
-    static func create() -> OpaquePointer {
-        let core = CorePtr.allocate(capacity: 1)
+    /// evbuffer_new: the returned pointer owns one reference. nil when
+    /// memory ran out.
+    static func create() -> OpaquePointer? {
+        guard let raw = Memory.malloc(MemoryLayout<BufferCore>.stride) else { return nil }
+        let core = raw.bindMemory(to: BufferCore.self, capacity: 1)
         core.initialize(to: BufferCore())
+        let mark = Memory.failureMark()
         let b = EvBuffer(core: core)
+        if Memory.failed(since: mark) {
+            core.deinitialize(count: 1)
+            Memory.free(raw)
+            return nil
+        }
         core.pointee.owner = Unmanaged.passRetained(b).toOpaque()
         return OpaquePointer(core)
     }
@@ -148,14 +156,14 @@ final class EvBuffer {
             if d.flags & (EVList.active | EVList.activeLater) != 0, let b = deferBase {
                 EventBase.with(b) { base in base.locked { _ = base.cancelCallback(d, evenIfFinalizing: true) } }
             }
-            d.deallocate()
+            Memory.deallocate(d)
             deferred = nil
         }
         freeOwnLock()
         let c = core
         Unmanaged.passUnretained(self).release()
         c.deinitialize(count: 1)
-        c.deallocate()
+        Memory.free(UnsafeMutableRawPointer(c))
     }
 
     // MARK: list slots

@@ -106,12 +106,20 @@ struct FileSegment {
     static func contentsForReading(_ seg: SegmentPtr) -> UnsafeMutablePointer<UInt8> {
         if materialize(seg) == 0, let c = seg.pointee.contents { return c }
         Log.warnx("evbuffer: cannot read file segment of fd \(seg.pointee.fd); using zeros")
-        let n = Int(max(seg.pointee.length, 1))
-        guard let mem = Memory.calloc(1, n) else { Log.fatal(1, "evbuffer: out of memory") }
-        let p = mem.assumingMemoryBound(to: UInt8.self)
-        seg.pointee.contents = p
-        seg.pointee.isMapping = false
-        return p
+        // Zero pages laid out like a mapping of the file (release unmaps
+        // them the same way): no allocator involved, so no failure to handle.
+        let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
+        let leftover = seg.pointee.fileOffset % page
+        let total = Int(seg.pointee.length + leftover)
+        if total <= 0 { return withUnsafeMutablePointer(to: &zeroByte) { $0 } }
+        guard let m = mmap(nil, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              m != UnsafeMutableRawPointer(bitPattern: -1) else {
+            Log.fatal(1, "evbuffer: out of memory")
+        }
+        seg.pointee.mapping = m
+        seg.pointee.contents = (m + Int(leftover)).assumingMemoryBound(to: UInt8.self)
+        seg.pointee.isMapping = true
+        return seg.pointee.contents!
     }
 
     /// evbuffer_file_segment_free: drop one reference; the last one unmaps
@@ -204,3 +212,6 @@ enum BufferFlag {
     static let ownsLock: UInt32 = 0x8000_0000
     static let internalMask: UInt32 = ownsLock
 }
+
+/// What an empty segment's contents point at.
+nonisolated(unsafe) private var zeroByte: UInt8 = 0

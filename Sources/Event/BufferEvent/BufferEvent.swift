@@ -198,9 +198,18 @@ class BufferEvent {
     /// unusable or memory ran out.
     init?(base: OpaquePointer?, options: Int32) {
         guard let mem = Memory.calloc(1, MemoryLayout<cev_bufferevent>.stride) else { return nil }
+        guard let i = EvBuffer.create() else {
+            Memory.free(mem)
+            return nil
+        }
+        guard let o = EvBuffer.create() else {
+            EvBuffer.from(i).decref()
+            Memory.free(mem)
+            return nil
+        }
         raw = mem.bindMemory(to: cev_bufferevent.self, capacity: 1)
-        input = EvBuffer.from(EvBuffer.create())
-        output = EvBuffer.from(EvBuffer.create())
+        input = EvBuffer.from(i)
+        output = EvBuffer.from(o)
         self.options = options & ~BevOpt.ownsLock
         // A lock comes from the evthread callbacks; without them libevent
         // refuses a THREADSAFE bufferevent.
@@ -231,6 +240,21 @@ class BufferEvent {
         input.parent = UnsafeMutableRawPointer(b)
         output.parent = UnsafeMutableRawPointer(b)
         cev_bev_set_owner(b, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Take apart a bufferevent that was never handed out (memory ran out
+    /// while building it): no callbacks ran, nothing is queued; the fd stays
+    /// open, as libevent leaves it when creation fails.
+    func discard() {
+        input.parent = nil
+        output.parent = nil
+        input.decref()
+        output.decref()
+        Debug.noteTeardown(evRead)
+        Debug.noteTeardown(evWrite)
+        freeLock()
+        cev_bev_set_owner(bev, nil)
+        Memory.free(UnsafeMutableRawPointer(raw))
     }
 
     /// Hand the C object out: the Swift object now lives until finalize().

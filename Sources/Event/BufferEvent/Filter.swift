@@ -107,6 +107,7 @@ final class FilterBufferEvent: BufferEvent {
     /// bufferevent_filter_new.
     static func create(_ u: BufferEvent, _ input: FilterFunction?, _ output: FilterFunction?, _ options: Int32,
                        _ freeContext: ContextFree?, _ ctx: UnsafeMutableRawPointer?) -> FilterBufferEvent? {
+        let mark = Memory.failureMark()
         guard let f = FilterBufferEvent(base: u.bev.pointee.ev_base, options: options & ~BevOpt.threadsafe, under: u,
                                         input: input ?? nullFilter, output: output ?? nullFilter,
                                         freeContext: freeContext, context: ctx) else { return nil }
@@ -119,10 +120,17 @@ final class FilterBufferEvent: BufferEvent {
             f.under = u
         }
         let arg = UnsafeMutableRawPointer(f.bev)
-        u.setCallbacks(underlyingRead, underlyingWrite, underlyingEvent, arg)
         f.outputEntry = f.output.addCallback(unsafeBitCast(filterOutputCallback, to: UnsafeRawPointer.self), arg)
         f.inputEntry = f.input.addCallback(unsafeBitCast(filterInputCallback, to: UnsafeRawPointer.self), arg)
+        // Out of memory: undo before the underlying bufferevent is touched
+        // (libevent ignores a failed callback entry and crashes later).
+        if f.outputEntry == nil || f.inputEntry == nil || Memory.failed(since: mark) {
+            f.under = nil
+            f.discard()
+            return nil
+        }
         f.inputEntry?.pointee.flags &= ~CbFlag.enabled
+        u.setCallbacks(underlyingRead, underlyingWrite, underlyingEvent, arg)
         f.assignGenericTimeouts()
         u.incref()
         _ = u.enable(EV.read | EV.write)

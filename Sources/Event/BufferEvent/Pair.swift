@@ -23,7 +23,12 @@ final class PairBufferEvent: BufferEvent {
 
 
     private static func makeElement(_ base: OpaquePointer?, _ options: Int32) -> PairBufferEvent? {
+        let mark = Memory.failureMark()
         guard let b = PairBufferEvent(base: base, options: options) else { return nil }
+        if Memory.failed(since: mark) {
+            b.discard()
+            return nil
+        }
         b.output.core.pointee.notifiesParent = true
         b.assignGenericTimeouts()
         return b

@@ -112,9 +112,19 @@ final class RateLimit {
     let refill: EventPtr
     var refillReady = false
 
-    init() {
-        refill = Memory.allocate(event.self, count: 1)
-        refill.initialize(to: event())
+    private init(refill: EventPtr) { self.refill = refill }
+
+    /// A new state, or nil when memory ran out.
+    static func make() -> RateLimit? {
+        let mark = Memory.failureMark()
+        guard let e = Memory.tryAllocate(event.self, count: 1) else { return nil }
+        e.initialize(to: event())
+        let r = RateLimit(refill: e)
+        if Memory.failed(since: mark) {
+            Memory.deallocate(e)
+            return nil
+        }
+        return r
     }
 
     func release() {
@@ -200,7 +210,7 @@ final class RateLimit {
         }
         let t = TokenBuckets.tick(TokenBuckets.now(b.bev.pointee.ev_base), cfg.pointee)
         if let r = b.rate, r.cfg == cfg { return 0 }
-        let r = b.rate ?? RateLimit()
+        guard let r = b.rate ?? RateLimit.make() else { return -1 }
         b.rate = r
         let reinit = r.cfg != nil
         r.cfg = cfg
@@ -241,13 +251,19 @@ final class RateLimit {
 
     /// bufferevent_add_to_rate_limit_group.
     static func join(_ b: BufferEvent, _ g: RateGroup) -> Int32 {
+        if b.rate?.group === g { return 0 }
+        // What needs memory first: failing changes nothing.
+        var fresh: RateLimit? = nil
         if b.rate == nil {
-            let r = RateLimit()
+            guard let r = RateLimit.make() else { return -1 }
+            fresh = r
+        }
+        guard g.members.reserveOneMore() else { return -1 }
+        if let r = fresh {
             r.assignRefill(b)
             b.rate = r
         }
         let r = b.rate!
-        if r.group === g { return 0 }
         if r.group != nil { leaveGroup(b, unsuspend: true) }
         r.group = g
         g.members.insert(b, at: 0)
@@ -331,10 +347,18 @@ final class RateGroup {
         Unmanaged<RateGroup>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
     }
 
-    /// bufferevent_rate_limit_group_new; the pointer owns the object.
-    static func create(base: OpaquePointer, cfg: TokenBucketCfg) -> OpaquePointer {
+    /// bufferevent_rate_limit_group_new; the pointer owns the object. nil
+    /// when memory ran out.
+    static func create(base: OpaquePointer, cfg: TokenBucketCfg) -> OpaquePointer? {
         let now = TokenBuckets.now(base)
-        let g = RateGroup(cfg: cfg, seed: UInt32(truncatingIfNeeded: now.tv_sec &+ now.tv_usec))
+        let mark = Memory.failureMark()
+        guard let e = Memory.tryAllocate(event.self, count: 1) else { return nil }
+        e.initialize(to: event())
+        let g = RateGroup(cfg: cfg, seed: UInt32(truncatingIfNeeded: now.tv_sec &+ now.tv_usec), refill: e)
+        if Memory.failed(since: mark) {
+            Memory.deallocate(e)
+            return nil
+        }
         g.limit.start(cfg, tick: TokenBuckets.tick(now, cfg), reinitialize: false)
         let p = Unmanaged.passRetained(g).toOpaque()
         _ = EventBase.assign(g.refill, base: EventBase.from(base), fd: -1, events: EV.persist | EV.finalize,
@@ -345,11 +369,10 @@ final class RateGroup {
         return OpaquePointer(p)
     }
 
-    private init(cfg: TokenBucketCfg, seed: UInt32) {
+    private init(cfg: TokenBucketCfg, seed: UInt32, refill: EventPtr) {
         self.cfg = cfg
         self.seed = seed
-        refill = Memory.allocate(event.self, count: 1)
-        refill.initialize(to: event())
+        self.refill = refill
     }
 
     /// bufferevent_rate_limit_group_free (members must have left).

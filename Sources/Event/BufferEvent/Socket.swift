@@ -34,7 +34,12 @@ final class SocketBufferEvent: BufferEvent {
     /// bufferevent_socket_new. `base` may be nil (bufferevent_new): the
     /// events then belong to event_init's base, if there is one.
     static func create(base: OpaquePointer?, fd: Int32, options: Int32) -> SocketBufferEvent? {
+        let mark = Memory.failureMark()
         guard let b = SocketBufferEvent(base: base, options: options) else { return nil }
+        if Memory.failed(since: mark) {
+            b.discard()
+            return nil
+        }
         b.output.flags |= BufferFlag.drainsToFd
         b.assignEvents(fd)
         b.output.core.pointee.notifiesParent = true

@@ -62,7 +62,7 @@ extension EventBase {
         return true
     }
 
-    /// Called once at event_base_free, with the lock not held.
+    /// Called once when the base is destroyed, with the lock not held.
     func releaseLock() {
         if let c = currentEventCond { Threads.conditionCallbacks?.free_condition?(c) }
         currentEventCond = nil

@@ -86,7 +86,7 @@ extension EventBase {
             Log.warnx("event_base_init_common_timeout: Too many common timeouts already in use; we only support \(CommonTimeout.limit) per event_base")
             return nil
         }
-        guard let raw = Memory.calloc(1, MemoryLayout<CommonTimeout>.stride) else { return nil }
+        guard common.reserveOneMore(), let raw = Memory.calloc(1, MemoryLayout<CommonTimeout>.stride) else { return nil }
         let ct = raw.bindMemory(to: CommonTimeout.self, capacity: 1)
         var marked = d
         marked.tv_usec |= CommonTimeout.magic | (common.count << CommonTimeout.indexShift)

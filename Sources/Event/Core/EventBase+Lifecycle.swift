@@ -41,6 +41,7 @@ extension EventBase {
         io.release()
         signals.release()
         if Globals.currentBase == cPointer { Globals.currentBase = nil }
+        releaseLock()
     }
 
     /// Empty the active queues once; finalizers run when asked. Returns how

@@ -99,9 +99,16 @@ final class EventBase {
 
     deinit { Memory.deallocate(activeQueues) }
 
-    /// event_base_new_with_config. nil when no backend is acceptable.
+    /// event_base_new_with_config. nil when no backend is acceptable, or
+    /// memory ran out (Memory.failed: a backend that could not be built is
+    /// skipped, as libevent skips one whose init fails).
     static func create(config: EventConfig?) -> EventBase? {
+        let mark = Memory.failureMark()
         let base = EventBase()
+        if Memory.failed(since: mark) {
+            base.destroy(runFinalizers: true)
+            return nil
+        }
         let cfgFlags = config?.flags ?? 0
         base.flags = cfgFlags
         let checkEnv = cfgFlags & BaseFlag.ignoreEnv == 0
@@ -140,6 +147,7 @@ final class EventBase {
             base.destroy(runFinalizers: true)
             return nil
         }
+        let built = Memory.failureMark()
         if !base.signalState.open() {
             base.destroy(runFinalizers: true)
             return nil
@@ -147,7 +155,10 @@ final class EventBase {
         if getenv("EVENT_SHOW_METHOD") != nil {
             Log.msgx("libevent using: \(base.backend.methodName)")
         }
-        _ = base.setPriorities(1)
+        if base.setPriorities(1) != 0 {
+            base.destroy(runFinalizers: true)
+            return nil
+        }
         Debug.noteBaseCreated()
         if Threads.lockingEnabled && cfgFlags & BaseFlag.noLock == 0 {
             if !base.createLock() {
@@ -160,6 +171,10 @@ final class EventBase {
                 base.destroy(runFinalizers: true)
                 return nil
             }
+        }
+        if Memory.failed(since: built) {
+            base.destroy(runFinalizers: true)
+            return nil
         }
         return base
     }
@@ -192,8 +207,10 @@ final class EventBase {
     func setPriorities(_ n: Int) -> Int32 {
         if activeCount > 0 || n < 1 || n >= 256 { return -1 }
         if n == priorityCount { return 0 }
+        // Unlike libevent, a failure leaves the old queues in place.
+        guard let q = Memory.tryAllocate(CallbackQueue.self, count: n) else { return -1 }
         Memory.deallocate(activeQueues)
-        activeQueues = Memory.allocate(CallbackQueue.self, count: n)
+        activeQueues = q
         activeQueues.initialize(repeating: CallbackQueue(), count: n)
         priorityCount = n
         return 0

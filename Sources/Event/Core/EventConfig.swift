@@ -18,7 +18,7 @@ final class EventConfig {
 
     func avoid(_ method: UnsafePointer<CChar>) -> Int32 {
         let n = strlen(method)
-        guard let copy = Memory.malloc(n + 1) else { return -1 }
+        guard avoided.reserveOneMore(), let copy = Memory.malloc(n + 1) else { return -1 }
         memcpy(copy, method, n + 1)
         avoided.append(copy.assumingMemoryBound(to: CChar.self))
         return 0

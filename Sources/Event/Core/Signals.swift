@@ -103,17 +103,30 @@ extension EventBase {
         if Signals.owner != nil && Signals.owner != me && Signals.ownerSignalsAdded > 0 {
             Log.warnx("Added a signal to event base \(hexPointer(me)) with signals already added to event_base \(hexPointer(Signals.owner)).  Only one can have signals at a time with the \(backend.name) backend.  The base with the most recently added signal or the most recent event_base_loop() call gets preference; do not rely on this behavior in future Libevent versions.")
         }
-        signalState.signalsAdded += 1
-        Signals.owner = me
-        Signals.ownerSignalsAdded = signalState.signalsAdded
-        Signals.writeFd = signalState.writeFd
+        // Everything that needs memory first, so that failing changes nothing.
         if signalState.previous == nil {
-            let p = Memory.allocate(sigaction.self, count: SignalMap.nsig)
-            let s = Memory.allocate(Bool.self, count: SignalMap.nsig)
+            guard let p = Memory.tryAllocate(sigaction.self, count: SignalMap.nsig) else { return -1 }
+            guard let s = Memory.tryAllocate(Bool.self, count: SignalMap.nsig) else {
+                Memory.deallocate(p)
+                return -1
+            }
             s.initialize(repeating: false, count: SignalMap.nsig)
             signalState.previous = p
             signalState.saved = s
         }
+        if signalState.pipeEvent == nil {
+            guard let ev = Memory.tryAllocate(event.self, count: 1) else { return -1 }
+            ev.initialize(to: event())
+            _ = EventBase.assign(ev, base: self, fd: signalState.readFd, events: EV.read | EV.persist,
+                                 callback: Signals.pipeReadable, arg: UnsafeMutableRawPointer(cPointer))
+            ev.flags |= EVList.internal
+            ev.priority = 0
+            signalState.pipeEvent = ev
+        }
+        signalState.signalsAdded += 1
+        Signals.owner = me
+        Signals.ownerSignalsAdded = signalState.signalsAdded
+        Signals.writeFd = signalState.writeFd
         var sa = sigaction()
         sa.__sigaction_handler.sa_handler = Signals.handler
         sa.sa_flags = Int32(SA_RESTART)
@@ -127,16 +140,8 @@ extension EventBase {
         }
         signalState.saved![Int(sig)] = true
         if !signalState.handlerInstalled {
-            if signalState.pipeEvent == nil {
-                let ev = Memory.allocate(event.self, count: 1)
-                ev.initialize(to: event())
-                _ = EventBase.assign(ev, base: self, fd: signalState.readFd, events: EV.read | EV.persist,
-                                     callback: Signals.pipeReadable, arg: UnsafeMutableRawPointer(cPointer))
-                ev.flags |= EVList.internal
-                ev.priority = 0
-                signalState.pipeEvent = ev
-            }
             if add(signalState.pipeEvent!, timeout: nil) != 0 {
+                _ = restoreHandler(sig)
                 signalState.signalsAdded -= 1
                 Signals.ownerSignalsAdded -= 1
                 return -1

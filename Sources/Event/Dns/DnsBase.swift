@@ -17,7 +17,8 @@ public func evdns_base_new(_ p: OpaquePointer?, _ flags: Int32) -> OpaquePointer
         Log.warnx("evdns_base_new: no event_base")
         return nil
     }
-    return OpaquePointer(Unmanaged.passRetained(DnsBase(base: base)).toOpaque())
+    guard let d = Memory.build({ DnsBase(base: base) }) else { return nil }
+    return OpaquePointer(Unmanaged.passRetained(d).toOpaque())
 }
 
 @_cdecl("evdns_base_free")

@@ -416,8 +416,7 @@ public func evbuffer_defer_callbacks(_ p: OpaquePointer?, _ base: OpaquePointer?
             Log.warnx("evbuffer_defer_callbacks: no event_base")
             return -1
         }
-        b.deferCallbacks(to: EventBase.from(bp))
-        return 0
+        return b.deferCallbacks(to: EventBase.from(bp))
     }
 }
 
@@ -436,8 +435,7 @@ public func evbuffer_readline(_ p: OpaquePointer?) -> UnsafeMutablePointer<CChar
 @_cdecl("evbuffer_setcb")
 public func evbuffer_setcb(_ p: OpaquePointer?, _ cb: evbuffer_cb?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     withBuffer(p, "evbuffer_setcb", -1) { b in
-        b.setObsoleteCallback(cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg)
-        return 0
+        return b.setObsoleteCallback(cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg)
     }
 }
 

@@ -10,7 +10,8 @@ private func configOf(_ p: OpaquePointer?) -> EventConfig? {
 
 @_cdecl("event_config_new")
 public func event_config_new() -> OpaquePointer? {
-    return OpaquePointer(Unmanaged.passRetained(EventConfig()).toOpaque())
+    guard let cfg = Memory.build({ EventConfig() }) else { return nil }
+    return OpaquePointer(Unmanaged.passRetained(cfg).toOpaque())
 }
 
 @_cdecl("event_config_free")

@@ -37,7 +37,7 @@ func withEventBase<R>(_ ev: EventPtr, _ fn: StaticString, _ fallback: R, _ body:
 
 @_cdecl("event_base_new")
 public func event_base_new() -> OpaquePointer? {
-    let cfg = EventConfig()
+    guard let cfg = Memory.build({ EventConfig() }) else { return nil }
     return EventBase.create(config: cfg).map { OpaquePointer(Unmanaged.passRetained($0).toOpaque()) }
 }
 
@@ -60,7 +60,6 @@ private func freeBase(_ p: OpaquePointer?, runFinalizers: Bool) {
         return
     }
     base.destroy(runFinalizers: runFinalizers)
-    base.releaseLock()
     Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(p)).release()
 }
 
@@ -143,7 +142,7 @@ nonisolated(unsafe) private var supportedMethods: UnsafeMutablePointer<UnsafePoi
 
 /// libevent_global_shutdown gives the list back.
 func releaseSupportedMethods() {
-    supportedMethods?.deallocate()
+    Memory.deallocate(supportedMethods)
     supportedMethods = nil
 }
 
@@ -151,7 +150,7 @@ func releaseSupportedMethods() {
 public func event_get_supported_methods() -> UnsafeMutablePointer<UnsafePointer<CChar>?>? {
     if supportedMethods == nil {
         let all = BackendKind.allCases
-        let p = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: all.count + 1)
+        guard let p = Memory.tryAllocate(UnsafePointer<CChar>?.self, count: all.count + 1) else { return nil }
         for (i, k) in all.enumerated() {
             p[i] = k.name.utf8Start.withMemoryRebound(to: CChar.self, capacity: 1) { $0 }
         }

@@ -33,5 +33,6 @@ public func event_get_version_number() -> UInt32 { 0x0201_0c00 }
 @_cdecl("libevent_global_shutdown")
 public func libevent_global_shutdown() {
     releaseSupportedMethods()
+    cev_chain_cache_flush_current()
     Debug.reset()
 }

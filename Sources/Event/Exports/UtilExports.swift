@@ -194,7 +194,8 @@ private func timerOf(_ p: OpaquePointer) -> MonotonicTimer {
 
 @_cdecl("evutil_monotonic_timer_new")
 public func evutil_monotonic_timer_new() -> OpaquePointer? {
-    return OpaquePointer(Unmanaged.passRetained(MonotonicTimer()).toOpaque())
+    guard let t = Memory.build({ MonotonicTimer() }) else { return nil }
+    return OpaquePointer(Unmanaged.passRetained(t).toOpaque())
 }
 
 @_cdecl("evutil_monotonic_timer_free")

@@ -47,6 +47,8 @@ final class Listener {
     var enabled = false
     var freed = false
     var lock: UnsafeMutableRawPointer? = nil
+    /// The event is set up (a listener discarded for want of memory never was).
+    private var armed = false
 
     var cPointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
 
@@ -85,7 +87,14 @@ final class Listener {
             return nil
         }
         let ev = raw.bindMemory(to: CEventSys.event.self, capacity: 1)
+        let mark = Memory.failureMark()
         let l = Listener(base: base, event: ev, flags: flags, callback: callback, userData: userData)
+        if Memory.failed(since: mark) {
+            // Released unarmed: the event is freed, the fd left to the caller.
+            Sys.errno = ENOMEM
+            return nil
+        }
+        l.armed = true
         if flags & ListenerFlag.threadSafe != 0, let alloc = Threads.lockCallbacks?.alloc {
             l.lock = alloc(UInt32(EVTHREAD_LOCKTYPE_RECURSIVE))
         }
@@ -204,9 +213,11 @@ final class Listener {
     }
 
     deinit {
-        if let base { _ = base.locked { base.del(event, mode: .noBlock) } } else { Log.warnx("event_del_: event has no event_base set.") }
-        if flags & ListenerFlag.closeOnFree != 0 { Sys.close(event.fd) }
-        Debug.noteTeardown(event)
+        if armed {
+            if let base { _ = base.locked { base.del(event, mode: .noBlock) } } else { Log.warnx("event_del_: event has no event_base set.") }
+            if flags & ListenerFlag.closeOnFree != 0 { Sys.close(event.fd) }
+            Debug.noteTeardown(event)
+        }
         Memory.free(UnsafeMutableRawPointer(event))
         if let l = lock { Threads.lockCallbacks?.free?(l, UInt32(EVTHREAD_LOCKTYPE_RECURSIVE)) }
     }

@@ -2,8 +2,11 @@ import CEventSys
 
 /// Allocation for memory a C caller can see or free: events from event_new,
 /// strings handed back to the caller, and the library's raw tables. Routed
-/// through event_set_mem_functions' replacements when the program set them.
-/// (Swift object headers are allocated by the Swift runtime itself.)
+/// through event_set_mem_functions' replacements when the program set them;
+/// so are Swift objects, through the runtime hooks in runtime_alloc.c,
+/// which also explains how running out of memory is handled: these
+/// functions return nil, object construction is checked with
+/// failureMark/failed(since:).
 public enum Memory {
     public typealias MallocFn = @convention(c) (Int) -> UnsafeMutableRawPointer?
     public typealias ReallocFn = @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer?
@@ -55,17 +58,50 @@ public enum Memory {
         }
     }
 
-    /// `count` uninitialised T's from the (possibly replaced) allocator. The
-    /// library cannot continue without its own tables, so exhaustion is fatal.
+    /// `count` uninitialised T's from the (possibly replaced) allocator, or
+    /// nil (also when the size overflows).
+    static func tryAllocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T>? {
+        let (bytes, overflow) = Swift.max(1, count).multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        if overflow { return nil }
+        return malloc(bytes)?.bindMemory(to: T.self, capacity: count)
+    }
+
+    /// `count` uninitialised T's, never nil: when the allocator fails the
+    /// block comes from the emergency reserve and counts as a failure, which
+    /// the entry point that builds something sees through failed(since:)
+    /// and undoes. Prefer tryAllocate; release either with deallocate.
     static func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        guard let raw = malloc(Swift.max(1, count) * MemoryLayout<T>.stride) else {
-            Log.fatal(1, "Out of memory allocating \(count * MemoryLayout<T>.stride) bytes")
-        }
+        if let p = tryAllocate(type, count: count) { return p }
+        let raw = cev_mem_alloc_or_reserve(Swift.max(1, count) &* MemoryLayout<T>.stride)!
         return raw.bindMemory(to: T.self, capacity: count)
     }
 
+    /// Frees what allocate or tryAllocate returned (a reserve block too).
     static func deallocate<T>(_ p: UnsafeMutablePointer<T>?) {
-        free(UnsafeMutableRawPointer(p))
+        cev_mem_free_any(UnsafeMutableRawPointer(p))
+    }
+
+    // MARK: running out of memory (runtime_alloc.c)
+
+    /// The calling thread's count of allocations the allocator refused
+    /// that were served from the emergency reserve (Swift objects, Array
+    /// storage, `allocate`). Take it before building something...
+    @inline(__always)
+    static func failureMark() -> UInt { UInt(cev_alloc_failure_count()) }
+
+    /// ...and compare after: true when some of it lives in the reserve and
+    /// must be taken apart, the entry point returning libevent's failure.
+    @inline(__always)
+    static func failed(since mark: UInt) -> Bool { UInt(cev_alloc_failure_count()) != mark }
+
+    /// `make()`'s object, or nil when building it ran out of memory (the
+    /// object is then released: only for objects whose deinit undoes all).
+    @inline(__always)
+    static func build<T: AnyObject>(_ make: () -> T?) -> T? {
+        let mark = failureMark()
+        let obj = make()
+        if failed(since: mark) { return nil }
+        return obj
     }
 
     /// A typed array in library-managed memory that grows by doubling.
@@ -87,4 +123,20 @@ public func cev_mem_alloc(_ size: Int) -> UnsafeMutableRawPointer? {
 @_cdecl("cev_mem_free")
 public func cev_mem_free(_ p: UnsafeMutableRawPointer?) {
     if let f = Memory.userFree { f(p) } else { free(p) }
+}
+
+extension Array {
+    /// Room for one more element, taken through the allocator; false (the
+    /// array unchanged) when memory ran out. The append that follows then
+    /// allocates nothing, so a growing array never lives in the reserve.
+    mutating func reserveOneMore() -> Bool {
+        if count < capacity { return true }
+        let mark = Memory.failureMark()
+        var bigger: [Element] = []
+        bigger.reserveCapacity(Swift.max(4, capacity &* 2))
+        if Memory.failed(since: mark) { return false }
+        bigger.append(contentsOf: self)
+        self = bigger
+        return true
+    }
 }
