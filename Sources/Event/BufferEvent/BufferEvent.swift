@@ -299,9 +299,12 @@ class BufferEvent {
 
     /// event_del of an event that is usually not pending (a pair's idle
     /// write timer on every transfer): nothing to do is decided inline.
+    /// The flags are the base's (BaseLock.swift): read under its lock.
     @inline(__always)
     static func delIfPending(_ ev: EventPtr) {
-        if ev.flags & (EVList.inserted | EVList.timeout | EVList.active | EVList.activeLater) != 0 { _ = del(ev) }
+        guard let b = ev.baseRef else { return }
+        let busy = EVList.inserted | EVList.timeout | EVList.active | EVList.activeLater
+        if EventBase.with(b, { base in base.locked { ev.flags & busy != 0 } }) { _ = del(ev) }
     }
 
     @inline(__always)
@@ -314,11 +317,18 @@ class BufferEvent {
     }
 
     /// event_pending(ev, what, NULL) on one of our own events (always set
-    /// up, so no debug-mode check), from its flags alone.
+    /// up, so no debug-mode check), from its flags alone, read under the
+    /// base lock: the loop's thread changes them (BaseLock.swift).
     @inline(__always)
     static func pending(_ ev: EventPtr, _ what: Int16) -> Bool {
+        guard let b = ev.baseRef else { return false }
+        return EventBase.with(b) { base in base.locked { pendingLocked(ev, what) } }
+    }
+
+    @inline(__always)
+    private static func pendingLocked(_ ev: EventPtr, _ what: Int16) -> Bool {
         let f = ev.flags
-        guard ev.baseRef != nil, f & EVList.initialized != 0 else { return false }
+        guard f & EVList.initialized != 0 else { return false }
         var have: Int16 = 0
         if f & EVList.inserted != 0 { have |= ev.events & (EV.io | EV.signal) }
         if f & (EVList.active | EVList.activeLater) != 0 { have |= ev.res }
