@@ -277,15 +277,23 @@ final class LoopThread {
         return mon.locked { result }
     }
 
-    /// loopbreak from this thread, then wait for the loop to return. A loop
-    /// that does not return is a failure, and its thread is left running
-    /// (the test must then not free the base).
-    @discardableResult
-    func stop(file: StaticString = #filePath, line: UInt = #line) -> Int32? {
+    /// Wait for event_base_loop to return 0. False (a failure recorded)
+    /// if it did not return: its thread is left running and the test must
+    /// not free the base or anything the loop may touch.
+    func expectExit(_ message: @autoclosure () -> String = "the loop did not return",
+                    file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        guard let r = waitForExit() else {
+            XCTFail(message(), file: file, line: line)
+            return false
+        }
+        XCTAssertEqual(r, 0, "event_base_loop's result", file: file, line: line)
+        return true
+    }
+
+    /// loopbreak from this thread, then expectExit.
+    func stop(file: StaticString = #filePath, line: UInt = #line) -> Bool {
         XCTAssertEqual(event_base_loopbreak(base), 0, file: file, line: line)
-        let r = waitForExit()
-        XCTAssertNotNil(r, "the loop did not stop after event_base_loopbreak", file: file, line: line)
-        return r
+        return expectExit("the loop did not stop after event_base_loopbreak", file: file, line: line)
     }
 
     var exited: Bool { mon.locked { result != nil } }
