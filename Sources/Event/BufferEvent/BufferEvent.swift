@@ -484,8 +484,12 @@ class BufferEvent {
         }
     }
 
-    /// bufferevent_finalize_cb_: the last step, from the loop.
+    /// bufferevent_finalize_cb_: the last step, from the loop. Under the
+    /// bufferevent's lock, let go only before it is freed: the thread whose
+    /// decref queued this (bufferevent_free from another thread) may still
+    /// hold it, and must be done with it first.
     func finalize() {
+        lockBev()
         let under = underlying
         destruct()
         input.parent = nil
@@ -500,6 +504,7 @@ class BufferEvent {
         }
         Debug.noteTeardown(evRead)
         Debug.noteTeardown(evWrite)
+        unlockBev()
         freeLock()
         cev_bev_set_owner(bev, nil)
         Memory.free(UnsafeMutableRawPointer(raw))
