@@ -38,6 +38,9 @@
 #include <event2/event_struct.h>
 #include <event2/thread.h>
 
+/* event_self_cbarg's unique address (shim.c). */
+void *cev_self_cbarg_marker(void);
+
 static inline int cev_errno(void) { return errno; }
 static inline void cev_set_errno(int e) { errno = e; }
 
