@@ -298,3 +298,111 @@ final class LoopThread {
 
     var exited: Bool { mon.locked { result != nil } }
 }
+
+/// What an event's callback reports: how often it was entered and how
+/// often it returned, and on which thread. It can be made to sleep (a
+/// window in which a deletion that does not wait would be seen) or to
+/// block until the test opens a gate.
+final class Probe {
+    let mon = Monitor()
+    let sleepMicros: UInt32
+    let gated: Bool
+    private(set) var entered = 0
+    private(set) var returned = 0
+    private(set) var thread: pthread_t? = nil
+    private var gateOpen = false
+    /// The gate's wait ran into the hang bound.
+    private(set) var gateTimedOut = false
+
+    init(sleepMicros: UInt32 = 0, gated: Bool = false) {
+        self.sleepMicros = sleepMicros
+        self.gated = gated
+    }
+
+    var arg: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    static let callback: EventCallback = { _, _, arg in
+        let p = Unmanaged<Probe>.fromOpaque(arg!).takeUnretainedValue()
+        p.mon.update {
+            p.entered += 1
+            p.thread = pthread_self()
+        }
+        if p.sleepMicros > 0 { usleep(p.sleepMicros) }
+        if p.gated && !p.mon.wait(until: { p.gateOpen }) { p.mon.update { p.gateTimedOut = true } }
+        p.mon.update { p.returned += 1 }
+    }
+
+    var counts: (entered: Int, returned: Int) { mon.locked { (entered, returned) } }
+
+    func open() { mon.update { gateOpen = true } }
+
+    func waitEntered(_ n: Int = 1) -> Bool { mon.wait { entered >= n } }
+    func waitReturned(_ n: Int = 1) -> Bool { mon.wait { returned >= n } }
+}
+
+/// Failures seen on helper threads, reported from the test's thread
+/// (XCTest assertions belong there).
+final class Failures {
+    private let mon = Monitor()
+    private var list: [String] = []
+
+    func add(_ s: String) { mon.update { list.append(s) } }
+
+    func check(file: StaticString = #filePath, line: UInt = #line) {
+        for s in mon.locked({ list }) { XCTFail(s, file: file, line: line) }
+    }
+}
+
+// EVENT_BASE_COUNT_ADDED (its macro is not imported).
+let eventBaseCountAdded: Int32 = 4
+
+/// What every threaded test shares: the lock callbacks installed, and
+/// afterwards no lock callback failed and every lock and condition the
+/// library allocated was freed.
+class ThreadedTestCase: XCTestCase {
+    /// The backends each wake-up test runs on.
+    let methods = ["epoll", "poll", "select"]
+
+    private var liveBefore = 0
+    private var errorsBefore = 0
+
+    override func setUp() {
+        TestLocks.install()
+        liveBefore = TestLocks.live.load(ordering: .relaxed)
+        errorsBefore = TestLocks.errors.load(ordering: .relaxed)
+    }
+
+    override func tearDown() {
+        XCTAssertEqual(TestLocks.errors.load(ordering: .relaxed), errorsBefore, "a lock callback failed (lock misuse)")
+        XCTAssertEqual(TestLocks.live.load(ordering: .relaxed), liveBefore, "locks or conditions not freed")
+    }
+
+    /// A base on one backend (environment ignored), or the default one.
+    func newBase(_ method: String? = nil, flags: Int32 = 0,
+                 file: StaticString = #filePath, line: UInt = #line) -> OpaquePointer {
+        let cfg = event_config_new()
+        defer { event_config_free(cfg) }
+        XCTAssertEqual(event_config_set_flag(cfg, BaseFlag.ignoreEnv | flags), 0)
+        if let method {
+            for other in methods where other != method { XCTAssertEqual(event_config_avoid_method(cfg, other), 0) }
+        }
+        let base = event_base_new_with_config(cfg)!
+        if let method {
+            XCTAssertEqual(String(cString: event_base_get_method(base)!), method, file: file, line: line)
+        }
+        return base
+    }
+
+    func newEvent(_ base: OpaquePointer, _ events: Int16 = 0, _ probe: Probe) -> EventPtr {
+        event_new(base, -1, events, Probe.callback, probe.arg)!
+    }
+
+    /// A zero-timeout event_base_once from this thread, waited for: the
+    /// running loop has made one more pass (and run what was queued first).
+    func loopPass(_ base: OpaquePointer, file: StaticString = #filePath, line: UInt = #line) {
+        let p = Probe()
+        var zero = timeval()
+        XCTAssertEqual(event_base_once(base, -1, EV.timeout, Probe.callback, p.arg, &zero), 0, file: file, line: line)
+        XCTAssertTrue(p.waitEntered(), "the loop made no pass", file: file, line: line)
+    }
+}

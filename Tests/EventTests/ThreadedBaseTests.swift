@@ -13,100 +13,7 @@ import CEventSys
 // and a wake-up channel. The whole suite passes that way too (checked by
 // running it with this class first).
 
-/// What an event's callback reports: how often it was entered and how
-/// often it returned, and on which thread. It can be made to sleep (a
-/// window in which a deletion that does not wait would be seen) or to
-/// block until the test opens a gate.
-final class Probe {
-    let mon = Monitor()
-    let sleepMicros: UInt32
-    let gated: Bool
-    private(set) var entered = 0
-    private(set) var returned = 0
-    private(set) var thread: pthread_t? = nil
-    private var gateOpen = false
-    /// The gate's wait ran into the hang bound.
-    private(set) var gateTimedOut = false
-
-    init(sleepMicros: UInt32 = 0, gated: Bool = false) {
-        self.sleepMicros = sleepMicros
-        self.gated = gated
-    }
-
-    var arg: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
-
-    static let callback: EventCallback = { _, _, arg in
-        let p = Unmanaged<Probe>.fromOpaque(arg!).takeUnretainedValue()
-        p.mon.update {
-            p.entered += 1
-            p.thread = pthread_self()
-        }
-        if p.sleepMicros > 0 { usleep(p.sleepMicros) }
-        if p.gated && !p.mon.wait(until: { p.gateOpen }) { p.mon.update { p.gateTimedOut = true } }
-        p.mon.update { p.returned += 1 }
-    }
-
-    var counts: (entered: Int, returned: Int) { mon.locked { (entered, returned) } }
-
-    func open() { mon.update { gateOpen = true } }
-
-    func waitEntered(_ n: Int = 1) -> Bool { mon.wait { entered >= n } }
-    func waitReturned(_ n: Int = 1) -> Bool { mon.wait { returned >= n } }
-}
-
-/// Failures seen on helper threads, reported from the test's thread
-/// (XCTest assertions belong there).
-final class Failures {
-    private let mon = Monitor()
-    private var list: [String] = []
-
-    func add(_ s: String) { mon.update { list.append(s) } }
-
-    func check(file: StaticString = #filePath, line: UInt = #line) {
-        for s in mon.locked({ list }) { XCTFail(s, file: file, line: line) }
-    }
-}
-
-private let methods = ["epoll", "poll", "select"]
-
-// EVENT_BASE_COUNT_ADDED (its macro is not imported).
-private let countAdded: Int32 = 4
-
-final class ThreadedBaseTests: XCTestCase {
-    private var liveBefore = 0
-    private var errorsBefore = 0
-
-    override func setUp() {
-        TestLocks.install()
-        liveBefore = TestLocks.live.load(ordering: .relaxed)
-        errorsBefore = TestLocks.errors.load(ordering: .relaxed)
-    }
-
-    override func tearDown() {
-        XCTAssertEqual(TestLocks.errors.load(ordering: .relaxed), errorsBefore, "a lock callback failed (lock misuse)")
-        XCTAssertEqual(TestLocks.live.load(ordering: .relaxed), liveBefore, "locks or conditions not freed")
-    }
-
-    /// A base on one backend (environment ignored), or the default one.
-    private func newBase(_ method: String? = nil, flags: Int32 = 0,
-                         file: StaticString = #filePath, line: UInt = #line) -> OpaquePointer {
-        let cfg = event_config_new()
-        defer { event_config_free(cfg) }
-        XCTAssertEqual(event_config_set_flag(cfg, BaseFlag.ignoreEnv | flags), 0)
-        if let method {
-            for other in methods where other != method { XCTAssertEqual(event_config_avoid_method(cfg, other), 0) }
-        }
-        let base = event_base_new_with_config(cfg)!
-        if let method {
-            XCTAssertEqual(String(cString: event_base_get_method(base)!), method, file: file, line: line)
-        }
-        return base
-    }
-
-    private func newEvent(_ base: OpaquePointer, _ events: Int16 = 0, _ probe: Probe) -> EventPtr {
-        event_new(base, -1, events, Probe.callback, probe.arg)!
-    }
-
+final class ThreadedBaseTests: ThreadedTestCase {
     // MARK: the base and its loop
 
     func testLockedBaseRunsItsLoopInAnotherThread() {
@@ -216,7 +123,7 @@ final class ThreadedBaseTests: XCTestCase {
             for i in stride(from: 0, to: long, by: 2) { _ = event_del(longEvs[t * long + i]) }
         }
         XCTAssertEqual(b.locked { b.timers.count }, 0)
-        XCTAssertEqual(event_base_get_num_events(base, countAdded), 0)
+        XCTAssertEqual(event_base_get_num_events(base, eventBaseCountAdded), 0)
         guard loop.stop() else { return }
         for (i, p) in shortProbes.enumerated() { XCTAssertEqual(p.counts.entered, 1, "short timer \(i)") }
         for p in longProbes { XCTAssertEqual(p.counts.entered, 0) }
@@ -254,7 +161,7 @@ final class ThreadedBaseTests: XCTestCase {
         XCTAssertTrue(probe.waitEntered())
         event_free(ev)
         XCTAssertEqual(probe.counts.returned, 1, "event_free returned while the callback ran")
-        XCTAssertEqual(event_base_get_num_events(base, countAdded), 0)
+        XCTAssertEqual(event_base_get_num_events(base, eventBaseCountAdded), 0)
         guard loop.stop() else { return }
         event_base_free(base)
     }
