@@ -1,6 +1,16 @@
 /* Variadic and va_list entry points live in C; they format and hand bytes to Swift. */
 #include "CEventSys.h"
 
+/* event_self_cbarg's marker: an address of ours that is never written. A C
+ * static, because taking a Swift global's address is an inout access, which
+ * two threads making events at once would race on. */
+static char self_cbarg_marker;
+
+void *cev_self_cbarg_marker(void)
+{
+	return &self_cbarg_marker;
+}
+
 /* ------------------------------------------------------------------------
  * util.h: evutil_snprintf / evutil_vsnprintf.
  * The result is always NUL-terminated when there is room for anything at

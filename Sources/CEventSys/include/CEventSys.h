@@ -38,6 +38,9 @@
 #include <event2/event_struct.h>
 #include <event2/thread.h>
 
+/* event_self_cbarg's unique address (shim.c). */
+void *cev_self_cbarg_marker(void);
+
 static inline int cev_errno(void) { return errno; }
 /* Guards debug mode's process-wide table of events (shim.c). */
 void cev_debug_map_lock(void);

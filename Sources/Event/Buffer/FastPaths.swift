@@ -3,12 +3,14 @@ import CEventSys
 /// The operations programs call most often, on the buffer's core alone: no
 /// object reference is taken, and the common case runs without a call (so
 /// without saving registers). Anything else goes, by a tail call, to the
-/// EvBuffer's slow path.
+/// EvBuffer's slow path. `slow` is tested before anything else is read: a
+/// locked buffer (Slow.locked) may be changing in another thread, so its
+/// chains must not be touched before the lock is taken.
 extension UnsafeMutablePointer where Pointee == BufferCore {
     /// evbuffer_add when the bytes fit in the room after the last data.
     @inline(__always)
     func add(_ data: UnsafeRawPointer?, _ datlen: Int) -> Int32 {
-        if let c = pointee.lastWithData ?? pointee.last, pointee.slow & BufferCore.Slow.add == 0,
+        if pointee.slow & BufferCore.Slow.add == 0, let c = pointee.lastWithData ?? pointee.last,
            c.pointee.flags & ChainFlag.immutable == 0, datlen > 0, datlen <= 16, let data,
            c.pointee.bufferLen &- c.pointee.misalign &- c.pointee.off >= datlen {
             copyBytes(c.spaceStart, data, datlen)
@@ -24,7 +26,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
     /// evbuffer_drain of part of the first chain.
     @inline(__always)
     func drain(_ len: Int) -> Int32 {
-        if let c = pointee.first, len >= 0, len < c.pointee.off, pointee.slow & BufferCore.Slow.drain == 0 {
+        if pointee.slow & BufferCore.Slow.drain == 0, let c = pointee.first, len >= 0, len < c.pointee.off {
             c.pointee.misalign &+= len
             c.pointee.off &-= len
             pointee.totalLen &-= len
@@ -32,9 +34,8 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
             pointee.nDeleted = 0
             return 0
         }
-        if let c = pointee.first, c.pointee.next == nil, len >= c.pointee.off,
-           c.pointee.flags & ChainFlag.special == 0, c.pointee.refcnt == 1, c.pointee.off > 0,
-           pointee.slow & BufferCore.Slow.drain == 0 {
+        if pointee.slow & BufferCore.Slow.drain == 0, let c = pointee.first, c.pointee.next == nil,
+           len >= c.pointee.off, c.pointee.flags & ChainFlag.special == 0, c.pointee.refcnt == 1, c.pointee.off > 0 {
             // Everything, in one plain chain: a small one becomes the spare
             // (unless there is one: the slow path keeps the smaller), a
             // bigger one goes to the chain cache as keepSpare would send it.

@@ -358,9 +358,12 @@ class BufferEvent {
 
     /// event_del of an event that is usually not pending (a pair's idle
     /// write timer on every transfer): nothing to do is decided inline.
+    /// The flags are the base's (BaseLock.swift): read under its lock.
     @inline(__always)
     static func delIfPending(_ ev: EventPtr) {
-        if ev.flags & (EVList.inserted | EVList.timeout | EVList.active | EVList.activeLater) != 0 { _ = del(ev) }
+        guard let b = ev.baseRef else { return }
+        let busy = EVList.inserted | EVList.timeout | EVList.active | EVList.activeLater
+        if EventBase.with(b, { base in base.locked { ev.flags & busy != 0 } }) { _ = del(ev) }
     }
 
     @inline(__always)
@@ -380,11 +383,18 @@ class BufferEvent {
     }
 
     /// event_pending(ev, what, NULL) on one of our own events (always set
-    /// up, so no debug-mode check), from its flags alone.
+    /// up, so no debug-mode check), from its flags alone, read under the
+    /// base lock: the loop's thread changes them (BaseLock.swift).
     @inline(__always)
     static func pending(_ ev: EventPtr, _ what: Int16) -> Bool {
+        guard let b = ev.baseRef else { return false }
+        return EventBase.with(b) { base in base.locked { pendingLocked(ev, what) } }
+    }
+
+    @inline(__always)
+    private static func pendingLocked(_ ev: EventPtr, _ what: Int16) -> Bool {
         let f = ev.flags
-        guard ev.baseRef != nil, f & EVList.initialized != 0 else { return false }
+        guard f & EVList.initialized != 0 else { return false }
         var have: Int16 = 0
         if f & EVList.inserted != 0 { have |= ev.events & (EV.io | EV.signal) }
         if f & (EVList.active | EVList.activeLater) != 0 { have |= ev.res }
@@ -540,8 +550,12 @@ class BufferEvent {
         }
     }
 
-    /// bufferevent_finalize_cb_: the last step, from the loop.
+    /// bufferevent_finalize_cb_: the last step, from the loop. Under the
+    /// bufferevent's lock, let go only before it is freed: the thread whose
+    /// decref queued this (bufferevent_free from another thread) may still
+    /// hold it, and must be done with it first.
     func finalize() {
+        lockBev()
         let under = underlying
         destruct()
         input.parent = nil
@@ -556,6 +570,7 @@ class BufferEvent {
         }
         Debug.noteTeardown(evRead)
         Debug.noteTeardown(evWrite)
+        unlockBev()
         freeLock()
         cev_bev_set_owner(bev, nil)
         Memory.free(UnsafeMutableRawPointer(raw))

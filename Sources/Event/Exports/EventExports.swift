@@ -302,12 +302,8 @@ public func event_base_once(_ p: OpaquePointer?, _ fd: Int32, _ events: Int16, _
 // MARK: events
 
 /// A unique address: event_assign's "pass the event itself as the argument".
-nonisolated(unsafe) private var selfCbargMarker: UInt8 = 0
-
 @_cdecl("event_self_cbarg")
-public func event_self_cbarg() -> UnsafeMutableRawPointer? {
-    return withUnsafeMutablePointer(to: &selfCbargMarker) { UnsafeMutableRawPointer($0) }
-}
+public func event_self_cbarg() -> UnsafeMutableRawPointer? { cev_self_cbarg_marker() }
 
 @_cdecl("event_assign")
 public func event_assign(_ ev: EventPtr?, _ p: OpaquePointer?, _ fd: Int32, _ events: Int16,
