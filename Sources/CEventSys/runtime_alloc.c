@@ -152,7 +152,7 @@ static void *cev_emergency(size_t size)
 			for (int i = 0; i < CEV_SPILL_SLOTS; i++)
 				if (!cev_spill[i]) {
 					cev_spill[i] = p;
-					cev_spill_count++;
+					__atomic_add_fetch(&cev_spill_count, 1, __ATOMIC_RELAXED);
 					kept = 1;
 					break;
 				}
@@ -181,7 +181,7 @@ static int cev_emergency_release(void *p)
 		for (int i = 0; i < CEV_SPILL_SLOTS; i++)
 			if (cev_spill[i] == p) {
 				cev_spill[i] = NULL;
-				cev_spill_count--;
+				__atomic_sub_fetch(&cev_spill_count, 1, __ATOMIC_RELAXED);
 				found = 1;
 				break;
 			}
