@@ -363,7 +363,17 @@ class BufferEvent {
     static func delIfPending(_ ev: EventPtr) {
         guard let b = ev.baseRef else { return }
         let busy = EVList.inserted | EVList.timeout | EVList.active | EVList.activeLater
-        if EventBase.with(b, { base in base.locked { ev.flags & busy != 0 } }) { _ = del(ev) }
+        let base = Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(b))
+        let pending = base._withUnsafeGuaranteedRef({ $0.lock != nil })
+            ? flagsLocked(base, ev) & busy != 0 : ev.flags & busy != 0
+        if pending { _ = del(ev) }
+    }
+
+    /// The event's flags read under the base lock (the loop's thread
+    /// changes them); out of line, so unlocked programs read them directly.
+    @inline(never)
+    private static func flagsLocked(_ base: Unmanaged<EventBase>, _ ev: EventPtr) -> Int16 {
+        base._withUnsafeGuaranteedRef { base in base.locked { ev.flags } }
     }
 
     @inline(__always)
@@ -388,12 +398,18 @@ class BufferEvent {
     @inline(__always)
     static func pending(_ ev: EventPtr, _ what: Int16) -> Bool {
         guard let b = ev.baseRef else { return false }
-        return EventBase.with(b) { base in base.locked { pendingLocked(ev, what) } }
+        let base = Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(b))
+        if base._withUnsafeGuaranteedRef({ $0.lock != nil }) { return pendingLocked(base, ev, what) }
+        return pendingFlags(ev, ev.flags, what)
+    }
+
+    @inline(never)
+    private static func pendingLocked(_ base: Unmanaged<EventBase>, _ ev: EventPtr, _ what: Int16) -> Bool {
+        base._withUnsafeGuaranteedRef { base in base.locked { pendingFlags(ev, ev.flags, what) } }
     }
 
     @inline(__always)
-    private static func pendingLocked(_ ev: EventPtr, _ what: Int16) -> Bool {
-        let f = ev.flags
+    private static func pendingFlags(_ ev: EventPtr, _ f: Int16, _ what: Int16) -> Bool {
         guard f & EVList.initialized != 0 else { return false }
         var have: Int16 = 0
         if f & EVList.inserted != 0 { have |= ev.events & (EV.io | EV.signal) }

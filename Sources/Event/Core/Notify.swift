@@ -13,8 +13,11 @@ extension EventBase {
             Log.warnErrno("evthread_make_base_notifiable: eventfd", fd.errno)
             return -1
         }
+        guard let ev = Memory.tryAllocate(event.self, count: 1) else {
+            Sys.close(fd.value)
+            return -1
+        }
         notifyFd = fd.value
-        let ev = Memory.allocate(event.self, count: 1)
         ev.initialize(to: event())
         let drain: EventCallback = { fd, _, arg in
             var v: UInt64 = 0
