@@ -50,10 +50,15 @@ final class ThreadedBufferTests: ThreadedTestCase {
         }
         XCTAssertTrue(stream.mon.wait { stream.received == chunk * chunks },
                       "received \(stream.mon.locked { stream.received })")
-        guard loop.stop() else { return }
         XCTAssertEqual(stream.mon.locked { stream.mismatches }, 0, "bytes out of order or corrupted")
+        // Freed while the loop runs, which finalizes them (a deferred
+        // callback still queued holds a reference that only the loop drops:
+        // event_base_free would discard it, as libevent's does).
         bufferevent_free(writer)
         bufferevent_free(reader)
+        loopPass(base)
+        loopPass(base)
+        guard loop.stop() else { return }
         event_base_free(base)
     }
 
