@@ -55,3 +55,10 @@ int evutil_snprintf(char *buf, size_t buflen, const char *format, ...)
 static pthread_mutex_t debug_map_mutex = PTHREAD_MUTEX_INITIALIZER;
 void cev_debug_map_lock(void) { pthread_mutex_lock(&debug_map_mutex); }
 void cev_debug_map_unlock(void) { pthread_mutex_unlock(&debug_map_mutex); }
+
+/* The signal handler's owner base and its counters are process-wide: bases
+ * looping in different threads meet there. Taken inside a base lock, and
+ * nothing is taken inside it; only while lock callbacks are set. */
+static pthread_mutex_t signal_globals_mutex = PTHREAD_MUTEX_INITIALIZER;
+void cev_signal_globals_lock(void) { pthread_mutex_lock(&signal_globals_mutex); }
+void cev_signal_globals_unlock(void) { pthread_mutex_unlock(&signal_globals_mutex); }

@@ -45,6 +45,9 @@ static inline int cev_errno(void) { return errno; }
 /* Guards debug mode's process-wide table of events (shim.c). */
 void cev_debug_map_lock(void);
 void cev_debug_map_unlock(void);
+/* Guards the process-wide signal ownership (shim.c). */
+void cev_signal_globals_lock(void);
+void cev_signal_globals_unlock(void);
 static inline void cev_set_errno(int e) { errno = e; }
 
 /* fcntl is variadic; these fixed-arity forms are what Swift can call. */

@@ -19,7 +19,12 @@ import CEventSys
 // - A listener's lock (LEV_OPT_THREADSAFE; Listener.swift) guards its
 //   enabled flag and callbacks.
 //
-// Lock order: listener -> bufferevent/evbuffer -> base. The base lock is the
+// - Two process-wide internal mutexes (shim.c), taken only while lock
+//   callbacks are set: the signal owner globals (Signals.withGlobals) and
+//   debug mode's event table. Both are leaves: taken inside the base lock
+//   (or none), nothing is taken inside them, no program code runs there.
+//
+// Lock order: listener -> bufferevent/evbuffer -> base -> leaf mutexes. The base lock is the
 // innermost: while it is held no other library lock is taken and no program
 // code runs. Code holding a bufferevent or evbuffer lock may take the base
 // lock (adding its events, queueing deferred callbacks), never the reverse.

@@ -112,7 +112,9 @@ extension EventBase {
         if let ev = signalState.pipeEvent {
             ev.pointee.ev_fd = signalState.readFd
         }
-        if Signals.owner == Unmanaged.passUnretained(self).toOpaque() { Signals.writeFd = signalState.writeFd }
+        Signals.withGlobals {
+            if Signals.owner == Unmanaged.passUnretained(self).toOpaque() { Signals.writeFd = signalState.writeFd }
+        }
         var result: Int32 = 0
         // Only a rebuilt backend starts empty (libevent's evmap_reinit_). poll
         // and select keep their sets: adding every fd again would leave

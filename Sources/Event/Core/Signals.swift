@@ -32,10 +32,23 @@ enum Signals {
     nonisolated(unsafe) static var ownerSignalsAdded = 0
     nonisolated(unsafe) static var writeFd: Int32 = -1
 
+    /// The three globals above are shared by every base: with lock
+    /// callbacks set, they change under a process-wide mutex (a leaf lock,
+    /// taken inside the base lock; Core/BaseLock.swift).
+    static func withGlobals<R>(_ body: () -> R) -> R {
+        if !Threads.lockingEnabled { return body() }
+        cev_signal_globals_lock()
+        let r = body()
+        cev_signal_globals_unlock()
+        return r
+    }
+
     static func claim(for base: EventBase) {
-        owner = Unmanaged.passUnretained(base).toOpaque()
-        ownerSignalsAdded = base.signalState.signalsAdded
-        writeFd = base.signalState.writeFd
+        withGlobals {
+            owner = Unmanaged.passUnretained(base).toOpaque()
+            ownerSignalsAdded = base.signalState.signalsAdded
+            writeFd = base.signalState.writeFd
+        }
     }
 
     static let handler: @convention(c) (Int32) -> Void = { sig in
@@ -76,7 +89,9 @@ extension EventBase {
         }
     }
 
-    func signalAdd(_ ev: EventPtr) -> Int32 {
+    func signalAdd(_ ev: EventPtr) -> Int32 { Signals.withGlobals { signalAddLocked(ev) } }
+
+    private func signalAddLocked(_ ev: EventPtr) -> Int32 {
         let sig = ev.fd
         guard let chain = signals.slot(sig) else { return -1 }
         if chain.pointee.first == nil {
@@ -86,7 +101,9 @@ extension EventBase {
         return 1
     }
 
-    func signalDel(_ ev: EventPtr) -> Int32 {
+    func signalDel(_ ev: EventPtr) -> Int32 { Signals.withGlobals { signalDelLocked(ev) } }
+
+    private func signalDelLocked(_ ev: EventPtr) -> Int32 {
         let sig = ev.fd
         guard let chain = signals.slot(sig) else { return -1 }
         chain.pointee.remove(ev)
@@ -176,10 +193,12 @@ extension EventBase {
             signalState.previous = nil
             signalState.saved = nil
         }
-        if Signals.owner == Unmanaged.passUnretained(self).toOpaque() {
-            Signals.owner = nil
-            Signals.ownerSignalsAdded = 0
-            Signals.writeFd = -1
+        Signals.withGlobals {
+            if Signals.owner == Unmanaged.passUnretained(self).toOpaque() {
+                Signals.owner = nil
+                Signals.ownerSignalsAdded = 0
+                Signals.writeFd = -1
+            }
         }
         if signalState.readFd >= 0 { Sys.close(signalState.readFd) }
         if signalState.writeFd >= 0 { Sys.close(signalState.writeFd) }
