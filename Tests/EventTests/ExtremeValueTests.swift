@@ -7,7 +7,8 @@ import CEventSys
 /// saturating deadline key, unsigned watermark comparison, size_t lengths.
 final class ExtremeValueTests: XCTestCase {
     private func tv(_ s: Int, _ u: Int) -> timeval { timeval(tv_sec: s, tv_usec: u) }
-    private let limit = Int(microsSecondsLimit)
+    /// The largest tv_sec whose whole seconds fit in microseconds.
+    private let limit = Int(Micros.max / 1_000_000)
 
     private func assertTv(_ t: timeval, _ s: Int, _ u: Int, _ msg: String = "", line: UInt = #line) {
         XCTAssertEqual(t.tv_sec, s, "tv_sec " + msg, line: line)
@@ -35,17 +36,21 @@ final class ExtremeValueTests: XCTestCase {
         XCTAssertEqual(micros(tv(0, 0)), 0)
         XCTAssertEqual(micros(tv(3, 250_000)), 3_250_000)
         XCTAssertEqual(micros(tv(-2, 500_000)), -1_500_000)
-        XCTAssertEqual(micros(tv(limit, 999_999)), microsSecondsLimit * 1_000_000 + 999_999)
+        XCTAssertEqual(micros(tv(limit, 775_807)), Micros.max, "the largest exact value")
+        XCTAssertEqual(micros(tv(-limit - 1, 224_192)), Micros.min)
     }
 
     func testMicrosSaturatesHugeSeconds() {
         XCTAssertEqual(micros(tv(Int.max, 0)), Micros.max)
         XCTAssertEqual(micros(tv(Int.max, Int.min)), Micros.max)
         XCTAssertEqual(micros(tv(limit + 1, 0)), Micros.max)
+        XCTAssertEqual(micros(tv(limit, 775_808)), Micros.max, "the sum overflows")
+        XCTAssertEqual(micros(tv(limit, -1)), Micros(limit) * 1_000_000, "clamped, then exact")
+        XCTAssertEqual(micros(tv(limit, 2_000_000)), Micros.max, "clamped to the next second: too far")
         XCTAssertEqual(micros(tv(Int.min, 0)), Micros.min)
         XCTAssertEqual(micros(tv(Int.min, Int.max)), Micros.min)
-        XCTAssertEqual(micros(tv(-limit - 1, 0)), Micros.min)
-        XCTAssertEqual(micros(tv(-limit, 0)), -microsSecondsLimit * 1_000_000)
+        XCTAssertEqual(micros(tv(-limit - 2, 0)), Micros.min)
+        XCTAssertEqual(micros(tv(-limit, 0)), -Micros(limit) * 1_000_000)
     }
 
     /// tv_usec outside 0..<1_000_000 orders like libevent's (sec, usec)

@@ -48,7 +48,7 @@ extension EvBuffer {
     func resolve(_ p: evbuffer_ptr) -> (chain: ChainPtr?, offset: Int)? {
         if p.pos < 0 || p.pos > totalLen { return nil }
         if let c = p.internal_.chain {
-            return (c.assumingMemoryBound(to: Chain.self), Int(bitPattern: UInt(p.internal_.pos_in_chain)))
+            return (c.assumingMemoryBound(to: Chain.self), p.internal_.pos_in_chain)
         }
         if p.pos == totalLen { return (nil, 0) }
         var q = evbuffer_ptr()

@@ -37,7 +37,7 @@ extension EvBuffer {
             }
             chain = p.internal_.chain?.assumingMemoryBound(to: Chain.self)
             p.pos = Int(bitPattern: UInt(p.pos) &+ left)
-            inChain = UInt(p.internal_.pos_in_chain)
+            inChain = UInt(bitPattern: p.internal_.pos_in_chain)
         } else {
             chain = first
             p.pos = position

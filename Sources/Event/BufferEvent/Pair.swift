@@ -115,8 +115,8 @@ final class PairBufferEvent: BufferEvent {
             if !reaches(have, high) {
                 // Unsigned room, as libevent computes it; more than ssize_t
                 // means "everything".
-                n = bufferSize(high &- have)
-                _ = src.output.removeBuffer(to: dst.input, n)
+                n = high &- have
+                _ = src.output.removeBuffer(to: dst.input, bufferSize(n))
             } else {
                 if !ignoreWatermark { return }
                 n = src.output.totalLen

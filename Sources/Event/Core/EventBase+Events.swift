@@ -153,13 +153,30 @@ extension EventBase {
     func insertTimeout(_ ev: EventPtr, common: UnsafeMutablePointer<CommonTimeout>?) -> Bool {
         if let ct = common {
             ct.pointee.insertInOrder(ev)
-        } else if !timers.pushReserved(ev, deadline: micros(ev.pointee.ev_timeout)) {
-            Log.warnx("event_add: out of memory growing the timer heap")
-            return false
+        } else {
+            let t = ev.pointee.ev_timeout
+            // A crafted tv_usec can leave a queue's marker in a plain
+            // deadline (it is then far above 999999, so this costs nothing
+            // more than micros' own range check).
+            if UInt64(bitPattern: Int64(t.tv_usec)) >= 1_000_000, let ct = commonTimeout(for: t) {
+                insertMarked(ev, ct)
+            } else if !timers.pushReserved(ev, deadline: micros(t)) {
+                Log.warnx("event_add: out of memory growing the timer heap")
+                return false
+            }
         }
         countUp(ev.flags)
         ev.flags |= EVList.timeout
         return true
+    }
+
+    /// A plain deadline that names a common-timeout queue goes into that
+    /// queue, where removeTimeout will look for it (libevent files it there
+    /// too); the queue's timer is armed if it is now first.
+    @inline(never)
+    func insertMarked(_ ev: EventPtr, _ ct: UnsafeMutablePointer<CommonTimeout>) {
+        ct.pointee.insertInOrder(ev)
+        if ct.pointee.queue.first == ev { CommonTimeout.schedule(ct, head: ev) }
     }
 
     @inline(__always)
@@ -217,12 +234,8 @@ extension EventBase {
             } else {
                 ev.pointee.ev_timeout = tvAdd(now, tv)
             }
-            // The queue is chosen from the deadline, as removeTimeout will:
-            // a crafted tv_usec can make a plain deadline carry a queue's
-            // marker (libevent files it by the deadline too).
-            let queue = commonTimeout(for: ev.pointee.ev_timeout)
-            if !insertTimeout(ev, common: queue) { return -1 }
-            if let ct = queue, ct.pointee.queue.first == ev {
+            if !insertTimeout(ev, common: common) { return -1 }
+            if let ct = common, ct.pointee.queue.first == ev {
                 CommonTimeout.schedule(ct, head: ev)
             }
         }

@@ -8,20 +8,31 @@ typealias Micros = Int64
 /// (sec, usec) pairs, against a `now` whose tv_usec is in 0..<1_000_000. So
 /// a tv_usec outside that range counts as 0 (negative) or as the next
 /// second (1_000_000 and more), which orders every deadline against every
-/// normalised time exactly as libevent's evutil_timercmp does. Seconds
-/// beyond what microseconds can hold saturate: centuries away either way.
-/// For normalised timevals this is just sec * 1_000_000 + usec.
+/// normalised time exactly as libevent's evutil_timercmp does. Values beyond
+/// what microseconds can hold saturate: centuries away either way. For
+/// normalised timevals this is just sec * 1_000_000 + usec.
 @inline(__always)
 func micros(_ tv: timeval) -> Micros {
-    let s = Micros(tv.tv_sec)
-    if s > microsSecondsLimit || s < -microsSecondsLimit { return s > 0 ? Micros.max : Micros.min }
-    let u = Micros(tv.tv_usec)
-    return s &* 1_000_000 &+ (u < 0 ? 0 : (u > 1_000_000 ? 1_000_000 : u))
+    let s = Micros(tv.tv_sec), u = Micros(tv.tv_usec)
+    // The common path: one unsigned compare and two overflow checks.
+    if UInt64(bitPattern: u) >= 1_000_000 { return microsOutOfRange(tv) }
+    let (p, o1) = s.multipliedReportingOverflow(by: 1_000_000)
+    if o1 { return microsOutOfRange(tv) }
+    let (r, o2) = p.addingReportingOverflow(u)
+    if o2 { return microsOutOfRange(tv) }
+    return r
 }
 
-/// The most seconds `micros` converts without saturating (one second of
-/// room is left for the clamped tv_usec).
-let microsSecondsLimit: Micros = Micros.max / 1_000_000 - 1
+/// `micros` for a tv_usec out of range or a sum that overflows.
+@inline(never)
+func microsOutOfRange(_ tv: timeval) -> Micros {
+    let s = Micros(tv.tv_sec), u = Micros(tv.tv_usec)
+    let (p, o1) = s.multipliedReportingOverflow(by: 1_000_000)
+    if o1 { return s > 0 ? Micros.max : Micros.min }
+    // The clamped tv_usec is not negative: only upward overflow is left.
+    let (r, o2) = p.addingReportingOverflow(u < 0 ? 0 : (u > 1_000_000 ? 1_000_000 : u))
+    return o2 ? Micros.max : r
+}
 
 @inline(__always)
 func timevalFrom(_ us: Micros) -> timeval {
@@ -65,7 +76,7 @@ enum Clock {
 @inline(__always)
 func tvAdd(_ a: timeval, _ b: timeval) -> timeval {
     var r = timeval(tv_sec: a.tv_sec &+ b.tv_sec, tv_usec: a.tv_usec &+ b.tv_usec)
-    if r.tv_usec >= 1_000_000 { r.tv_sec &+= 1; r.tv_usec &-= 1_000_000 }
+    if _slowPath(r.tv_usec >= 1_000_000) { r.tv_sec &+= 1; r.tv_usec &-= 1_000_000 }
     return r
 }
 
