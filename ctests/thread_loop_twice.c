@@ -45,7 +45,7 @@ static void *second_main(void *arg)
 	return NULL;
 }
 
-#define RACES 20	/* simultaneous starts per iteration */
+#define RACES 100	/* simultaneous starts per iteration */
 
 static pthread_barrier_t start_line;
 static struct flag refused;
@@ -109,8 +109,25 @@ int main(int argc, char **argv)
 		k = event_base_loop(base, EVLOOP_ONCE);
 		later_ok += k == 0 && flag_get(&ran) == 2;
 
-		/* Two threads start at once. */
-		phase("simultaneous starts");
+		event_free(nested);
+		event_free(counter);
+		looper_free(&lp);
+		flag_destroy(&ran);
+		event_base_free(base);
+	}
+	printf("iterations=%d\n", iters);
+	printf("second thread's loop/dispatch calls all -1: %d\n", all_minus1);
+	printf("nested calls from a callback all -1: %d\n", nested_minus1);
+	printf("first loop still running callbacks: %d, break/exit flags untouched: %d\n", still_runs, flags_clean);
+	printf("first loop ended by loopbreak with 0: %d, base usable afterwards: %d\n", first_ok, later_ok);
+	fflush(stdout);	/* kept if the races below hang */
+
+	/* Two threads start at once. */
+	phase("simultaneous starts");
+	for (it = 0; it < iters; it++) {
+		base = event_base_new();
+		if (!base)
+			die("event_base_new");
 		for (k = 0; k < RACES; k++) {
 			pthread_t a, b;
 			int ra = -99, rb = -99;
@@ -126,18 +143,8 @@ int main(int argc, char **argv)
 			pthread_barrier_destroy(&start_line);
 			one_refused += (ra == -1 && rb == 0) || (ra == 0 && rb == -1);
 		}
-
-		event_free(nested);
-		event_free(counter);
-		looper_free(&lp);
-		flag_destroy(&ran);
 		event_base_free(base);
 	}
-	printf("iterations=%d\n", iters);
-	printf("second thread's loop/dispatch calls all -1: %d\n", all_minus1);
-	printf("nested calls from a callback all -1: %d\n", nested_minus1);
-	printf("first loop still running callbacks: %d, break/exit flags untouched: %d\n", still_runs, flags_clean);
-	printf("first loop ended by loopbreak with 0: %d, base usable afterwards: %d\n", first_ok, later_ok);
 	printf("simultaneous starts with exactly one refused: %d of %d\n", one_refused, iters * RACES);
 	flag_destroy(&refused);
 	libevent_global_shutdown();
