@@ -158,7 +158,6 @@ final class EpollBackend: Backend {
         return "0 (none)"
     }
 
-    @_optimize(speed)
     /// epoll_wait with the base lock let go (BaseLock.swift), out of line.
     @inline(never)
     private func waitUnlocked(_ ms: Int32) -> Sys.Result<Int32> {
@@ -168,6 +167,7 @@ final class EpollBackend: Backend {
         return n
     }
 
+    @_optimize(speed)
     override func dispatch(timeout: Micros?) -> Int32 {
         let ms = timerFd >= 0 ? armTimer(timeout) : timeoutMillis(timeout)
         let n = baseLock == nil ? Sys.once { epoll_wait(epfd, ready, capacity, ms) } : waitUnlocked(ms)
