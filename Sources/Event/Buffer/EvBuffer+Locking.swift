@@ -16,6 +16,13 @@ enum BufferLock {
     static func unlock(_ l: UnsafeMutableRawPointer) {
         _ = Threads.lockCallbacks?.unlock?(0, l)
     }
+
+    /// EVTHREAD_TRY: take the lock only if no waiting is needed (a
+    /// recursive lock its holder takes again counts as free); true if taken.
+    static func tryLock(_ l: UnsafeMutableRawPointer) -> Bool {
+        guard let lock = Threads.lockCallbacks?.lock else { return true }
+        return lock(UInt32(EVTHREAD_TRY), l) == 0
+    }
 }
 
 extension EvBuffer {

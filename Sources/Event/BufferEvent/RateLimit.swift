@@ -149,14 +149,17 @@ final class RateLimit {
         }
         if let g = r.group {
             var share: Int
+            g.lockGroup()
             if g.suspended(write: write) {
-                // The group is out of tokens; make sure this member knows.
+                // The group is out of tokens; make sure this member knows
+                // (the group could not, if its lock was busy then).
                 b.suspend(Suspend.groupBandwidth, write: write)
                 share = 0
             } else {
                 share = g.limit[write: write] / g.members.count
                 if share < g.minShare { share = g.minShare }
             }
+            g.unlockGroup()
             if most > share { most = share }
         }
         return most < 0 ? 0 : most
@@ -186,6 +189,7 @@ final class RateLimit {
             }
         }
         if let g = r.group {
+            g.lockGroup()
             g.limit[write: w] &-= n
             if w { g.totalWritten &+= UInt64(truncatingIfNeeded: n) } else { g.totalRead &+= UInt64(truncatingIfNeeded: n) }
             if g.limit[write: w] <= 0 {
@@ -193,6 +197,7 @@ final class RateLimit {
             } else if g.suspended(write: w) {
                 g.unsuspend(write: w)
             }
+            g.unlockGroup()
         }
         return res
     }
@@ -249,7 +254,8 @@ final class RateLimit {
         if again { _ = BufferEvent.add(r.refill, cfg.pointee.tickTimeout) }
     }
 
-    /// bufferevent_add_to_rate_limit_group.
+    /// bufferevent_add_to_rate_limit_group (b's lock held). The old group
+    /// is left before the new one's lock is taken: group locks never nest.
     static func join(_ b: BufferEvent, _ g: RateGroup) -> Int32 {
         if b.rate?.group === g { return 0 }
         // What needs memory first: failing changes nothing.
@@ -258,25 +264,37 @@ final class RateLimit {
             guard let r = RateLimit.make() else { return -1 }
             fresh = r
         }
-        guard g.members.reserveOneMore() else { return -1 }
+        guard g.locked({ g.members.reserveOneMore() }) else {
+            fresh?.release()
+            return -1
+        }
         if let r = fresh {
             r.assignRefill(b)
             b.rate = r
         }
         let r = b.rate!
         if r.group != nil { leaveGroup(b, unsuspend: true) }
+        g.lockGroup()
+        // Only fails if another thread's join took the room made above.
+        guard g.insert(b) else {
+            g.unlockGroup()
+            return -1
+        }
         r.group = g
-        g.members.insert(b, at: 0)
-        if g.readSuspended { b.suspendRead(Suspend.groupBandwidth) }
-        if g.writeSuspended { b.suspendWrite(Suspend.groupBandwidth) }
+        let rs = g.readSuspended, ws = g.writeSuspended
+        g.unlockGroup()
+        if rs { b.suspendRead(Suspend.groupBandwidth) }
+        if ws { b.suspendWrite(Suspend.groupBandwidth) }
         return 0
     }
 
-    /// bufferevent_remove_from_rate_limit_group(_internal_).
+    /// bufferevent_remove_from_rate_limit_group(_internal_) (b's lock held).
     static func leaveGroup(_ b: BufferEvent, unsuspend: Bool) {
         if let r = b.rate, let g = r.group {
+            g.lockGroup()
             r.group = nil
             g.remove(b)
+            g.unlockGroup()
         }
         if unsuspend {
             b.unsuspendRead(Suspend.groupBandwidth)
@@ -316,154 +334,4 @@ final class RateLimit {
 private let refillCallback: EventCallback = { _, _, arg in
     guard let arg else { return }
     BufferEvent.from(arg).locked { RateLimit.refilled($0) }
-}
-
-private let groupRefillCallback: EventCallback = { _, _, arg in
-    guard let arg else { return }
-    Unmanaged<RateGroup>.fromOpaque(arg).takeUnretainedValue().refilled()
-}
-
-/// struct bufferevent_rate_limit_group.
-final class RateGroup {
-    /// Members, most recently added first.
-    var members: [BufferEvent] = []
-    var limit = TokenBucket()
-    var cfg: TokenBucketCfg
-    var readSuspended = false
-    var writeSuspended = false
-    var pendingUnsuspendRead = false
-    var pendingUnsuspendWrite = false
-    var totalRead: UInt64 = 0
-    var totalWritten: UInt64 = 0
-    var minShare = 0
-    var configuredMinShare = 0
-    /// Persistent timer adding a tick's tokens to the group's buckets.
-    let refill: EventPtr
-    var seed: UInt32
-
-    @inline(__always) var cPointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
-
-    static func from(_ p: OpaquePointer) -> RateGroup {
-        Unmanaged<RateGroup>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-    }
-
-    /// bufferevent_rate_limit_group_new; the pointer owns the object. nil
-    /// when memory ran out.
-    static func create(base: OpaquePointer, cfg: TokenBucketCfg) -> OpaquePointer? {
-        let now = TokenBuckets.now(base)
-        let mark = Memory.failureMark()
-        guard let e = Memory.tryAllocate(event.self, count: 1) else { return nil }
-        e.initialize(to: event())
-        let g = RateGroup(cfg: cfg, seed: UInt32(truncatingIfNeeded: now.tv_sec &+ now.tv_usec), refill: e)
-        if Memory.failed(since: mark) {
-            Memory.deallocate(e)
-            return nil
-        }
-        g.limit.start(cfg, tick: TokenBuckets.tick(now, cfg), reinitialize: false)
-        let p = Unmanaged.passRetained(g).toOpaque()
-        _ = EventBase.assign(g.refill, base: EventBase.from(base), fd: -1, events: EV.persist | EV.finalize,
-                             callback: groupRefillCallback, arg: p)
-        _ = BufferEvent.add(g.refill, cfg.tickTimeout)
-        _ = g.setMinShare(64)
-        g.seed ^= UInt32(truncatingIfNeeded: UInt(bitPattern: p))
-        return OpaquePointer(p)
-    }
-
-    private init(cfg: TokenBucketCfg, seed: UInt32, refill: EventPtr) {
-        self.cfg = cfg
-        self.seed = seed
-        self.refill = refill
-    }
-
-    /// bufferevent_rate_limit_group_free (members must have left).
-    func destroy() {
-        if !members.isEmpty {
-            Log.warnx("bufferevent_rate_limit_group_free: group still has \(members.count) members")
-            for b in members { RateLimit.leaveGroup(b, unsuspend: true) }
-        }
-        _ = BufferEvent.del(refill)
-        Debug.noteTeardown(refill)
-        Memory.deallocate(refill)
-        Unmanaged.passUnretained(self).release()
-    }
-
-    func remove(_ b: BufferEvent) {
-        for i in 0..<members.count where members[i] === b {
-            members.remove(at: i)
-            return
-        }
-    }
-
-    /// bufferevent_rate_limit_group_set_cfg.
-    func setConfig(_ c: TokenBucketCfg) {
-        let sameTick = cfg.tickTimeout.tv_sec == c.tickTimeout.tv_sec && cfg.tickTimeout.tv_usec == c.tickTimeout.tv_usec
-        cfg = c
-        if limit.readLimit > c.readMaximum { limit.readLimit = c.readMaximum }
-        if limit.writeLimit > c.writeMaximum { limit.writeLimit = c.writeMaximum }
-        if !sameTick { _ = BufferEvent.add(refill, c.tickTimeout) }
-        _ = setMinShare(configuredMinShare)
-    }
-
-    /// bufferevent_rate_limit_group_set_min_share: never above one tick's rate.
-    func setMinShare(_ share: Int) -> Int32 {
-        if share < 0 { return -1 }
-        configuredMinShare = share
-        var s = share
-        if s > cfg.readRate { s = cfg.readRate }
-        if s > cfg.writeRate { s = cfg.writeRate }
-        minShare = s
-        return 0
-    }
-
-    func suspended(write w: Bool) -> Bool { w ? writeSuspended : readSuspended }
-
-    func suspend(write w: Bool) {
-        if w {
-            writeSuspended = true
-            pendingUnsuspendWrite = false
-        } else {
-            readSuspended = true
-            pendingUnsuspendRead = false
-        }
-        for b in members { b.suspend(Suspend.groupBandwidth, write: w) }
-    }
-
-    /// Members resume from a random starting point, for some fairness.
-    private func randomOrder() -> [BufferEvent] {
-        let n = members.count
-        if n == 0 { return [] }
-        seed = seed &* 1103515245 &+ 12345
-        let start = Int((seed >> 1) & 0x7fff_ffff) % n
-        var out: [BufferEvent] = []
-        out.reserveCapacity(n)
-        for i in 0..<n { out.append(members[(start + i) % n]) }
-        return out
-    }
-
-    func unsuspend(write w: Bool) {
-        if w { writeSuspended = false } else { readSuspended = false }
-        for b in randomOrder() { b.unsuspend(Suspend.groupBandwidth, write: w) }
-        if w { pendingUnsuspendWrite = false } else { pendingUnsuspendRead = false }
-    }
-
-    /// The group's tick.
-    func refilled() {
-        let now = TokenBuckets.now(refill.baseRef)
-        limit.update(cfg, tick: TokenBuckets.tick(now, cfg))
-        if pendingUnsuspendRead || (readSuspended && limit.readLimit >= minShare) { unsuspend(write: false) }
-        if pendingUnsuspendWrite || (writeSuspended && limit.writeLimit >= minShare) { unsuspend(write: true) }
-    }
-
-    /// bufferevent_rate_limit_group_decrement_read / write.
-    func decrement(_ decr: Int, write: Bool) -> Int32 {
-        let old = limit[write: write]
-        let new = old &- decr
-        limit[write: write] = new
-        if old > 0 && new <= 0 {
-            suspend(write: write)
-        } else if old <= 0 && new > 0 {
-            unsuspend(write: write)
-        }
-        return 0
-    }
 }

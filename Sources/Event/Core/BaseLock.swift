@@ -18,13 +18,18 @@ import CEventSys
 //   guards the buffer (EvBuffer+Locking.swift).
 // - A listener's lock (LEV_OPT_THREADSAFE; Listener.swift) guards its
 //   enabled flag and callbacks.
+// - A rate-limit group's lock (RateGroup.swift: recursive, made with the
+//   group when lock callbacks are set) guards the group: its buckets,
+//   configuration, totals, suspended and pending flags, members array.
+//   Which group a bufferevent is in is guarded by the bufferevent's lock.
 //
 // - Two process-wide internal mutexes (shim.c), taken only while lock
 //   callbacks are set: the signal owner globals (Signals.withGlobals) and
 //   debug mode's event table. Both are leaves: taken inside the base lock
 //   (or none), nothing is taken inside them, no program code runs there.
 //
-// Lock order: listener -> bufferevent/evbuffer -> base -> leaf mutexes. The base lock is the
+// Lock order: listener -> bufferevent/evbuffer -> rate-limit group -> base
+// -> leaf mutexes. The base lock is the
 // innermost: while it is held no other library lock is taken and no program
 // code runs. Code holding a bufferevent or evbuffer lock may take the base
 // lock (adding its events, queueing deferred callbacks), never the reverse.
@@ -32,6 +37,18 @@ import CEventSys
 // bufferevent lock around event_add), so programs that call into the base
 // while holding bufferevent_lock keep working. Two evbuffer locks are taken
 // in address order.
+//
+// A member charging the group or asking for its share holds its own lock
+// and takes the group's. The group suspending or resuming its members
+// (with its lock held, from a charge, a decrement or its refill timer)
+// only tries each member's lock (EVTHREAD_TRY): a member it cannot lock
+// suspends itself at its next read or write (it sees the group suspended)
+// or is resumed by the next refill. Holding the group's lock, the base lock
+// is taken (the refill timer; a member's events as it is suspended or
+// resumed). Two group locks are never held at once: a bufferevent moving
+// to another group leaves the old one first. bufferevent_rate_limit_group_free
+// waits for a refill running in another thread (event_del_block) before it
+// takes the group's lock.
 //
 // What runs unlocked. The loop holds the base lock except while it sleeps
 // in the backend and while a callback runs. That covers program callbacks

@@ -455,12 +455,12 @@ public func bufferevent_remove_from_rate_limit_group(_ p: BevPtr?) -> Int32 {
 
 @_cdecl("bufferevent_rate_limit_group_get_read_limit")
 public func bufferevent_rate_limit_group_get_read_limit(_ g: OpaquePointer?) -> Int {
-    groupOf(g, "bufferevent_rate_limit_group_get_read_limit")?.limit.readLimit ?? -1
+    groupOf(g, "bufferevent_rate_limit_group_get_read_limit")?.tokens(write: false) ?? -1
 }
 
 @_cdecl("bufferevent_rate_limit_group_get_write_limit")
 public func bufferevent_rate_limit_group_get_write_limit(_ g: OpaquePointer?) -> Int {
-    groupOf(g, "bufferevent_rate_limit_group_get_write_limit")?.limit.writeLimit ?? -1
+    groupOf(g, "bufferevent_rate_limit_group_get_write_limit")?.tokens(write: true) ?? -1
 }
 
 @_cdecl("bufferevent_rate_limit_group_decrement_read")
@@ -477,15 +477,15 @@ public func bufferevent_rate_limit_group_decrement_write(_ g: OpaquePointer?, _ 
 public func bufferevent_rate_limit_group_get_totals(_ g: OpaquePointer?, _ r: UnsafeMutablePointer<UInt64>?,
                                                     _ w: UnsafeMutablePointer<UInt64>?) {
     guard let grp = groupOf(g, "bufferevent_rate_limit_group_get_totals") else { return }
-    r?.pointee = grp.totalRead
-    w?.pointee = grp.totalWritten
+    let t = grp.totals()
+    r?.pointee = t.read
+    w?.pointee = t.written
 }
 
 @_cdecl("bufferevent_rate_limit_group_reset_totals")
 public func bufferevent_rate_limit_group_reset_totals(_ g: OpaquePointer?) {
     guard let grp = groupOf(g, "bufferevent_rate_limit_group_reset_totals") else { return }
-    grp.totalRead = 0
-    grp.totalWritten = 0
+    grp.resetTotals()
 }
 
 // MARK: bufferevent_compat.h
