@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 SCRATCH=.build-tsan
 RUNS=${TSAN_RUNS:-3}
-FILTER=Threaded   # ThreadedBaseTests, ThreadedTeardownTests, ThreadedBufferTests
+FILTER=Threaded   # ThreadedBaseTests, ThreadedTeardownTests, ThreadedBufferTests, ThreadedRateGroupTests
 SUPP=$PWD/tests/tsan.supp
 
 if ! command -v "$SWIFT" >/dev/null 2>&1; then
