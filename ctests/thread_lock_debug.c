@@ -17,7 +17,10 @@
  * locks they hold) second: the setters' rules on the program's table (same
  * table again 0, another -1, NULL warns), debug locks taking the program's
  * locks; callbacks first, debugging second; evthread_use_pthreads under
- * debugging with two threads counting under one evbuffer lock.
+ * debugging with two threads counting under one evbuffer lock; a
+ * rate-limit group under debugging whose member another thread holds while
+ * the group suspends and resumes it (tried, not taken), freed afterwards
+ * (the group's lock freed with the type it was made with).
  * ctest-libs: -levent_pthreads -lpthread
  */
 #include <event2/buffer.h>
@@ -400,6 +403,73 @@ static void pthreads_counting(void)
 	evbuffer_free(shared);
 }
 
+/* A thread holding a bufferevent's lock until told to let go. */
+static struct bufferevent *held_bev;
+static pthread_mutex_t hold_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cv = PTHREAD_COND_INITIALIZER;
+static int hold_state;	/* 1: holding, 2: let go */
+
+static void *holder(void *arg)
+{
+	(void)arg;
+	bufferevent_lock(held_bev);
+	pthread_mutex_lock(&hold_mu);
+	hold_state = 1;
+	pthread_cond_broadcast(&hold_cv);
+	while (hold_state != 2)
+		pthread_cond_wait(&hold_cv, &hold_mu);
+	pthread_mutex_unlock(&hold_mu);
+	bufferevent_unlock(held_bev);
+	return NULL;
+}
+
+static void rate_group_debugged(void)
+{
+	struct timeval hour = {3600, 0};
+	struct event_base *base;
+	struct ev_token_bucket_cfg *cfg;
+	struct bufferevent_rate_limit_group *grp;
+	evutil_socket_t sv[2];
+	pthread_t t;
+
+	evthread_set_lock_callbacks(&counting);
+	evthread_set_condition_callbacks(&conds);
+	evthread_set_id_callback(my_id);
+	evthread_enable_lock_debugging();
+	base = event_base_new();
+	cfg = ev_token_bucket_cfg_new(1000, 1000, 1000, 1000, &hour);
+	grp = bufferevent_rate_limit_group_new(base, cfg);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	held_bev = bufferevent_socket_new(base, sv[0], BEV_OPT_THREADSAFE | BEV_OPT_CLOSE_ON_FREE);
+	printf("  add_to_rate_limit_group=%d\n", bufferevent_add_to_rate_limit_group(held_bev, grp));
+	bufferevent_enable(held_bev, EV_READ);
+	pthread_create(&t, NULL, holder, NULL);
+	pthread_mutex_lock(&hold_mu);
+	while (hold_state != 1)
+		pthread_cond_wait(&hold_cv, &hold_mu);
+	pthread_mutex_unlock(&hold_mu);
+	printf("  group decrement_read while another thread holds the member=%d\n",
+	    bufferevent_rate_limit_group_decrement_read(grp, 1000000));
+	printf("  given back=%d\n", bufferevent_rate_limit_group_decrement_read(grp, -1000000));
+	pthread_mutex_lock(&hold_mu);
+	hold_state = 2;
+	pthread_cond_broadcast(&hold_cv);
+	pthread_mutex_unlock(&hold_mu);
+	pthread_join(t, NULL);
+	printf("  group read limit=%ld member max to read=%ld\n",
+	    (long)bufferevent_rate_limit_group_get_read_limit(grp), (long)bufferevent_get_max_to_read(held_bev));
+	printf("  decrement_read, member free=%d\n", bufferevent_rate_limit_group_decrement_read(grp, 5000));
+	printf("  member max to read=%ld\n", (long)bufferevent_get_max_to_read(held_bev));
+	printf("  remove_from_rate_limit_group=%d\n", bufferevent_remove_from_rate_limit_group(held_bev));
+	bufferevent_free(held_bev);
+	close(sv[1]);
+	bufferevent_rate_limit_group_free(grp);
+	ev_token_bucket_cfg_free(cfg);
+	event_base_free(base);
+	printf("  program locks held=%d\n", held);
+}
+
+static void case_rate_group_debugged(void) { rate_group_debugged(); fflush(stdout); _exit(0); }
 static void case_debug_then_callbacks(void) { debug_then_callbacks(); fflush(stdout); _exit(0); }
 static void case_callbacks_then_debug(void) { callbacks_then_debug(); fflush(stdout); _exit(0); }
 static void case_pthreads_counting(void) { pthreads_counting(); fflush(stdout); _exit(0); }
@@ -421,6 +491,8 @@ int main(void)
 	run_case("lock debugging first, lock callbacks second:", case_debug_then_callbacks, 0);
 	run_case("lock callbacks first, lock debugging second:", case_callbacks_then_debug, 0);
 	run_case("evthread_use_pthreads and lock debugging, two threads:", case_pthreads_counting, 0);
+	run_case("a rate-limit group under lock debugging, its member held by another thread:",
+	    case_rate_group_debugged, 0);
 
 	event_set_log_callback(log_cb);
 	standalone();
