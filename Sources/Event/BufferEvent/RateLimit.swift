@@ -152,7 +152,7 @@ final class RateLimit {
             g.lockGroup()
             if g.suspended(write: write) {
                 // The group is out of tokens; make sure this member knows
-                // (the group could not, if its lock was busy then).
+                // (the group skips members whose lock is busy).
                 b.suspend(Suspend.groupBandwidth, write: write)
                 share = 0
             } else {
