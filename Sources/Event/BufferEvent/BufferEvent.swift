@@ -546,6 +546,12 @@ class BufferEvent {
     }
 
     /// The base a finished bufferevent's callbacks are taken off.
+    /// Dropping the last reference would finalize on the spot (no base to
+    /// queue the finalizer on), which frees the lock: the caller must not
+    /// hold it then. Nothing else can reach a base-less bufferevent's
+    /// callbacks, so going without the lock there is safe.
+    var finalizesInline: Bool { refcnt == 1 && finalizeBase == nil }
+
     private var finalizeBase: EventBase? {
         if let b = bev.pointee.ev_base ?? evRead.baseRef ?? Globals.currentBase { return EventBase.from(b) }
         return nil

@@ -108,6 +108,11 @@ public func bufferevent_free(_ p: BevPtr?) {
         Log.warnx("bufferevent_free: bufferevent \(hexPointer(p)) freed twice")
         return
     }
+    if b.lock != nil && b.finalizesInline {
+        b.setCallbacks(nil, nil, nil, nil)
+        b.decref()
+        return
+    }
     b.locked { b in
         b.setCallbacks(nil, nil, nil, nil)
         b.decref()
@@ -121,7 +126,9 @@ public func bufferevent_incref(_ p: BevPtr?) {
 
 @_cdecl("bufferevent_decref")
 public func bufferevent_decref(_ p: BevPtr?) -> Int32 {
-    withBev(p, "bufferevent_decref", -1) { $0.decref() }
+    guard let b = bevOf(p, "bufferevent_decref") else { return -1 }
+    if b.lock != nil && b.finalizesInline { return b.decref() }
+    return b.locked { $0.decref() }
 }
 
 // As libevent's, bufferevent_lock also holds a reference until the matching
