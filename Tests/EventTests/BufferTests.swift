@@ -27,6 +27,38 @@ final class BufferTests: XCTestCase {
         XCTAssertNil(Chain.allocation(for: -1))
     }
 
+    /// The core is an 88-byte allocation, a 96-byte malloc chunk: two per
+    /// bufferevent, part of its idle memory (bench/bev_echo.c -m idle).
+    func testBufferCoreKeepsItsSize() {
+        XCTAssertEqual(MemoryLayout<BufferCore>.stride, 88)
+    }
+
+    /// The fast paths' gate (`slow`) follows the conditions on a buffer
+    /// without a lock, and is closed for good, and left alone, on one with
+    /// a lock (other threads change a locked buffer's conditions while its
+    /// fast paths look at the gate without the lock).
+    func testFastPathGateOfLockedBuffer() {
+        let b = Event.evbuffer_new()!
+        let core = CorePtr(b)
+        XCTAssertEqual(Event.evbuffer_freeze(b, 0), 0)
+        XCTAssertEqual(core.pointee.slow, BufferCore.Slow.freezeEnd)
+        XCTAssertEqual(core.pointee.state, BufferCore.Slow.freezeEnd)
+        // A lock that is never taken here (set and cleared directly).
+        core.pointee.lock = UnsafeMutableRawPointer(bitPattern: 0x1000)
+        XCTAssertEqual(core.pointee.slow, BufferCore.Slow.locked)
+        core.pointee.freezeEnd = false
+        core.pointee.freezeStart = true
+        XCTAssertEqual(core.pointee.slow, BufferCore.Slow.locked)
+        XCTAssertEqual(core.pointee.state, BufferCore.Slow.freezeStart)
+        XCTAssertTrue(core.pointee.freezeStart)
+        XCTAssertFalse(core.pointee.freezeEnd)
+        core.pointee.lock = nil
+        XCTAssertEqual(core.pointee.slow, BufferCore.Slow.freezeStart)
+        core.pointee.freezeStart = false
+        XCTAssertEqual(core.pointee.slow, 0)
+        Event.evbuffer_free(b)
+    }
+
     func testNullBuffersFailCleanly() {
         XCTAssertEqual(Event.evbuffer_add(nil, "x", 1), -1)
         XCTAssertEqual(Event.evbuffer_drain(nil, 1), -1)

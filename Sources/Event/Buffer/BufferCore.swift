@@ -27,9 +27,17 @@ struct BufferCore {
     var deferring = false {
         didSet { setSlow(Slow.entries, callbacks != nil || deferring) }
     }
-    /// Conditions that keep an operation off the fast paths, one bit each,
-    /// so that the fast paths test them all at once.
+    /// What the fast paths test, all conditions at once, before they read
+    /// anything else: `state` itself while the buffer has no lock; from
+    /// evbuffer_enable_locking on (before the buffer is shared) Slow.locked
+    /// alone, never written again. Another thread changes a locked buffer's
+    /// `state` under the lock, so the fast paths, which run without it, must
+    /// not read that byte: here they read one nobody writes.
     var slow: UInt8 = 0
+    /// The conditions that keep an operation off the fast paths (Slow, one
+    /// bit each; Slow.locked aside), always current: what everything but the
+    /// fast paths' first test reads, under the lock when there is one.
+    var state: UInt8 = 0
     /// The owning bufferevent hears of changes (after the registered
     /// callbacks, where its own callback entry would have run) without an
     /// entry of its own: see EvBuffer.runCallbacks.
@@ -37,26 +45,30 @@ struct BufferCore {
         didSet { setSlow(Slow.callbacks, callbacks != nil || notifiesParent) }
     }
     /// Someone is told of changes: registered callbacks or the parent.
-    @inline(__always) var watched: Bool { slow & Slow.callbacks != 0 }
+    @inline(__always) var watched: Bool { state & Slow.callbacks != 0 }
+    /// Registered entries or deferred reporting: removals must be reported.
+    @inline(__always) var hasEntries: Bool { state & Slow.entries != 0 }
     var freezeStart: Bool {
-        @inline(__always) get { slow & Slow.freezeStart != 0 }
+        @inline(__always) get { state & Slow.freezeStart != 0 }
         set { setSlow(Slow.freezeStart, newValue) }
     }
     var freezeEnd: Bool {
-        @inline(__always) get { slow & Slow.freezeEnd != 0 }
+        @inline(__always) get { state & Slow.freezeEnd != 0 }
         set { setSlow(Slow.freezeEnd, newValue) }
     }
     /// A freed plain chain kept for the next allocation of the same size.
     var spare: ChainPtr? = nil
-    /// evbuffer_enable_locking's lock.
+    /// evbuffer_enable_locking's lock (set before the buffer is shared,
+    /// cleared when it is destroyed).
     var lock: UnsafeMutableRawPointer? = nil {
-        didSet { setSlow(Slow.locked, lock != nil) }
+        didSet { slow = lock != nil ? Slow.locked : state }
     }
 
     enum Slow {
         static let freezeStart: UInt8 = 1
         static let freezeEnd: UInt8 = 2
         static let callbacks: UInt8 = 4
+        /// In `slow` only: the buffer has a lock (all operations lock it).
         static let locked: UInt8 = 8
         /// Registered entries or deferred reporting (the parent aside).
         static let entries: UInt8 = 16
@@ -66,9 +78,17 @@ struct BufferCore {
         static let drain: UInt8 = freezeStart | entries | locked
     }
 
+    /// Change a condition; the fast paths see it at once unless the buffer
+    /// is locked (their gate is then closed for good).
     @inline(__always)
     mutating func setSlow(_ bit: UInt8, _ on: Bool) {
-        if on { slow |= bit } else { slow &= ~bit }
+        if on {
+            state |= bit
+            if lock == nil { slow |= bit }
+        } else {
+            state &= ~bit
+            if lock == nil { slow &= ~bit }
+        }
     }
     /// The EvBuffer (unretained; the object keeps itself alive until its
     /// last reference is dropped).

@@ -77,7 +77,7 @@ extension EvBuffer {
     /// Callback entries or deferred reporting: program code may run when
     /// the buffer changes.
     @inline(__always)
-    var hasEntries: Bool { core.pointee.slow & BufferCore.Slow.entries != 0 }
+    var hasEntries: Bool { core.pointee.hasEntries }
 
     /// invokeCallbacks after a removal only (see the core's version).
     @inline(__always)

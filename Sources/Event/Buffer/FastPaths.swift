@@ -4,8 +4,9 @@ import CEventSys
 /// object reference is taken, and the common case runs without a call (so
 /// without saving registers). Anything else goes, by a tail call, to the
 /// EvBuffer's slow path. `slow` is tested before anything else is read: a
-/// locked buffer (Slow.locked) may be changing in another thread, so its
-/// chains must not be touched before the lock is taken.
+/// locked buffer may be changing in another thread, so nothing of it but
+/// that byte (Slow.locked, constant while the buffer is shared) and `lock`
+/// may be read before the lock is taken.
 extension UnsafeMutablePointer where Pointee == BufferCore {
     /// evbuffer_add when the bytes fit in the room after the last data.
     @inline(__always)
@@ -123,7 +124,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
     /// without entries or deferred reporting there is no one to tell.
     @inline(__always)
     func invokeCallbacksAfterRemoval() {
-        if pointee.slow & BufferCore.Slow.entries == 0 {
+        if !pointee.hasEntries {
             pointee.nAdded = 0
             pointee.nDeleted = 0
         } else {
