@@ -62,7 +62,7 @@ final class BufferEventTests: XCTestCase {
         let core = CorePtr(out)
         XCTAssertNil(core.pointee.callbacks)
         XCTAssertTrue(core.pointee.notifiesParent)
-        XCTAssertTrue(core.pointee.watched)
+        XCTAssertTrue(core.watched)
         XCTAssertEqual(bufferevent_write(bev, "ab", 2), 0)
         XCTAssertNotEqual(event_pending(cev_bev_ev_write(bev), EV.write, nil), 0)
         loopNonBlock(2)
@@ -70,7 +70,7 @@ final class BufferEventTests: XCTestCase {
         XCTAssertEqual(event_pending(cev_bev_ev_write(bev), EV.write, nil), 0)
         _ = evbuffer_setcb(out, nil, nil)
         XCTAssertFalse(core.pointee.notifiesParent)
-        XCTAssertFalse(core.pointee.watched)
+        XCTAssertFalse(core.watched)
         XCTAssertEqual(bufferevent_write(bev, "cd", 2), 0)
         XCTAssertEqual(event_pending(cev_bev_ev_write(bev), EV.write, nil), 0)
         bufferevent_free(bev)
@@ -86,7 +86,7 @@ final class BufferEventTests: XCTestCase {
         let bev = bufferevent_socket_new(base, a, BevOpt.closeOnFree)!
         let out = bufferevent_get_output(bev)!
         let core = CorePtr(out)
-        XCTAssertTrue(core.pointee.watched)
+        XCTAssertTrue(core.watched)
         XCTAssertEqual(core.pointee.slow & BufferCore.Slow.entries, 0, "owner only: drains are fast")
         XCTAssertEqual(BufferCore.Slow.drain & BufferCore.Slow.callbacks, 0)
         let cb: BufferCallback = { _, _, _ in }

@@ -27,6 +27,50 @@ final class BufferTests: XCTestCase {
         XCTAssertNil(Chain.allocation(for: -1))
     }
 
+    /// The core is an 88-byte allocation, a 96-byte malloc chunk: two per
+    /// bufferevent, part of its idle memory (bench/bev_echo.c -m idle).
+    /// CorePtr.has loads four bytes at conditionsOffset and tests the first
+    /// and the third: where the two condition bytes must be.
+    func testBufferCoreKeepsItsSizeAndLayout() {
+        XCTAssertEqual(MemoryLayout<BufferCore>.stride, 88)
+        XCTAssertEqual(MemoryLayout<BufferCore>.offset(of: \.slow), BufferCore.conditionsOffset)
+        XCTAssertEqual(MemoryLayout<BufferCore>.offset(of: \.lockedState), BufferCore.conditionsOffset + 2)
+        XCTAssertNotEqual(BufferCore.conditionsOffset, 0)
+    }
+
+    /// The fast paths' gate (`slow`) is where a buffer without a lock keeps
+    /// its conditions; once it has a lock the gate is closed for good and
+    /// left alone, the conditions moving to `lockedState` (other threads
+    /// change a locked buffer's conditions while its fast paths look at the
+    /// gate without the lock).
+    func testFastPathGateOfLockedBuffer() {
+        let p = Event.evbuffer_new()!
+        let core = CorePtr(p)
+        let b = EvBuffer.from(p)
+        XCTAssertEqual(Event.evbuffer_freeze(p, 0), 0)
+        XCTAssertEqual(core.pointee.slow, BufferCore.Slow.freezeEnd)
+        XCTAssertEqual(core.pointee.lockedState, 0)
+        // A lock that is never taken here (set and cleared directly).
+        b.lock = UnsafeMutableRawPointer(bitPattern: 0x1000)
+        XCTAssertEqual(core.pointee.slow, BufferCore.Slow.locked)
+        XCTAssertEqual(core.pointee.lockedState, BufferCore.Slow.freezeEnd)
+        b.freezeEnd = false
+        b.freezeStart = true
+        core.pointee.notifiesParent = true
+        XCTAssertEqual(core.pointee.slow, BufferCore.Slow.locked)
+        XCTAssertEqual(core.pointee.lockedState, BufferCore.Slow.freezeStart | BufferCore.Slow.callbacks)
+        XCTAssertTrue(b.freezeStart && core.freezeStart)
+        XCTAssertFalse(b.freezeEnd || core.freezeEnd)
+        XCTAssertTrue(b.watched && core.watched)
+        b.lock = nil
+        XCTAssertEqual(core.pointee.slow, BufferCore.Slow.freezeStart | BufferCore.Slow.callbacks)
+        XCTAssertEqual(core.pointee.lockedState, 0)
+        b.freezeStart = false
+        core.pointee.notifiesParent = false
+        XCTAssertEqual(core.pointee.slow, 0)
+        Event.evbuffer_free(p)
+    }
+
     func testNullBuffersFailCleanly() {
         XCTAssertEqual(Event.evbuffer_add(nil, "x", 1), -1)
         XCTAssertEqual(Event.evbuffer_drain(nil, 1), -1)

@@ -4,7 +4,8 @@ import CEventSys
 
 // Buffers shared between threads: a BEV_OPT_THREADSAFE pair written from
 // one thread while the loop delivers in another, and an evbuffer with
-// evbuffer_enable_locking and deferred callbacks changed from several.
+// evbuffer_enable_locking changed from several (with deferred callbacks;
+// with its callbacks and freezing changed meanwhile).
 final class ThreadedBufferTests: ThreadedTestCase {
     func testPairWrittenFromAnotherThread() {
         final class Stream {
@@ -99,5 +100,84 @@ final class ThreadedBufferTests: ThreadedTestCase {
         }
         Event.evbuffer_free(buf)
         event_base_free(base)
+    }
+
+    /// Adds and drains (the fast-path entry points, which look at the
+    /// buffer before taking its lock) while another thread freezes and
+    /// unfreezes both ends and adds, disables and removes a callback entry,
+    /// all of which change the buffer's state under its lock. Under
+    /// ThreadSanitizer this is where an unlocked look at that state shows.
+    func testLockedBufferAddDrainWhileCallbacksAndFreezeChange() {
+        final class Counts {
+            let mon = Monitor()
+            var added = 0
+            var deleted = 0
+            var extraCalls = 0
+        }
+        let counts = Counts()
+        let arg = Unmanaged.passUnretained(counts).toOpaque()
+        let buf = Event.evbuffer_new()!
+        XCTAssertEqual(Event.evbuffer_enable_locking(buf, nil), 0)
+        // Immediate callbacks run under the buffer's lock, once per change.
+        let onChange: evbuffer_cb_func = { _, info, arg in
+            let c = Unmanaged<Counts>.fromOpaque(arg!).takeUnretainedValue()
+            c.mon.update {
+                c.added += info!.pointee.n_added
+                c.deleted += info!.pointee.n_deleted
+            }
+        }
+        let onChangeExtra: evbuffer_cb_func = { _, _, arg in
+            let c = Unmanaged<Counts>.fromOpaque(arg!).takeUnretainedValue()
+            c.mon.update { c.extraCalls += 1 }
+        }
+        XCTAssertNotNil(Event.evbuffer_add_cb(buf, onChange, arg))
+        final class Tally { let mon = Monitor(); var addsDone = 0, addsRefused = 0, drainsRefused = 0 }
+        let tally = Tally()
+        let rounds = 3000
+        onThreads(4) { t in
+            var data = [UInt8](repeating: 7, count: 10)
+            var done = 0, refused = 0, drainRefused = 0
+            for i in 0..<rounds {
+                switch t {
+                case 0, 1:
+                    if Event.evbuffer_add(buf, &data, 10) == 0 { done += 1 } else { refused += 1 }
+                case 2:
+                    if Event.evbuffer_drain(buf, 7) != 0 { drainRefused += 1 }
+                default:
+                    XCTAssertEqual(Event.evbuffer_freeze(buf, Int32(i & 1)), 0)
+                    let e = Event.evbuffer_add_cb(buf, onChangeExtra, arg)
+                    XCTAssertNotNil(e)
+                    XCTAssertEqual(Event.evbuffer_unfreeze(buf, Int32(i & 1)), 0)
+                    if let e {
+                        XCTAssertEqual(Event.evbuffer_cb_clear_flags(buf, e, UInt32(EVBUFFER_CB_ENABLED)), 0)
+                        XCTAssertEqual(Event.evbuffer_cb_set_flags(buf, e, UInt32(EVBUFFER_CB_ENABLED)), 0)
+                        XCTAssertEqual(Event.evbuffer_remove_cb_entry(buf, e), 0)
+                    }
+                }
+            }
+            tally.mon.update {
+                tally.addsDone += done
+                tally.addsRefused += refused
+                tally.drainsRefused += drainRefused
+            }
+        }
+        tally.mon.locked {
+            XCTAssertEqual(tally.addsDone + tally.addsRefused, 2 * rounds)
+            counts.mon.locked {
+                // Every accepted add was reported, and nothing else was added.
+                XCTAssertEqual(counts.added, 10 * tally.addsDone)
+                XCTAssertEqual(Event.evbuffer_get_length(buf), counts.added - counts.deleted)
+            }
+        }
+        // Both ends are open again and only the first callback is left.
+        var more = [UInt8](repeating: 1, count: 5)
+        let before = counts.mon.locked { (counts.added, counts.extraCalls) }
+        XCTAssertEqual(Event.evbuffer_add(buf, &more, 5), 0)
+        XCTAssertEqual(Event.evbuffer_drain(buf, 1), 0)
+        counts.mon.locked {
+            XCTAssertEqual(counts.added, before.0 + 5)
+            XCTAssertEqual(counts.extraCalls, before.1)
+        }
+        Event.evbuffer_free(buf)
     }
 }

@@ -66,7 +66,7 @@ extension EvBuffer {
     /// Tell the callbacks about what changed since they last ran.
     @inline(__always)
     func invokeCallbacks() {
-        if !core.pointee.watched {
+        if !watched {
             nAdded = 0
             nDeleted = 0
             return
@@ -77,7 +77,7 @@ extension EvBuffer {
     /// Callback entries or deferred reporting: program code may run when
     /// the buffer changes.
     @inline(__always)
-    var hasEntries: Bool { core.pointee.slow & BufferCore.Slow.entries != 0 }
+    var hasEntries: Bool { core.hasEntries }
 
     /// invokeCallbacks after a removal only (see the core's version).
     @inline(__always)
@@ -121,7 +121,7 @@ extension EvBuffer {
             want |= CbFlag.noDefer
             clear = false
         }
-        if !core.pointee.watched {
+        if !watched {
             nAdded = 0
             nDeleted = 0
             return

@@ -144,7 +144,7 @@ extension EvBuffer {
     func readln(_ nRead: UnsafeMutablePointer<Int>?, _ style: Int32) -> UnsafeMutablePointer<CChar>? {
         nRead?.pointee = 0
         if freezeStart { return nil }
-        if !core.pointee.watched, let c = first, let (n, extra) = EvBuffer.lineInChain(c, style) {
+        if !watched, let c = first, let (n, extra) = EvBuffer.lineInChain(c, style) {
             // The whole line and its ending are in the first chain.
             guard let line = Memory.malloc(n + 1)?.assumingMemoryBound(to: UInt8.self) else {
                 Log.warnErrno("evbuffer_readln: out of memory")
@@ -173,7 +173,7 @@ extension EvBuffer {
             Log.warnErrno("evbuffer_readln: out of memory")
             return nil
         }
-        if !core.pointee.watched {
+        if !watched {
             // Nobody watches: one drain does what remove + drain would.
             if n > 0 { _ = copyout(from: nil, line, UInt(n)) }
             _ = drain(n + extra)

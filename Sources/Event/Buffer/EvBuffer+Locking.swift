@@ -3,7 +3,10 @@ import CEventSys
 /// evbuffer_enable_locking and the lock every public entry point takes when
 /// a buffer has one (through the evthread lock callbacks, as libevent's
 /// EVBUFFER_LOCK does). Locks are recursive, so callbacks run with the lock
-/// held may call back into the buffer.
+/// held may call back into the buffer. What is read of a buffer before its
+/// lock is taken: `owner` (set at creation), `lock` and the fast paths'
+/// gate `slow` (both set when locking is enabled, before other threads can
+/// see the buffer, and not again until it is destroyed: BufferCore.swift).
 enum BufferLock {
     static let recursive: UInt32 = 1   // EVTHREAD_LOCKTYPE_RECURSIVE
 

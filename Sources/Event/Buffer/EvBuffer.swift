@@ -14,6 +14,11 @@ import CEventSys
 /// (BufferCore.swift), which is also what C callers point at.
 final class EvBuffer {
     let core: CorePtr
+    /// The core's byte holding the conditions (BufferCore.Slow): `slow`
+    /// while the buffer has no lock, `lockedState` once it has one. The
+    /// freeze setters, which bufferevents call around every read and write,
+    /// change it with no test of the lock.
+    private(set) var conditionByte: UnsafeMutablePointer<UInt8>
 
     var first: ChainPtr? {
         @inline(__always) get { core.pointee.first }
@@ -44,15 +49,22 @@ final class EvBuffer {
         @inline(__always) set { core.pointee.callbacks = newValue }
     }
     var freezeStart: Bool {
-        @inline(__always) get { core.pointee.freezeStart }
-        @inline(__always) set { core.pointee.freezeStart = newValue }
+        @inline(__always) get { core.freezeStart }
+        @inline(__always) set { setCondition(BufferCore.Slow.freezeStart, newValue) }
     }
     var freezeEnd: Bool {
-        @inline(__always) get { core.pointee.freezeEnd }
-        @inline(__always) set { core.pointee.freezeEnd = newValue }
+        @inline(__always) get { core.freezeEnd }
+        @inline(__always) set { setCondition(BufferCore.Slow.freezeEnd, newValue) }
+    }
+    /// Someone is told of changes: registered callbacks or the parent.
+    @inline(__always) var watched: Bool { core.watched }
+
+    @inline(__always)
+    func setCondition(_ bit: UInt8, _ on: Bool) {
+        if on { conditionByte.pointee |= bit } else { conditionByte.pointee &= ~bit }
     }
 
-    // Small fields first and together: the object is 80 bytes, a 96-byte
+    // Small fields first and together: the object is 88 bytes, a 96-byte
     // malloc chunk (each bufferevent has two).
     var flags: UInt32 = 0
     var refcnt: Int32 = 1
@@ -68,7 +80,17 @@ final class EvBuffer {
 
     var lock: UnsafeMutableRawPointer? {
         @inline(__always) get { core.pointee.lock }
-        @inline(__always) set { core.pointee.lock = newValue }
+        set {
+            core.pointee.lock = newValue
+            conditionByte = EvBuffer.conditionByte(of: core)
+        }
+    }
+
+    /// Where `core` keeps its conditions now.
+    static func conditionByte(of core: CorePtr) -> UnsafeMutablePointer<UInt8> {
+        // Addresses of stored fields of memory we own: stable.
+        if core.pointee.lock == nil { return withUnsafeMutablePointer(to: &core.pointee.slow) { $0 } }
+        return withUnsafeMutablePointer(to: &core.pointee.lockedState) { $0 }
     }
     /// The lock came from enable_locking(NULL) and is freed with the buffer.
     var ownLock: Bool {
@@ -93,6 +115,7 @@ final class EvBuffer {
 
     private init(core: CorePtr) {
         self.core = core
+        conditionByte = EvBuffer.conditionByte(of: core)
     }
 
     /// The struct evbuffer * handed to C.

@@ -4,8 +4,9 @@ import CEventSys
 /// object reference is taken, and the common case runs without a call (so
 /// without saving registers). Anything else goes, by a tail call, to the
 /// EvBuffer's slow path. `slow` is tested before anything else is read: a
-/// locked buffer (Slow.locked) may be changing in another thread, so its
-/// chains must not be touched before the lock is taken.
+/// locked buffer may be changing in another thread, so nothing of it but
+/// that byte (Slow.locked, constant while the buffer is shared) and `lock`
+/// may be read before the lock is taken.
 extension UnsafeMutablePointer where Pointee == BufferCore {
     /// evbuffer_add when the bytes fit in the room after the last data.
     @inline(__always)
@@ -83,13 +84,13 @@ extension BufferCore {
             return 0
         }
         // Fits, but long or watched: still no new chain.
-        if let c = core.pointee.lastWithData ?? core.pointee.last, !core.pointee.freezeEnd,
+        if let c = core.pointee.lastWithData ?? core.pointee.last, !core.freezeEnd,
            c.pointee.flags & ChainFlag.immutable == 0, datlen > 0, let data,
            c.pointee.bufferLen &- c.pointee.misalign &- c.pointee.off >= datlen {
             copyBytes(c.spaceStart, data, datlen)
             c.pointee.off &+= datlen
             core.pointee.totalLen &+= datlen
-            if !core.pointee.watched {
+            if !core.watched {
                 core.pointee.nAdded = 0
                 core.pointee.nDeleted = 0
             } else {
@@ -111,7 +112,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
     /// Tell the callbacks (if any) about the changes.
     @inline(__always)
     func invokeCallbacks() {
-        if !pointee.watched {
+        if !watched {
             pointee.nAdded = 0
             pointee.nDeleted = 0
         } else {
@@ -123,7 +124,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
     /// without entries or deferred reporting there is no one to tell.
     @inline(__always)
     func invokeCallbacksAfterRemoval() {
-        if pointee.slow & BufferCore.Slow.entries == 0 {
+        if !hasEntries {
             pointee.nAdded = 0
             pointee.nDeleted = 0
         } else {
@@ -152,7 +153,7 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
     func addBufferUnlocked(_ src: CorePtr) -> Int32 {
         let inTotal = src.pointee.totalLen
         if inTotal == 0 || src == self { return 0 }
-        if pointee.freezeEnd || src.pointee.freezeStart { return -1 }
+        if freezeEnd || src.freezeStart { return -1 }
         if pointee.totalLen == 0 {
             if let f = pointee.first { pointee.buffer._withUnsafeGuaranteedRef { $0.releaseAll(from: f) } }
             pointee.first = src.pointee.first

@@ -364,17 +364,27 @@ public func evbuffer_remove_cb(_ p: OpaquePointer?, _ cb: evbuffer_cb_func?, _ a
     }
 }
 
+/// Change an entry's flags under its buffer's lock (callbacks read them
+/// under it); a NULL buffer is tolerated, as before, with no lock to take.
+@inline(__always)
+func changeCallbackFlags(_ p: OpaquePointer?, _ e: CbEntryPtr, _ body: (CbEntryPtr) -> Void) {
+    guard let p, let l = CorePtr(p).pointee.lock else { return body(e) }
+    BufferLock.lock(l)
+    body(e)
+    BufferLock.unlock(l)
+}
+
 @_cdecl("evbuffer_cb_set_flags")
 public func evbuffer_cb_set_flags(_ p: OpaquePointer?, _ e: OpaquePointer?, _ flags: UInt32) -> Int32 {
     guard let e else { return -1 }
-    CbEntryPtr(e).pointee.flags |= flags & ~CbFlag.internalMask
+    changeCallbackFlags(p, CbEntryPtr(e)) { $0.pointee.flags |= flags & ~CbFlag.internalMask }
     return 0
 }
 
 @_cdecl("evbuffer_cb_clear_flags")
 public func evbuffer_cb_clear_flags(_ p: OpaquePointer?, _ e: OpaquePointer?, _ flags: UInt32) -> Int32 {
     guard let e else { return -1 }
-    CbEntryPtr(e).pointee.flags &= ~(flags & ~CbFlag.internalMask)
+    changeCallbackFlags(p, CbEntryPtr(e)) { $0.pointee.flags &= ~(flags & ~CbFlag.internalMask) }
     return 0
 }
 
