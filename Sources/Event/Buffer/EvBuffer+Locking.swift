@@ -20,6 +20,18 @@ enum BufferLock {
         _ = Threads.lockCallbacks?.unlock?(0, l)
     }
 
+    /// Run `body` holding `l`; without a lock, just run it. Every object
+    /// with an optional lock (base, bufferevent, evbuffer, listener,
+    /// rate-limit group) goes through here.
+    @inline(__always)
+    static func with<R>(_ l: UnsafeMutableRawPointer?, _ body: () -> R) -> R {
+        guard let l else { return body() }
+        lock(l)
+        let r = body()
+        unlock(l)
+        return r
+    }
+
     /// EVTHREAD_TRY: take the lock only if no waiting is needed (a
     /// recursive lock its holder takes again counts as free); true if taken.
     static func tryLock(_ l: UnsafeMutableRawPointer) -> Bool {
@@ -49,13 +61,7 @@ extension EvBuffer {
 
     /// Run `body` holding the buffer's lock (if it has one).
     @inline(__always)
-    func locked<R>(_ body: () -> R) -> R {
-        guard let l = lock else { return body() }
-        BufferLock.lock(l)
-        let r = body()
-        BufferLock.unlock(l)
-        return r
-    }
+    func locked<R>(_ body: () -> R) -> R { BufferLock.with(lock, body) }
 
     /// Run `body` holding both buffers' locks, taken in address order (one
     /// lock when they share it), as libevent's EVBUFFER_LOCK2 does.

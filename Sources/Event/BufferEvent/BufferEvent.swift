@@ -510,13 +510,7 @@ class BufferEvent {
 
     /// Run `body` holding the bufferevent's lock (if it has one).
     @inline(__always)
-    func locked<R>(_ body: (BufferEvent) -> R) -> R {
-        guard let l = lock else { return body(self) }
-        BufferLock.lock(l)
-        let r = body(self)
-        BufferLock.unlock(l)
-        return r
-    }
+    func locked<R>(_ body: (BufferEvent) -> R) -> R { BufferLock.with(lock) { body(self) } }
 
     // MARK: references
 

@@ -91,13 +91,7 @@ final class RateGroup {
     @inline(__always) func unlockGroup() { if let l = lock { BufferLock.unlock(l) } }
 
     @inline(__always)
-    func locked<R>(_ body: () -> R) -> R {
-        guard let l = lock else { return body() }
-        BufferLock.lock(l)
-        let r = body()
-        BufferLock.unlock(l)
-        return r
-    }
+    func locked<R>(_ body: () -> R) -> R { BufferLock.with(lock, body) }
 
     /// Run `body` on member `b` under b's lock, taken only if that needs
     /// no waiting (the group's lock is held: waiting would invert the

@@ -105,13 +105,7 @@ extension EventBase {
 
     /// Run `body` holding the base lock (if the base has one).
     @inline(__always)
-    func locked<R>(_ body: () -> R) -> R {
-        guard let l = lock else { return body() }
-        _ = Threads.lockCallbacks?.lock?(0, l)
-        let r = body()
-        _ = Threads.lockCallbacks?.unlock?(0, l)
-        return r
-    }
+    func locked<R>(_ body: () -> R) -> R { BufferLock.with(lock, body) }
 
     /// The loop lets go of the base while a callback runs...
     @inline(__always)

@@ -149,12 +149,7 @@ final class Listener {
     @inline(__always) func unlockListener() { if let l = lock { _ = Threads.lockCallbacks?.unlock?(0, l) } }
 
     @inline(__always)
-    func locked<R>(_ body: () -> R) -> R {
-        lockListener()
-        let r = body()
-        unlockListener()
-        return r
-    }
+    func locked<R>(_ body: () -> R) -> R { BufferLock.with(lock, body) }
 
     func enable() -> Int32 { locked { enableLocked() } }
 
