@@ -544,7 +544,9 @@ class BufferEvent {
     /// queue the finalizer on), which frees the lock: the caller must not
     /// hold it then. Nothing else can reach a base-less bufferevent's
     /// callbacks, so going without the lock there is safe.
-    var finalizesInline: Bool { refcnt == 1 && finalizeBase == nil }
+    /// (The base is tested first: refcnt may only be read unlocked when no
+    /// loop can be running the bufferevent's handlers.)
+    var finalizesInline: Bool { finalizeBase == nil && refcnt == 1 }
 
     private var finalizeBase: EventBase? {
         if let b = bev.pointee.ev_base ?? evRead.baseRef ?? Globals.currentBase { return EventBase.from(b) }
