@@ -16,6 +16,7 @@ was skipped); the exit status is 1 if anything failed."""
 import glob
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -165,9 +166,57 @@ def step_scripts():
             record(name, 0, 1, note="exit %d" % rc)
 
 
+# What the tests need from the system, as (Debian package, how to tell it
+# is there). .ci/run installs the same list.
+NEEDED = [
+    ("libevent-dev", ["pkg-config", "--exists", "libevent"]),
+    ("pkg-config", ["pkg-config", "--version"]),
+    ("valgrind", ["valgrind", "--version"]),
+    ("gcc", ["gcc", "--version"]),
+    ("make", ["make", "--version"]),
+    ("memcached", ["memcached", "-h"]),
+    ("tmux", ["tmux", "-V"]),
+]
+
+
+def missing_packages():
+    out = []
+    for pkg, probe in NEEDED:
+        try:
+            ok = subprocess.run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL).returncode == 0
+        except OSError:
+            ok = False
+        if not ok:
+            out.append(pkg)
+    return out
+
+
+def ensure_packages():
+    """Install what is missing when we can (root with apt-get); otherwise stop
+    at once with the one command to run. SKIP_INSTALL=1 goes on without."""
+    missing = missing_packages()
+    if not missing or os.environ.get("SKIP_INSTALL"):
+        return
+    cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends"] + missing
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        banner("installing what the tests need: " + " ".join(missing))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-q"], env=env, stdin=subprocess.DEVNULL)
+        subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL)
+        missing = missing_packages()
+        if not missing:
+            return
+    print("make test needs: %s\nrun:  sudo %s\n(or SKIP_INSTALL=1 make test to run without them)"
+          % (" ".join(missing), " ".join(cmd)), flush=True)
+    print("0 passed, 1 failed", flush=True)
+    sys.exit(1)
+
+
 def main():
     t0 = time.monotonic()
     os.chdir(ROOT)
+    ensure_packages()
     step_swift_test()
     step_make_lib()
     step_matrix()
