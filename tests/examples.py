@@ -184,7 +184,9 @@ def main():
     candidates = [opt.examples] if opt.examples else DEFAULT_DIRS
     exdir = next((os.path.abspath(d) for d in candidates if os.path.isfile(os.path.join(d, "MANIFEST.tsv"))), None)
     if not exdir:
-        print("examples: no MANIFEST.tsv in %s" % " or ".join(os.path.abspath(d) for d in candidates))
+        print("examples: skipped: the seeds' examples are not beside this repository (no MANIFEST.tsv in %s);"
+              " the repository's own examples run in tests/repo_examples.sh"
+              % " or ".join(os.path.abspath(d) for d in candidates))
         return 1 if opt.examples else 77
     libdir = os.path.abspath(opt.libdir)
     if not os.path.exists(os.path.join(libdir, "libevent-2.1.so.7")):
