@@ -72,7 +72,8 @@ probe() {
 }
 probe_prefix=$prefix
 all="libs=libevent::core;libevent::extra;libevent::pthreads inc=$prefix/include"
-# libevent 2.1.12's rule: a requested version up to ours matches, a newer one does not.
+# No version and no components: all of them.  libevent 2.1.12's rule: a requested version up to ours matches, a newer one does not.
+probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE pthreads=TRUE $all"
 probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE pthreads=TRUE $all" 2.1
 probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE pthreads=TRUE $all" 2.0
 probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE pthreads=TRUE $all" 2.1.12 EXACT
