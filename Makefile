@@ -49,6 +49,7 @@ $(LIBDIR)/.stamp: $(ARCHIVE) $(MAPFILE) $(GLUE)
 	cp $(ARCHIVE) $(LIBDIR)/libevent_core.a
 	$(CC) -c -fPIC -O2 -Iinclude -o $(BUILD)/evthread_pthreads.o $(GLUE)
 	rm -f $(LIBDIR)/libevent_pthreads.a && ar rcs $(LIBDIR)/libevent_pthreads.a $(BUILD)/evthread_pthreads.o
+	rm -f $(LIBDIR)/libevent_extra.a && ar rcs $(LIBDIR)/libevent_extra.a  # empty, as the .so: for libevent::extra static
 	@touch $@
 
 size: lib
@@ -90,22 +91,31 @@ coverage:
 
 # ---------------------------------------------------------------- install
 # make install PREFIX=/dir [DESTDIR=/stage]: headers, libraries (real files and
-# symlinks) and pkg-config files.  Every file and every directory it creates is
+# symlinks), pkg-config files and the CMake package (cmake/*.in, the files
+# libevent's CMake build installs, for find_package(Libevent); their paths are
+# relative to their own place, so the prefix can move).  Every file and every directory it creates is
 # listed in $(MANIFEST), which `make uninstall` replays, so uninstall removes
 # exactly what install put there.
 libdir       ?= $(PREFIX)/lib
 includedir   ?= $(PREFIX)/include
 pkgconfigdir ?= $(libdir)/pkgconfig
+cmakedir     ?= $(libdir)/cmake/libevent
 MANIFEST_DIR := $(PREFIX)/share/swift-libevent
 MANIFEST     := $(MANIFEST_DIR)/install-manifest.txt
 PC_FILES     := libevent libevent_core libevent_extra libevent_pthreads
+CMAKE_FILES  := LibeventConfig LibeventConfigVersion LibeventTargets-shared LibeventTargets-shared-release \
+                LibeventTargets-static LibeventTargets-static-release
+VERSION      := 2.1.12
+# In the CMake files a path under PREFIX is written from _libevent_prefix,
+# which each file computes from its own directory.
+cmake_rel     = $(patsubst $(PREFIX)/%,$${_libevent_prefix}/%,$(1))
 
 install: lib
 	@set -e; D='$(DESTDIR)'; new=$$(mktemp); \
 	if [ -n "$$D" ]; then mkdir -p "$$D"; fi; \
 	mkd() { for d in "$$@"; do p=; for part in $$(echo "$$d" | tr / ' '); do p="$$p/$$part"; \
 	  if [ ! -d "$$D$$p" ]; then mkdir "$$D$$p"; echo "d $$p" >> "$$new"; fi; done; done; }; \
-	mkd '$(includedir)/event2' '$(libdir)' '$(pkgconfigdir)' '$(MANIFEST_DIR)'; \
+	mkd '$(includedir)/event2' '$(libdir)' '$(pkgconfigdir)' '$(cmakedir)' '$(MANIFEST_DIR)'; \
 	for h in include/event2/*.h; do install -m 644 "$$h" "$$D$(includedir)/event2/"; \
 	  echo "f $(includedir)/event2/$${h##*/}" >> "$$new"; done; \
 	for h in include/*.h; do [ -f "$$h" ] || continue; install -m 644 "$$h" "$$D$(includedir)/"; \
@@ -116,6 +126,12 @@ install: lib
 	  sed -e 's|@prefix@|$(PREFIX)|g' -e 's|@libdir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(libdir))|g' \
 	      -e 's|@includedir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(includedir))|g' \
 	    pkgconfig/$$pc.pc.in > "$$D$(pkgconfigdir)/$$pc.pc"; echo "f $(pkgconfigdir)/$$pc.pc" >> "$$new"; done; \
+	up=$$(realpath -m --relative-to='$(cmakedir)' '$(PREFIX)'); \
+	ptr=$$(echo '__SIZEOF_POINTER__' | $(CC) -E -P - | tr -d ' \n'); \
+	for cf in $(CMAKE_FILES); do \
+	  sed -e 's|@VERSION@|$(VERSION)|g' -e "s|@PREFIX_FROM_CMAKEDIR@|$$up|g" -e "s|@SIZEOF_VOID_P@|$$ptr|g" \
+	      -e 's|@LIBDIR@|$(call cmake_rel,$(libdir))|g' -e 's|@INCLUDEDIR@|$(call cmake_rel,$(includedir))|g' \
+	    cmake/$$cf.cmake.in > "$$D$(cmakedir)/$$cf.cmake"; echo "f $(cmakedir)/$$cf.cmake" >> "$$new"; done; \
 	echo "f $(MANIFEST)" >> "$$new"; \
 	if [ -f "$$D$(MANIFEST)" ]; then cat "$$D$(MANIFEST)" >> "$$new"; fi; \
 	awk '!seen[$$0]++' "$$new" > "$$D$(MANIFEST)"; rm -f "$$new"; \

@@ -176,6 +176,7 @@ NEEDED = [
     ("make", ["make", "--version"]),
     ("memcached", ["memcached", "-h"]),
     ("tmux", ["tmux", "-V"]),
+    ("cmake", ["cmake", "--version"]),
 ]
 
 
