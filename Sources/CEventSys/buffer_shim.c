@@ -397,10 +397,8 @@ cev_cache_flush(struct cev_chain_cache *c)
 }
 
 static void cev_cache_thread_exit(void *arg) { cev_cache_flush(arg); }
-static void cev_cache_process_exit(void) { cev_cache_flush(&cev_tcache); }
-
-/* libevent_global_shutdown: the calling thread's cache goes back now, so a
- * program counting its allocator's blocks sees none left. */
+/* libevent_global_shutdown (and process exit): the calling thread's cache
+ * goes back now, so a program counting its allocator's blocks sees none left. */
 void cev_chain_cache_flush_current(void) { cev_cache_flush(&cev_tcache); }
 
 static int cev_cache_key_made;
@@ -409,7 +407,7 @@ static void
 cev_cache_init(void)
 {
 	cev_cache_key_made = pthread_key_create(&cev_cache_key, cev_cache_thread_exit) == 0;
-	atexit(cev_cache_process_exit);
+	atexit(cev_chain_cache_flush_current);
 }
 
 /* When the library is unloaded, no thread may run our destructor later. */

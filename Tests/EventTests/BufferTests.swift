@@ -18,6 +18,27 @@ final class BufferTests: XCTestCase {
         s.withUTF8 { u in _ = Event.evbuffer_add(b, u.baseAddress, u.count) }
     }
 
+    /// An evbuffer_ptr whose private pos_in_chain the program scribbled on
+    /// (beyond its chain, or negative): refused, never a trap or a read
+    /// outside the chain (libevent would read out of bounds).
+    func testScribbledPosInChainIsRefused() {
+        let b = Event.evbuffer_new()!
+        defer { Event.evbuffer_free(b) }
+        add(b, "hello world")
+        for bad in [Int.max, Int.min, -1, 12] {
+            var p = Event.evbuffer_search(b, "world", 5, nil)
+            XCTAssertEqual(p.pos, 6)
+            p.internal_.pos_in_chain = bad
+            var v = iovec()
+            XCTAssertEqual(Event.evbuffer_peek(b, 4, &p, &v, 1), 0, "peek, pos_in_chain \(bad)")
+            let q = Event.evbuffer_search(b, "d", 1, &p)
+            XCTAssertEqual(q.pos, -1, "search, pos_in_chain \(bad)")
+            var out = [UInt8](repeating: 0, count: 4)
+            XCTAssertEqual(out.withUnsafeMutableBytes { Event.evbuffer_copyout_from(b, &p, $0.baseAddress, 4) }, -1,
+                           "copyout_from, pos_in_chain \(bad)")
+        }
+    }
+
     func testChainHeaderIsLibeventSized() {
         XCTAssertEqual(MemoryLayout<Chain>.size, ChainSize.header)
         XCTAssertEqual(Chain.allocation(for: 0), 1024)

@@ -28,10 +28,10 @@ class Backend {
     final var baseLocked: Bool { baseLock != nil }
 
     @inline(__always)
-    final func releaseBase() { if let l = baseLock { _ = Threads.lockCallbacks?.unlock?(0, l) } }
+    final func releaseBase() { if let l = baseLock { BufferLock.unlock(l) } }
 
     @inline(__always)
-    final func reacquireBase() { if let l = baseLock { _ = Threads.lockCallbacks?.lock?(0, l) } }
+    final func reacquireBase() { if let l = baseLock { BufferLock.lock(l) } }
 
     var kind: BackendKind { .select }
     var name: StaticString { kind.name }

@@ -73,8 +73,12 @@ final class PollBackend: Backend {
     @inline(never)
     private func dispatchOnCopy(timeout: Micros?) -> Int32 {
         if copyCapacity < used {
+            guard let c = Memory.tryAllocate(pollfd.self, count: capacity) else {
+                Log.warnx("poll: out of memory copying the fd set")
+                return -1
+            }
             Memory.deallocate(copy)
-            copy = Memory.allocate(pollfd.self, count: capacity)
+            copy = c
             copyCapacity = capacity
         }
         let fds = copy ?? set

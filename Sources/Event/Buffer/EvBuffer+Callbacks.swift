@@ -98,10 +98,10 @@ extension EvBuffer {
             // The reference rides along before another thread's loop can
             // run the callback and drop it.
             EventBase.with(b) { base in
-                if base.lock != nil { base.lockBase() }
+                base.lockBase()
                 if base.scheduleDeferred(d) { incref() }
                 base.notifyIfNeeded()
-                if base.lock != nil { base.unlockBase() }
+                base.unlockBase()
             }
         }
         runCallbacks(runningDeferred: false)

@@ -7,8 +7,25 @@ import CEventSys
 /// lock is taken: `owner` (set at creation), `lock` and the fast paths'
 /// gate `slow` (both set when locking is enabled, before other threads can
 /// see the buffer, and not again until it is destroyed: BufferCore.swift).
+///
+/// BufferLock is also the one set of lock calls every object with an
+/// optional lock uses (base, bufferevent, listener, rate-limit group):
+/// the rules are in Core/BaseLock.swift.
 enum BufferLock {
     static let recursive: UInt32 = 1   // EVTHREAD_LOCKTYPE_RECURSIVE
+
+    /// A new recursive lock from the lock callbacks; nil without callbacks
+    /// or when their allocator fails.
+    @inline(never)
+    static func alloc() -> UnsafeMutableRawPointer? {
+        Threads.lockCallbacks?.alloc?(recursive)
+    }
+
+    /// Give back a lock from `alloc` (not held).
+    @inline(never)
+    static func free(_ l: UnsafeMutableRawPointer?) {
+        if let l { Threads.lockCallbacks?.free?(l, recursive) }
+    }
 
     @inline(__always)
     static func lock(_ l: UnsafeMutableRawPointer) {
@@ -50,7 +67,7 @@ extension EvBuffer {
             ownLock = false
             return 0
         }
-        guard let alloc = Threads.lockCallbacks?.alloc, let l = alloc(BufferLock.recursive) else { return -1 }
+        guard let l = BufferLock.alloc() else { return -1 }
         self.lock = l
         ownLock = true
         return 0
@@ -103,9 +120,7 @@ extension EvBuffer {
 
     /// Free a lock we allocated (the buffer is being destroyed).
     func freeOwnLock() {
-        if ownLock, let l = lock, let free = Threads.lockCallbacks?.free {
-            free(l, BufferLock.recursive)
-        }
+        if ownLock { BufferLock.free(lock) }
         lock = nil
         ownLock = false
     }

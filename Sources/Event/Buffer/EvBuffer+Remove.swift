@@ -42,13 +42,23 @@ extension EvBuffer {
         return 0
     }
 
+    /// A caller's pos_in_chain that lies inside chain `c` (0...off): anything
+    /// else is a pointer the caller scribbled on, refused before any
+    /// arithmetic (libevent would read outside the chain).
+    @inline(__always)
+    static func inChain(_ o: Int, _ c: ChainPtr) -> Bool {
+        UInt(bitPattern: o) <= UInt(bitPattern: c.pointee.off)
+    }
+
     /// Where an evbuffer_ptr points, checked against this buffer: nil for
     /// positions libevent cannot handle either (negative, past the end).
     /// A pointer without a chain (zeroed by the caller) is located from `pos`.
     func resolve(_ p: evbuffer_ptr) -> (chain: ChainPtr?, offset: Int)? {
         if p.pos < 0 || p.pos > totalLen { return nil }
-        if let c = p.internal_.chain {
-            return (c.assumingMemoryBound(to: Chain.self), p.internal_.pos_in_chain)
+        if let c = p.internal_.chain?.assumingMemoryBound(to: Chain.self) {
+            let o = p.internal_.pos_in_chain
+            if !EvBuffer.inChain(o, c) { return nil }
+            return (c, o)
         }
         if p.pos == totalLen { return (nil, 0) }
         var q = evbuffer_ptr()

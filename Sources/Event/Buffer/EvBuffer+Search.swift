@@ -85,6 +85,10 @@ extension EvBuffer {
             return result
         }
         var inChain = result.internal_.pos_in_chain
+        if !EvBuffer.inChain(inChain, chain) {
+            EvBuffer.notFound(&result)
+            return result
+        }
         // The last start position a match may have.
         var limit = totalLen - len
         if let end {
@@ -198,6 +202,7 @@ extension EvBuffer {
             guard let c = start.pointee.internal_.chain?.assumingMemoryBound(to: Chain.self) else { return 0 }
             if start.pointee.pos < 0 || start.pointee.pos > totalLen { return 0 }
             let o = start.pointee.internal_.pos_in_chain
+            if !EvBuffer.inChain(o, c) { return 0 }
             soFar = c.pointee.off - o
             idx = 1
             if n > 0 {

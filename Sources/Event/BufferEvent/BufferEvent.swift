@@ -489,7 +489,7 @@ class BufferEvent {
             lock = ul
             ownLock = false
         } else {
-            guard let alloc = Threads.lockCallbacks?.alloc, let l = alloc(BufferLock.recursive) else { return -1 }
+            guard let l = BufferLock.alloc() else { return -1 }
             lock = l
             ownLock = true
         }
@@ -500,7 +500,7 @@ class BufferEvent {
     }
 
     func freeLock() {
-        if ownLock, let l = lock, let free = Threads.lockCallbacks?.free { free(l, BufferLock.recursive) }
+        if ownLock { BufferLock.free(lock) }
         lock = nil
         ownLock = false
     }

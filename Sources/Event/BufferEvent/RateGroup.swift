@@ -55,20 +55,20 @@ final class RateGroup {
     static func create(base: OpaquePointer, cfg: TokenBucketCfg) -> OpaquePointer? {
         let now = TokenBuckets.now(base)
         var lock: UnsafeMutableRawPointer? = nil
-        if let alloc = Threads.lockCallbacks?.alloc {
-            guard let l = alloc(BufferLock.recursive) else { return nil }
+        if Threads.lockCallbacks != nil {
+            guard let l = BufferLock.alloc() else { return nil }
             lock = l
         }
         let mark = Memory.failureMark()
         guard let e = Memory.tryAllocate(event.self, count: 1) else {
-            freeLock(lock)
+            BufferLock.free(lock)
             return nil
         }
         e.initialize(to: event())
         let g = RateGroup(cfg: cfg, seed: UInt32(truncatingIfNeeded: now.tv_sec &+ now.tv_usec), refill: e, lock: lock)
         if Memory.failed(since: mark) {
             Memory.deallocate(e)
-            freeLock(lock)
+            BufferLock.free(lock)
             return nil
         }
         g.limit.start(cfg, tick: TokenBuckets.tick(now, cfg), reinitialize: false)
@@ -81,9 +81,6 @@ final class RateGroup {
         return OpaquePointer(p)
     }
 
-    private static func freeLock(_ l: UnsafeMutableRawPointer?) {
-        if let l { Threads.lockCallbacks?.free?(l, BufferLock.recursive) }
-    }
 
     // MARK: the lock
 
@@ -138,7 +135,7 @@ final class RateGroup {
         }
         Debug.noteTeardown(refill)
         Memory.deallocate(refill)
-        RateGroup.freeLock(lock)
+        BufferLock.free(lock)
         Unmanaged.passUnretained(self).release()
     }
 

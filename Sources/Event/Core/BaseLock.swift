@@ -66,16 +66,21 @@ import CEventSys
 // loop never touches the event. The loop's own thread never waits. Waiting releases one level of the
 // recursive lock only, so the entry points that may wait take it once.
 // Deletions made while holding a bufferevent lock are of EV_FINALIZE events
-// and do not wait (the callback may be blocked on that lock).
+// and do not wait (the callback may be blocked on that lock); the listener
+// deletes its event without waiting under its own lock (disable) and waits
+// only without it (free).
+//
+// Program code under a lock: a bufferevent's callbacks run under its lock
+// unless BEV_OPT_UNLOCK_CALLBACKS; a rate-limit group resuming a pair member
+// may move data and run that pair's callbacks under the group lock, as
+// libevent's does. Nothing runs program code under the base lock.
 //
 // Single-threaded programs: no lock, condition or wake-up channel exists;
 // each entry point pays one nil test.
 extension EventBase {
     /// Called once at creation, after the lock callbacks were set.
     func createLock() -> Bool {
-        guard let alloc = Threads.lockCallbacks?.alloc, let l = alloc(UInt32(EVTHREAD_LOCKTYPE_RECURSIVE)) else {
-            return false
-        }
+        guard let l = BufferLock.alloc() else { return false }
         lock = l
         backend?.baseLock = l
         if let c = Threads.conditionCallbacks?.alloc_condition {
@@ -88,19 +93,19 @@ extension EventBase {
     func releaseLock() {
         if let c = currentEventCond { Threads.conditionCallbacks?.free_condition?(c) }
         currentEventCond = nil
-        if let l = lock { Threads.lockCallbacks?.free?(l, UInt32(EVTHREAD_LOCKTYPE_RECURSIVE)) }
+        BufferLock.free(lock)
         lock = nil
         backend?.baseLock = nil
     }
 
     @inline(__always)
     func lockBase() {
-        if let l = lock { _ = Threads.lockCallbacks?.lock?(0, l) }
+        if let l = lock { BufferLock.lock(l) }
     }
 
     @inline(__always)
     func unlockBase() {
-        if let l = lock { _ = Threads.lockCallbacks?.unlock?(0, l) }
+        if let l = lock { BufferLock.unlock(l) }
     }
 
     /// Run `body` holding the base lock (if the base has one).
@@ -109,15 +114,13 @@ extension EventBase {
 
     /// The loop lets go of the base while a callback runs...
     @inline(__always)
-    func releaseForCallback() {
-        if let l = lock { _ = Threads.lockCallbacks?.unlock?(0, l) }
-    }
+    func releaseForCallback() { unlockBase() }
 
     /// ...and takes it back afterwards; whoever waited for that callback
     /// may go on.
     @inline(__always)
     func reacquireAfterCallback() {
-        if let l = lock { _ = Threads.lockCallbacks?.lock?(0, l) }
+        if let l = lock { BufferLock.lock(l) }
         callbackDone()
     }
 

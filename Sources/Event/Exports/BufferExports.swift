@@ -368,10 +368,7 @@ public func evbuffer_remove_cb(_ p: OpaquePointer?, _ cb: evbuffer_cb_func?, _ a
 /// under it); a NULL buffer is tolerated, as before, with no lock to take.
 @inline(__always)
 func changeCallbackFlags(_ p: OpaquePointer?, _ e: CbEntryPtr, _ body: (CbEntryPtr) -> Void) {
-    guard let p, let l = CorePtr(p).pointee.lock else { return body(e) }
-    BufferLock.lock(l)
-    body(e)
-    BufferLock.unlock(l)
+    BufferLock.with(p.flatMap { CorePtr($0).pointee.lock }) { body(e) }
 }
 
 @_cdecl("evbuffer_cb_set_flags")

@@ -28,11 +28,8 @@ func noEventBase(_ fn: StaticString) {
 /// alive while the C caller uses its events); `fallback` if it has none.
 @inline(__always)
 func withEventBase<R>(_ ev: EventPtr, _ fn: StaticString, _ fallback: R, _ body: (EventBase) -> R) -> R {
-    guard let b = ev.pointee.ev_base else {
-        Log.warnx("\(fn): event has no event_base set.")
-        return fallback
-    }
-    return Unmanaged<EventBase>.fromOpaque(UnsafeRawPointer(b))._withUnsafeGuaranteedRef(body)
+    guard let base = eventBaseRef(ev, fn) else { return fallback }
+    return base._withUnsafeGuaranteedRef(body)
 }
 
 @_cdecl("event_base_new")

@@ -95,9 +95,7 @@ final class Listener {
             return nil
         }
         l.armed = true
-        if flags & ListenerFlag.threadSafe != 0, let alloc = Threads.lockCallbacks?.alloc {
-            l.lock = alloc(UInt32(EVTHREAD_LOCKTYPE_RECURSIVE))
-        }
+        if flags & ListenerFlag.threadSafe != 0 { l.lock = BufferLock.alloc() }
         _ = EventBase.assign(ev, base: base, fd: fd, events: EV.read | EV.persist,
                              callback: listenerReadable, arg: Unmanaged.passUnretained(l).toOpaque())
         if flags & ListenerFlag.disabled == 0 { _ = l.enable() }
@@ -145,8 +143,8 @@ final class Listener {
 
     var fd: Int32 { event.fd }
 
-    @inline(__always) func lockListener() { if let l = lock { _ = Threads.lockCallbacks?.lock?(0, l) } }
-    @inline(__always) func unlockListener() { if let l = lock { _ = Threads.lockCallbacks?.unlock?(0, l) } }
+    @inline(__always) func lockListener() { if let l = lock { BufferLock.lock(l) } }
+    @inline(__always) func unlockListener() { if let l = lock { BufferLock.unlock(l) } }
 
     @inline(__always)
     func locked<R>(_ body: () -> R) -> R { BufferLock.with(lock, body) }
@@ -214,7 +212,7 @@ final class Listener {
             Debug.noteTeardown(event)
         }
         Memory.free(UnsafeMutableRawPointer(event))
-        if let l = lock { Threads.lockCallbacks?.free?(l, UInt32(EVTHREAD_LOCKTYPE_RECURSIVE)) }
+        BufferLock.free(lock)
     }
 
     /// Accept until the kernel has nothing more (or the listener is freed

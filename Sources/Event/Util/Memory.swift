@@ -71,9 +71,10 @@ public enum Memory {
     /// the entry point that builds something sees through failed(since:)
     /// and undoes. Prefer tryAllocate; release either with deallocate.
     static func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        if let p = tryAllocate(type, count: count) { return p }
-        let raw = cev_mem_alloc_or_reserve(Swift.max(1, count) &* MemoryLayout<T>.stride)!
-        return raw.bindMemory(to: T.self, capacity: count)
+        let (bytes, overflow) = Swift.max(1, count).multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        // Callers pass constants or doubled capacities: never from C.
+        precondition(!overflow, "Memory.allocate: size overflow")
+        return cev_mem_alloc_or_reserve(bytes)!.bindMemory(to: T.self, capacity: count)
     }
 
     /// Frees what allocate or tryAllocate returned (a reserve block too).
