@@ -19,6 +19,7 @@ let package = Package(
     name: "swift-libevent",
     products: [
         .library(name: "EventEmbedded", type: .static, targets: ["Event"]),
+        .library(name: "EventExtraEmbedded", type: .static, targets: ["EventExtra"]),
     ],
     targets: [
         // System headers, our public structs, and the few variadic entry points C must own.
@@ -31,6 +32,23 @@ let package = Package(
             name: "Event",
             dependencies: ["CEventSys"],
             swiftSettings: swiftSettings
+        ),
+        // libevent_extra (dns, http, tag, rpc): reaches the core through C
+        // symbols only, never `import Event` (Sources/README.md).
+        .target(
+            name: "CEventExtra",
+            dependencies: ["CEventSys"],
+            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fPIC", "-fvisibility=hidden", "-gdwarf-4"])]
+                + (embedded ? [.define("CEV_EMBEDDED")] : [])
+        ),
+        .target(
+            name: "EventExtra",
+            dependencies: ["CEventExtra"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventExtraTests",
+            dependencies: ["EventExtra", "CEventExtra", "Event"]
         ),
         .testTarget(
             name: "EventTests",

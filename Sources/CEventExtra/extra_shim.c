@@ -1,0 +1,2 @@
+/* C helpers of the extra library: the calls Swift cannot make (variadic). */
+#include "CEventExtra.h"

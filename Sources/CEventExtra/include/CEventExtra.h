@@ -1,0 +1,26 @@
+/*
+ * The C surface of the extra library (dns, http, tag, rpc). EventExtra never
+ * imports the core's Swift module: like libevent's own libevent_extra it
+ * reaches the core through C symbols only, the public API plus the internal
+ * names Debian's libevent_core exports for its extra library, declared here
+ * with libevent's signatures.
+ */
+#ifndef CEVENTEXTRA_H
+#define CEVENTEXTRA_H
+
+#include "CEventSys.h"
+#include <event2/event.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+#include <event2/dns.h>
+#include <event2/dns_struct.h>
+#include <event2/http.h>
+#include <event2/http_struct.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/tag.h>
+#include <event2/rpc.h>
+#include <event2/rpc_struct.h>
+
+#endif
