@@ -23,4 +23,12 @@
 #include <event2/rpc.h>
 #include <event2/rpc_struct.h>
 
+/* evdns's default log route (extra_shim.c). */
+void cev_extra_log(int severity, const char *msg);
+
+#include <fcntl.h>
+#include <unistd.h>
+/* open(2) is variadic: read-only, close-on-exec. */
+static inline int cev_extra_open_read(const char *path) { return open(path, O_RDONLY | O_CLOEXEC); }
+
 #endif

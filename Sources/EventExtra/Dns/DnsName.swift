@@ -1,0 +1,114 @@
+import CEventExtra
+
+/// DNS names on the wire: reading them out of a packet (labels and
+/// compression pointers) and writing them as labels.
+///
+/// Every read is bounded by the packet: a label running past the end
+/// (CVE-2016-10195) or a pointer outside it fails, and a chain of pointers
+/// longer than the packet (a compression loop) fails. The text form is
+/// libevent's: labels joined by '.', shorter than `limit` (libevent writes
+/// into a fixed buffer of that size with room for the NUL).
+enum DnsName {
+    /// Read the name starting at `idx`. On success `idx` is past the name in
+    /// the packet (past the first pointer, if any); on failure nil and `idx`
+    /// is unspecified.
+    static func parse(_ p: UnsafeRawBufferPointer, _ idx: inout Int, limit: Int = 256) -> [UInt8]? {
+        let length = p.count
+        var j = idx
+        var resumeAt = -1
+        var jumps = 0
+        var out: [UInt8] = []
+        while true {
+            if j >= length { return nil }
+            let len = Int(p[j]); j += 1
+            if len == 0 { break }
+            if len & 0xc0 != 0 {
+                if j >= length { return nil }
+                let low = Int(p[j]); j += 1
+                if resumeAt < 0 { resumeAt = j }
+                j = (len & 0x3f) << 8 | low
+                if j >= length { return nil }
+                jumps += 1
+                if jumps > length { return nil }
+                continue
+            }
+            if len > 63 { return nil }
+            if !out.isEmpty {
+                if out.count + 1 >= limit { return nil }
+                out.append(0x2e)
+            }
+            if out.count + len >= limit { return nil }
+            if j + len > length { return nil }
+            for k in 0..<len { out.append(p[j + k]) }
+            j += len
+        }
+        if out.count >= limit { return nil }
+        idx = resumeAt < 0 ? j : resumeAt
+        return out
+    }
+
+    /// Offsets of names already written into a message, for compression.
+    struct Table {
+        var names: [[UInt8]] = []
+        var offsets: [Int] = []
+        func find(_ s: ArraySlice<UInt8>) -> Int? {
+            for (i, n) in names.enumerated() where n.count == s.count && n.elementsEqual(s) { return offsets[i] }
+            return nil
+        }
+        mutating func add(_ s: ArraySlice<UInt8>, _ at: Int) {
+            if names.count >= 128 { return }   // libevent keeps at most 128 suffixes
+            names.append(Array(s))
+            offsets.append(at)
+        }
+    }
+
+    enum EncodeError { case labelTooLong, noRoom }
+
+    /// Append `name` ("abc.def", or "abc.def.") as labels to `buf`, which may
+    /// not grow past `cap` bytes. With a table, suffixes already written are
+    /// replaced by a pointer and new ones are remembered.
+    static func encode(_ name: [UInt8], into buf: inout [UInt8], cap: Int, table: UnsafeMutablePointer<Table>?) -> EncodeError? {
+        if name.count > 255 { return .noRoom }
+        var start = 0
+        while true {
+            let rest = name[start...]
+            if let table, let at = table.pointee.find(rest) {
+                if buf.count + 2 > cap { return .noRoom }
+                buf.append(UInt8(0xc0 | (at >> 8) & 0x3f))
+                buf.append(UInt8(at & 0xff))
+                return nil
+            }
+            var dot = start
+            while dot < name.count && name[dot] != 0x2e { dot += 1 }
+            let len = dot - start
+            if len > 63 { return .labelTooLong }
+            if buf.count + len + 1 > cap { return .noRoom }
+            table?.pointee.add(rest, buf.count)
+            buf.append(UInt8(len))
+            buf.append(contentsOf: name[start..<dot])
+            if dot >= name.count { break }
+            start = dot + 1
+            if start >= name.count {
+                // A trailing dot: libevent writes one more empty label.
+                if buf.count + 1 > cap { return .noRoom }
+                buf.append(0)
+                return nil
+            }
+        }
+        if buf.isEmpty || buf[buf.count - 1] != 0 {
+            if buf.count + 1 > cap { return .noRoom }
+            buf.append(0)
+        }
+        return nil
+    }
+
+    /// ASCII case-insensitive equality (the 0x20 check is exact instead).
+    static func equalIgnoringCase(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        if a.count != b.count { return false }
+        for i in 0..<a.count where lower(a[i]) != lower(b[i]) { return false }
+        return true
+    }
+
+    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5a ? c + 32 : c }
+    @inline(__always) static func isAlpha(_ c: UInt8) -> Bool { let l = lower(c); return l >= 0x61 && l <= 0x7a }
+}
