@@ -13,7 +13,7 @@ MAPFILE   := Sources/libevent.map
 GLUE      := Sources/PthreadsGlue/evthread_pthreads.c
 SOURCES   := $(shell find Sources include -type f) Package.swift
 
-.PHONY: all lib test swift-test ctest check-symbols coverage install uninstall demo examples bench clean size
+.PHONY: fuzz all lib test swift-test ctest check-symbols coverage install uninstall demo examples bench clean size
 
 all: lib
 
@@ -94,6 +94,13 @@ CTEST_ARGS       ?=
 
 test:
 	@$(PYTHON) tests/make_test.py
+
+# Fuzzing: every tests/fuzz_*.sh (one per parser: dns, http, tag, ...) runs
+# FUZZ_SECONDS long; `make test` runs the same scripts briefly (their default).
+FUZZ_SECONDS ?= 600
+fuzz: lib
+	@set -e; for f in tests/fuzz_*.sh; do [ -f "$$f" ] || continue; \
+	  echo "--- $$f ($(FUZZ_SECONDS) s)"; FUZZ_SECONDS=$(FUZZ_SECONDS) bash "$$f"; done
 
 swift-test:
 	$(SWIFT) test
