@@ -71,9 +71,13 @@ $(LIBDIR)/.stamp: $(ARCHIVE) $(XARCHIVE) $(BUILD)/extra_runtime.o $(MAPFILE) $(G
 	rm -f $(LIBDIR)/libevent_pthreads.a && ar rcs $(LIBDIR)/libevent_pthreads.a $(BUILD)/evthread_pthreads.o
 	@touch $@
 
+# Stripped size of each library file against Debian's (already stripped).
+DEBLIBDIR ?= /usr/lib/x86_64-linux-gnu
 size: lib
-	@strip -o $(BUILD)/stripped.so $(LIBDIR)/libevent-2.1.so.7.0.1 && \
-	  echo "stripped libevent-2.1.so.7: $$(stat -c %s $(BUILD)/stripped.so) bytes"
+	@for so in libevent_core libevent_extra libevent libevent_pthreads; do \
+	  strip -o $(BUILD)/stripped.so $(LIBDIR)/$$so-2.1.so.7.0.1; ours=$$(stat -c %s $(BUILD)/stripped.so); \
+	  deb=$$(stat -L -c %s $(DEBLIBDIR)/$$so-2.1.so.7 2>/dev/null || echo '?'); \
+	  printf '%-27s ours %8s bytes   debian %8s bytes\n' $$so-2.1.so.7 $$ours $$deb; done
 
 clean:
 	rm -rf $(BUILD) $(SCRATCH) .build
