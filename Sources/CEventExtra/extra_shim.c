@@ -1,11 +1,11 @@
 /* C helpers of the extra library: the calls Swift cannot make (variadic). */
 #include "CEventExtra.h"
 
-#include <stdio.h>
-
-/* evdns's default log route (libevent: event_warnx / event_msgx with
- * "[evdns] " in front). Stand-in until the core's log symbols are reachable. */
-void cev_extra_log(int severity, const char *msg)
+void cevx_log(int severity, const char *msg)
 {
-	fprintf(stderr, "[%s] %s\n", severity == 2 ? "warn" : "msg", msg);
+	switch (severity) {
+	case EVENT_LOG_DEBUG: event_debugx_("%s", msg); break;
+	case EVENT_LOG_MSG: event_msgx("%s", msg); break;
+	default: event_warnx("%s", msg); break;
+	}
 }

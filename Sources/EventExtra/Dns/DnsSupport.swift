@@ -1,22 +1,14 @@
 import CEventExtra
 
-/// What evdns needs from its surroundings: C-visible memory, the evdns log,
-/// deferred callbacks through the loop, socket calls and address text.
-///
-/// Memory a C caller sees (addrinfo lists, server questions, strings in
-/// callbacks) goes through `DnsMem`; it is the place to swap for the
-/// program's allocator wrappers of EventExtra/Support.
+/// What evdns needs from its surroundings beyond Support/: the evdns log
+/// (evdns_set_log_fn), deferred callbacks through the loop, socket calls and
+/// address text. C-visible memory comes from Support's `Memory` (the
+/// program's allocator).
 enum DnsMem {
-    static func malloc(_ n: Int) -> UnsafeMutableRawPointer? { n <= 0 ? nil : CEventExtra.malloc(n) }
-    static func calloc(_ n: Int) -> UnsafeMutableRawPointer? { n <= 0 ? nil : CEventExtra.calloc(1, n) }
-    static func free(_ p: UnsafeMutableRawPointer?) { CEventExtra.free(p) }
-    /// A NUL-terminated copy of `bytes`.
-    static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
-        guard let p = malloc(bytes.count + 1) else { return nil }
-        bytes.withUnsafeBytes { if let b = $0.baseAddress { p.copyMemory(from: b, byteCount: bytes.count) } }
-        p.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
-        return p.assumingMemoryBound(to: CChar.self)
-    }
+    static func malloc(_ n: Int) -> UnsafeMutableRawPointer? { n <= 0 ? nil : Memory.malloc(n) }
+    static func calloc(_ n: Int) -> UnsafeMutableRawPointer? { n <= 0 ? nil : Memory.calloc(1, n) }
+    static func free(_ p: UnsafeMutableRawPointer?) { Memory.free(p) }
+    static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? { Memory.strdup(bytes) }
 }
 
 /// The bytes of a C string (empty for NULL).
@@ -38,12 +30,12 @@ public enum DnsLog {
         guard let fn else {
             // Without evdns_set_log_fn, warnings and messages reach the
             // program's log callback as libevent's event_warnx/event_msgx.
-            if severity == debug { return }
+            if severity == debug && !Log.debugOn { return }
             var line: [UInt8] = sbytes("[evdns] ")
             line.append(contentsOf: text)
             line.append(0)
             line.withUnsafeBufferPointer { b in
-                b.withMemoryRebound(to: CChar.self) { c in cev_extra_log(severity, c.baseAddress) }
+                b.withMemoryRebound(to: CChar.self) { c in cevx_log(severity, c.baseAddress) }
             }
             return
         }
@@ -100,12 +92,8 @@ final class DnsDeferred {
 /// Socket calls, retried on EINTR.
 enum DnsSock {
     static func retry(_ body: () -> Int) -> (Int, Int32) {
-        while true {
-            let r = body()
-            if r >= 0 { return (r, 0) }
-            let e = cev_errno()
-            if e != EINTR { return (r, e) }
-        }
+        let r = Sys.call(body)
+        return (r.value, r.errno)
     }
     static func isRetriable(_ e: Int32) -> Bool { e == EAGAIN || e == EWOULDBLOCK || e == EINTR }
 }
@@ -181,14 +169,15 @@ enum DnsRandom {
     }
 }
 
-/// The dns base lock: libevent's EVDNS_LOCK, a recursive lock made from the
-/// program's lock callbacks when it set them before evdns_base_new.
+/// A dns base's or server port's lock (Support's `Lock`): a recursive lock
+/// from the program's callbacks when it set them before the object was
+/// made, else none, and every call is a no-op.
 struct DnsLock {
     var raw: UnsafeMutableRawPointer? = nil
-    static func make() -> DnsLock { DnsLock(raw: nil) }
-    func lock() {}
-    func unlock() {}
-    func free() {}
+    static func make() -> DnsLock { DnsLock(raw: Lock.alloc()) }
+    @inline(__always) func lock() { Lock.lock(raw) }
+    @inline(__always) func unlock() { Lock.unlock(raw) }
+    func free() { Lock.free(raw) }
 }
 
 /// The bytes of a literal.

@@ -82,7 +82,7 @@ enum ResolvConf {
 
     /// Read a whole file: nil and -1 if it cannot be opened, -2 on a read error.
     static func readFile(_ path: UnsafePointer<CChar>) -> ([UInt8]?, Int32) {
-        let fd = cev_extra_open_read(path)
+        let fd = cevx_open_read(path)
         if fd < 0 { return (nil, -1) }
         defer { _ = close(fd) }
         var out: [UInt8] = []
