@@ -280,4 +280,27 @@ static void dns_print_result(const char *tag, int result, char type, int count, 
 	printf("\n");
 }
 
+
+
+/* Print and clear what the server was asked (call with no lookup running). */
+static void dns_server_log(struct dns_server *s)
+{
+	pthread_mutex_lock(&s->mu);
+	printf("server log:\n%s", s->log);
+	s->loglen = 0;
+	s->log[0] = 0;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* A temporary file with `text`; its name in `path` (PATH_MAX bytes). */
+static int dns_temp_file(char *path, const char *text)
+{
+	int fd;
+	strcpy(path, "/tmp/dns_ctest_XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0) return -1;
+	(void)!write(fd, text, strlen(text));
+	close(fd);
+	return 0;
+}
 #endif

@@ -28,11 +28,10 @@ public enum DnsLog {
 
     static func emit(_ severity: Int32, _ text: [UInt8]) {
         guard let fn else {
-            // Without evdns_set_log_fn, warnings and messages reach the
-            // program's log callback as libevent's event_warnx/event_msgx.
+            // Without evdns_set_log_fn, messages reach the program's log
+            // callback at their severity, as libevent's event_logv_.
             if severity == debug && !Log.debugOn { return }
-            var line: [UInt8] = sbytes("[evdns] ")
-            line.append(contentsOf: text)
+            var line = text
             line.append(0)
             line.withUnsafeBufferPointer { b in
                 b.withMemoryRebound(to: CChar.self) { c in cevx_log(severity, c.baseAddress) }
