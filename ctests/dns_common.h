@@ -14,6 +14,7 @@
  *   wrongname* the reply's question is another name
  *   short*    a reply of 5 bytes
  *   many*     40 A records in one answer
+ *   half*     A 10.0.0.8; other types get no reply
  *   anything in *.in-addr.arpa / *.ip6.arpa: PTR host.test
  *   anything else: NXDOMAIN without SOA
  *
@@ -164,6 +165,11 @@ static void dns_answer(struct dns_server *s, const unsigned char *q, int n,
 		j = dns_rr(r, j, 5, 50, real, sizeof(real));
 		if (qtype == 1) { j = dns_rr(r, j, 1, 40, a, 4); dns_put16(r + 6, 2); }
 		else dns_put16(r + 6, 1);
+	} else if (dns_prefix(name, "half")) {
+		unsigned char a[4] = {10, 0, 0, 8};
+		if (qtype != 1) return;
+		j = dns_rr(r, j, 1, 8, a, 4);
+		dns_put16(r + 6, 1);
 	} else if (dns_prefix(name, "many")) {
 		unsigned char a[4] = {10, 1, 0, 0};
 		if (qtype == 1) {
@@ -303,4 +309,27 @@ static int dns_temp_file(char *path, const char *text)
 	close(fd);
 	return 0;
 }
+
+/* Print an addrinfo list, one entry a line. */
+static void dns_print_ai(const char *tag, int err, struct evutil_addrinfo *ai)
+{
+	printf("%s: err=%d", tag, err);
+	if (!ai) printf(" (no list)");
+	printf("\n");
+	for (; ai; ai = ai->ai_next) {
+		char buf[64] = "?";
+		int port = 0;
+		if (ai->ai_family == AF_INET) {
+			evutil_inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, buf, sizeof(buf));
+			port = ntohs(((struct sockaddr_in *)ai->ai_addr)->sin_port);
+		} else if (ai->ai_family == AF_INET6) {
+			evutil_inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, buf, sizeof(buf));
+			port = ntohs(((struct sockaddr_in6 *)ai->ai_addr)->sin6_port);
+		}
+		printf("  family=%d socktype=%d protocol=%d addrlen=%d %s port %d%s%s\n", ai->ai_family, ai->ai_socktype,
+		    ai->ai_protocol, (int)ai->ai_addrlen, buf, port, ai->ai_canonname ? " canon=" : "",
+		    ai->ai_canonname ? ai->ai_canonname : "");
+	}
+}
+
 #endif

@@ -238,8 +238,8 @@ final class GetAddrInfoRequest {
     }
 
     /// libevent's evutil_getaddrinfo_common_: no host, or a numeric one.
-    static func immediate(_ node: UnsafePointer<CChar>?, _ service: UnsafePointer<CChar>?, _ hintsIn: addrinfo) -> Immediate {
-        var hints = hintsIn
+    /// Like libevent's, it fills in the protocol of the caller's hints.
+    static func immediate(_ node: UnsafePointer<CChar>?, _ service: UnsafePointer<CChar>?, _ hints: inout addrinfo) -> Immediate {
         if node == nil && service == nil { return .answered(EVUTIL_EAI_NONAME, nil) }
         if hints.ai_family != AF_UNSPEC && hints.ai_family != AF_INET && hints.ai_family != AF_INET6 {
             return .answered(EVUTIL_EAI_FAMILY, nil)

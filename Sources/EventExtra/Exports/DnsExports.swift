@@ -384,7 +384,7 @@ public func evdns_getaddrinfo(_ p: OpaquePointer?, _ node: UnsafePointer<CChar>?
     var hints = hintsIn?.pointee ?? addrinfo()
     if hintsIn == nil { hints.ai_family = AF_UNSPEC }
     let port: UInt16
-    switch GetAddrInfoRequest.immediate(node, service, hints) {
+    switch GetAddrInfoRequest.immediate(node, service, &hints) {
     case .answered(let err, let res):
         cb(err, res, arg)
         return nil
