@@ -43,6 +43,37 @@ void cev_publish_cond_fns(const struct evthread_condition_callbacks *t)
 		memset(&evthread_cond_fns_, 0, sizeof(evthread_cond_fns_));
 }
 
+/* While lock debugging is on, the program's own tables (behind the
+ * checking ones above): what the two getters then return, as libevent's. */
+static struct evthread_lock_callbacks original_lock_fns;
+static struct evthread_condition_callbacks original_cond_fns;
+
+void cev_publish_original_lock_fns(const struct evthread_lock_callbacks *t)
+{
+	if (t)
+		original_lock_fns = *t;
+	else
+		memset(&original_lock_fns, 0, sizeof(original_lock_fns));
+}
+
+void cev_publish_original_cond_fns(const struct evthread_condition_callbacks *t)
+{
+	if (t)
+		original_cond_fns = *t;
+	else
+		memset(&original_cond_fns, 0, sizeof(original_cond_fns));
+}
+
+CEV_EXPORT struct evthread_lock_callbacks *evthread_get_lock_callbacks(void)
+{
+	return evthread_lock_debugging_enabled_ ? &original_lock_fns : &evthread_lock_fns_;
+}
+
+CEV_EXPORT struct evthread_condition_callbacks *evthread_get_condition_callbacks(void)
+{
+	return evthread_lock_debugging_enabled_ ? &original_cond_fns : &evthread_cond_fns_;
+}
+
 void cev_publish_id_fn(unsigned long (*fn)(void)) { evthread_id_fn_ = fn; }
 void cev_publish_lock_debugging(int on) { evthread_lock_debugging_enabled_ = on; }
 uint32_t cev_debug_logging_mask(void) { return event_debug_logging_mask_; }

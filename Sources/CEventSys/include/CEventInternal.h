@@ -27,6 +27,10 @@ extern struct event_base *event_global_current_base_;
 /* How Swift keeps them equal to its own state (NULL table: all zero). */
 void cev_publish_lock_fns(const struct evthread_lock_callbacks *t);
 void cev_publish_cond_fns(const struct evthread_condition_callbacks *t);
+void cev_publish_original_lock_fns(const struct evthread_lock_callbacks *t);
+void cev_publish_original_cond_fns(const struct evthread_condition_callbacks *t);
+struct evthread_lock_callbacks *evthread_get_lock_callbacks(void);
+struct evthread_condition_callbacks *evthread_get_condition_callbacks(void);
 void cev_publish_id_fn(unsigned long (*fn)(void));
 void cev_publish_lock_debugging(int on);
 uint32_t cev_debug_logging_mask(void);

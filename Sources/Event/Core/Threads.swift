@@ -31,8 +31,12 @@ enum Threads {
         if var t = table { withUnsafePointer(to: &t) { store($0) } } else { store(nil) }
     }
     /// The program's own tables while debugging replaced the ones above.
-    nonisolated(unsafe) static var debuggedLockCallbacks: evthread_lock_callbacks? = nil
-    nonisolated(unsafe) static var debuggedConditionCallbacks: evthread_condition_callbacks? = nil
+    nonisolated(unsafe) static var debuggedLockCallbacks: evthread_lock_callbacks? = nil {
+        didSet { publish(debuggedLockCallbacks, cev_publish_original_lock_fns) }
+    }
+    nonisolated(unsafe) static var debuggedConditionCallbacks: evthread_condition_callbacks? = nil {
+        didSet { publish(debuggedConditionCallbacks, cev_publish_original_cond_fns) }
+    }
 
     /// Locks exist (libevent: the lock function is set): debug locks count,
     /// even standing alone.

@@ -43,3 +43,25 @@ public func event_mm_strdup_(_ s: UnsafePointer<CChar>?) -> UnsafeMutablePointer
     memcpy(p, s, n + 1)
     return p.assumingMemoryBound(to: CChar.self)
 }
+
+// MARK: evthread-internal.h: lock debugging queries
+
+/// Whether the calling thread holds a lock lock debugging handed out (any
+/// holder when there is no id callback). A lock made before debugging was
+/// on cannot be checked: reported held, so no assertion trips on it.
+@_cdecl("evthread_is_debug_lock_held_")
+public func evthread_is_debug_lock_held_(_ p: UnsafeMutableRawPointer?) -> Int32 {
+    guard let p else { return 0 }
+    guard let d = LockDebug.debugLock(p) else { return 1 }
+    if d.pointee.depth == 0 { return 0 }
+    if let id = Threads.idFunction, d.pointee.holder != id() { return 0 }
+    return 1
+}
+
+/// The program's lock behind a debug lock (the lock itself when it is not one).
+@_cdecl("evthread_debug_get_real_lock_")
+public func evthread_debug_get_real_lock_(_ p: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    guard let p else { return nil }
+    guard let d = LockDebug.debugLock(p) else { return p }
+    return d.pointee.real
+}
