@@ -27,6 +27,10 @@ CEV_EXPORT uint32_t event_debug_logging_mask_ = 0;
 /* The 1.x API's current base (event_init, event_set, event_dispatch). */
 CEV_EXPORT struct event_base *event_global_current_base_ = NULL;
 
+CEV_EXPORT void *(*volatile evutil_memset_volatile_)(void *, int, size_t) = memset;
+
+void cev_memclear(void *p, size_t n) { evutil_memset_volatile_(p, 0, n); }
+
 void cev_publish_lock_fns(const struct evthread_lock_callbacks *t)
 {
 	if (t)

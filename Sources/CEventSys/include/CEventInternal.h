@@ -38,6 +38,11 @@ void cev_set_debug_logging_mask(uint32_t m);
 struct event_base *cev_global_current_base(void);
 void cev_set_global_current_base(struct event_base *b);
 
+/* evutil_memclear_'s memset, through a volatile pointer so the compiler
+ * cannot drop the clearing (util-internal.h). */
+extern void *(*volatile evutil_memset_volatile_)(void *, int, size_t);
+void cev_memclear(void *p, size_t n);
+
 /* Logging (log-internal.h). */
 void event_err(int eval, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 void event_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
