@@ -251,8 +251,9 @@ enum AddrInfo {
     }
 
     /// AI_ADDRCONFIG for resolvers that do not know it: with an unspecified
-    /// family, ask only for the families this host has usable (not
-    /// loopback, not link-local) addresses of.
+    /// family, ask only for the families this host has addresses of that
+    /// are not "local" in evutil_v4addr_is_local_ / evutil_v6addr_is_local_'s
+    /// sense (libevent's rule: a unique-local IPv6 address does not count).
     static func adjustForAddrConfig(_ hints: inout addrinfo) {
         if hints.ai_flags & AI_ADDRCONFIG == 0 || hints.ai_family != AF_UNSPEC { return }
         let (v4, v6) = configuredFamilies()
@@ -271,18 +272,11 @@ enum AddrInfo {
             e = cur.pointee.ifa_next
             guard let sa = cur.pointee.ifa_addr else { continue }
             if Int32(sa.pointee.sa_family) == AF_INET {
-                let a = UInt32(bigEndian: UnsafeRawPointer(sa).assumingMemoryBound(to: sockaddr_in.self).pointee.sin_addr.s_addr)
-                if a != 0 && a >> 24 != 127 { v4 = true }
+                var a = UnsafeRawPointer(sa).loadUnaligned(as: sockaddr_in.self).sin_addr
+                if evutil_v4addr_is_local_(&a) == 0 { v4 = true }
             } else if Int32(sa.pointee.sa_family) == AF_INET6 {
-                var b = UnsafeRawPointer(sa).assumingMemoryBound(to: sockaddr_in6.self).pointee.sin6_addr
-                let usable = withUnsafeBytes(of: &b) { p -> Bool in
-                    var zero = true
-                    for k in 0..<15 where p[k] != 0 { zero = false }
-                    if zero { return false }                        // :: and ::1
-                    if p[0] == 0xfe && p[1] & 0xc0 == 0x80 { return false }  // fe80::/10
-                    return true
-                }
-                if usable { v6 = true }
+                var a = UnsafeRawPointer(sa).loadUnaligned(as: sockaddr_in6.self).sin6_addr
+                if evutil_v6addr_is_local_(&a) == 0 { v6 = true }
             }
         }
         return (v4, v6)
