@@ -62,6 +62,16 @@ typedef void (*evdns_getaddrinfo_cancel_fn)(struct evdns_getaddrinfo_request *re
 void evutil_set_evdns_getaddrinfo_fn_(evdns_getaddrinfo_fn fn);
 void evutil_set_evdns_getaddrinfo_cancel_fn_(evdns_getaddrinfo_cancel_fn fn);
 
+/* The getaddrinfo pieces evdns_getaddrinfo shares with evutil_getaddrinfo. */
+#define EVUTIL_EAI_NEED_RESOLVE -90002
+int evutil_getaddrinfo_common_(const char *nodename, const char *servname,
+    struct evutil_addrinfo *hints, struct evutil_addrinfo **res, int *portnum);
+struct evutil_addrinfo *evutil_new_addrinfo_(struct sockaddr *sa,
+    ev_socklen_t socklen, const struct evutil_addrinfo *hints);
+struct evutil_addrinfo *evutil_addrinfo_append_(struct evutil_addrinfo *first,
+    struct evutil_addrinfo *append);
+void evutil_adjust_hints_for_addrconfig_(struct evutil_addrinfo *hints);
+
 /* ---- C helpers of this library (extra_shim.c) ---- */
 
 /* One message at a severity (EVENT_LOG_*) through the core's logging. */

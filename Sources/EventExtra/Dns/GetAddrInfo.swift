@@ -159,133 +159,30 @@ final class GetAddrInfoRequest {
         release()
     }
 
-    // MARK: addrinfo lists (each entry and its sockaddr one block, marked
-    // as libevent-made so evutil_freeaddrinfo frees them)
-
-    static let libeventAllocated = Int32(bitPattern: 0x8000_0000)
+    // MARK: addrinfo lists (the core's evutil_new_addrinfo_, so that
+    // evutil_freeaddrinfo frees them)
 
     static func entries(family: Int32, addr: UnsafeRawPointer, port: UInt16, hints: addrinfo) -> AddrInfoPtr? {
+        var h = hints
         if family == AF_INET {
             var sin = sockaddr_in()
             sin.sin_family = sa_family_t(AF_INET)
             sin.sin_port = port.bigEndian
             withUnsafeMutableBytes(of: &sin.sin_addr) { $0.baseAddress!.copyMemory(from: addr, byteCount: 4) }
-            return withUnsafeBytes(of: &sin) { make($0, hints) }
+            return withUnsafeMutableBytes(of: &sin) {
+                evutil_new_addrinfo_($0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count), &h)
+            }
         }
         var sin6 = sockaddr_in6()
         sin6.sin6_family = sa_family_t(AF_INET6)
         sin6.sin6_port = port.bigEndian
         withUnsafeMutableBytes(of: &sin6.sin6_addr) { $0.baseAddress!.copyMemory(from: addr, byteCount: 16) }
-        return withUnsafeBytes(of: &sin6) { make($0, hints) }
+        return withUnsafeMutableBytes(of: &sin6) {
+            evutil_new_addrinfo_($0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count), &h)
+        }
     }
 
-    /// libevent's evutil_new_addrinfo_: a TCP and a UDP entry when the hints
-    /// name neither socket type nor protocol.
-    static func make(_ sa: UnsafeRawBufferPointer, _ hints: addrinfo) -> AddrInfoPtr? {
-        if hints.ai_socktype == 0 && hints.ai_protocol == 0 {
-            var h = hints
-            h.ai_socktype = Int32(SOCK_STREAM.rawValue)
-            h.ai_protocol = Int32(IPPROTO_TCP)
-            guard let tcp = make(sa, h) else { return nil }
-            h.ai_socktype = Int32(SOCK_DGRAM.rawValue)
-            h.ai_protocol = Int32(IPPROTO_UDP)
-            guard let udp = make(sa, h) else { evutil_freeaddrinfo(tcp); return nil }
-            tcp.pointee.ai_next = udp
-            return tcp
-        }
-        let stride = MemoryLayout<addrinfo>.stride
-        guard let raw = DnsMem.calloc(stride + sa.count) else { return nil }
-        let ai = raw.bindMemory(to: addrinfo.self, capacity: 1)
-        let addr = raw + stride
-        addr.copyMemory(from: sa.baseAddress!, byteCount: sa.count)
-        ai.pointee.ai_addr = addr.assumingMemoryBound(to: sockaddr.self)
-        ai.pointee.ai_addrlen = socklen_t(sa.count)
-        ai.pointee.ai_family = Int32(ai.pointee.ai_addr.pointee.sa_family)
-        ai.pointee.ai_socktype = hints.ai_socktype
-        ai.pointee.ai_protocol = hints.ai_protocol
-        ai.pointee.ai_flags = hints.ai_flags | libeventAllocated
-        return ai
-    }
-
-    static func append(_ a: AddrInfoPtr?, _ b: AddrInfoPtr?) -> AddrInfoPtr? {
-        guard let a else { return b }
-        var last = a
-        while let n = last.pointee.ai_next { last = n }
-        last.pointee.ai_next = b
-        return a
-    }
-
-    // MARK: answering at once
-
-    enum Immediate { case answered(Int32, AddrInfoPtr?), needLookup(UInt16) }
-
-    static func inferProtocol(_ h: inout addrinfo) {
-        if h.ai_protocol != 0 { return }
-        if h.ai_socktype == Int32(SOCK_STREAM.rawValue) { h.ai_protocol = Int32(IPPROTO_TCP) }
-        else if h.ai_socktype == Int32(SOCK_DGRAM.rawValue) { h.ai_protocol = Int32(IPPROTO_UDP) }
-    }
-
-    static func parseService(_ s: UnsafePointer<CChar>, _ hints: addrinfo) -> Int32 {
-        var end: UnsafeMutablePointer<CChar>? = nil
-        let n = Int32(truncatingIfNeeded: strtol(s, &end, 10))
-        if n >= 0 && n <= 65535 && s.pointee != 0, let end, end.pointee == 0 { return n }
-        if hints.ai_flags & EVUTIL_AI_NUMERICSERV != 0 { return -1 }
-        let proto: StaticString? = hints.ai_protocol == Int32(IPPROTO_TCP) ? "tcp" : (hints.ai_protocol == Int32(IPPROTO_UDP) ? "udp" : nil)
-        let ent: UnsafeMutablePointer<servent>?
-        if let proto { ent = proto.withCPointer { getservbyname(s, $0) } } else { ent = getservbyname(s, nil) }
-        guard let ent else { return -1 }
-        return Int32(UInt16(truncatingIfNeeded: ent.pointee.s_port).bigEndian)
-    }
-
-    /// libevent's evutil_getaddrinfo_common_: no host, or a numeric one.
-    /// Like libevent's, it fills in the protocol of the caller's hints.
-    static func immediate(_ node: UnsafePointer<CChar>?, _ service: UnsafePointer<CChar>?, _ hints: inout addrinfo) -> Immediate {
-        if node == nil && service == nil { return .answered(EVUTIL_EAI_NONAME, nil) }
-        if hints.ai_family != AF_UNSPEC && hints.ai_family != AF_INET && hints.ai_family != AF_INET6 {
-            return .answered(EVUTIL_EAI_FAMILY, nil)
-        }
-        inferProtocol(&hints)
-        var port: Int32 = 0
-        if let service {
-            port = parseService(service, hints)
-            if port < 0 { return .answered(EVUTIL_EAI_NONAME, nil) }
-        }
-        let p = UInt16(truncatingIfNeeded: port)
-        let passive = hints.ai_flags & EVUTIL_AI_PASSIVE != 0
-        guard let node else {
-            var v6: AddrInfoPtr? = nil, v4: AddrInfoPtr? = nil
-            if hints.ai_family != AF_INET {
-                var a = [UInt8](repeating: 0, count: 16)
-                if !passive { a[15] = 1 }
-                guard let r = a.withUnsafeBytes({ entries(family: AF_INET6, addr: $0.baseAddress!, port: p, hints: hints) }) else { return .answered(EVUTIL_EAI_MEMORY, nil) }
-                v6 = r
-            }
-            if hints.ai_family != AF_INET6 {
-                let a: [UInt8] = passive ? [0, 0, 0, 0] : [127, 0, 0, 1]
-                guard let r = a.withUnsafeBytes({ entries(family: AF_INET, addr: $0.baseAddress!, port: p, hints: hints) }) else {
-                    if let v6 { evutil_freeaddrinfo(v6) }
-                    return .answered(EVUTIL_EAI_MEMORY, nil)
-                }
-                v4 = r
-            }
-            return .answered(0, append(v4, v6))
-        }
-        var buf = [UInt8](repeating: 0, count: 16)
-        if hints.ai_family == AF_INET6 || hints.ai_family == AF_UNSPEC {
-            if buf.withUnsafeMutableBytes({ evutil_inet_pton(AF_INET6, node, $0.baseAddress) }) == 1 {
-                let r = buf.withUnsafeBytes { entries(family: AF_INET6, addr: $0.baseAddress!, port: p, hints: hints) }
-                return r == nil ? .answered(EVUTIL_EAI_MEMORY, nil) : .answered(0, r)
-            }
-        }
-        if hints.ai_family == AF_INET || hints.ai_family == AF_UNSPEC {
-            if buf.withUnsafeMutableBytes({ evutil_inet_pton(AF_INET, node, $0.baseAddress) }) == 1 {
-                let r = buf.withUnsafeBytes { entries(family: AF_INET, addr: $0.baseAddress!, port: p, hints: hints) }
-                return r == nil ? .answered(EVUTIL_EAI_MEMORY, nil) : .answered(0, r)
-            }
-        }
-        if hints.ai_flags & EVUTIL_AI_NUMERICHOST != 0 { return .answered(EVUTIL_EAI_NONAME, nil) }
-        return .needLookup(p)
-    }
+    static func append(_ a: AddrInfoPtr?, _ b: AddrInfoPtr?) -> AddrInfoPtr? { evutil_addrinfo_append_(a, b) }
 
     /// The hosts table's answer: nil if the name is not in it; an empty
     /// list if it is, but not with the family asked for.
@@ -296,7 +193,11 @@ final class GetAddrInfoRequest {
             found += 1
             let f = e.addr.family
             if (f == AF_INET && hints.ai_family == AF_INET6) || (f == AF_INET6 && hints.ai_family == AF_INET) { continue }
-            guard let ai = withUnsafeBytes(of: e.addr.ss, { make(UnsafeRawBufferPointer(rebasing: $0[0..<Int(e.addr.len)]), hints) }) else {
+            var h = hints
+            var ss = e.addr.ss
+            guard let ai = withUnsafeMutableBytes(of: &ss, {
+                evutil_new_addrinfo_($0.baseAddress!.assumingMemoryBound(to: sockaddr.self), e.addr.len, &h)
+            }) else {
                 if let r = res { evutil_freeaddrinfo(r) }
                 return (false, nil)
             }

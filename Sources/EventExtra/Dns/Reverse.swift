@@ -29,5 +29,10 @@ enum DnsReverse {
 /// How evdns plugs into the core's bufferevent_socket_connect_hostname
 /// (evutil_set_evdns_getaddrinfo_fn_ and its cancel twin).
 enum DnsHooks {
-    static func install() {}
+    static func install() {
+        evutil_set_evdns_getaddrinfo_fn_ { b, node, service, hints, cb, arg in
+            evdns_getaddrinfo(b, node, service, hints, cb, arg)
+        }
+        evutil_set_evdns_getaddrinfo_cancel_fn_ { r in evdns_getaddrinfo_cancel(r) }
+    }
 }

@@ -383,18 +383,19 @@ public func evdns_getaddrinfo(_ p: OpaquePointer?, _ node: UnsafePointer<CChar>?
     }
     var hints = hintsIn?.pointee ?? addrinfo()
     if hintsIn == nil { hints.ai_family = AF_UNSPEC }
-    let port: UInt16
-    switch GetAddrInfoRequest.immediate(node, service, &hints) {
-    case .answered(let err, let res):
+    evutil_adjust_hints_for_addrconfig_(&hints)
+    var res: AddrInfoPtr? = nil
+    var portNumber: Int32 = 0
+    let err = evutil_getaddrinfo_common_(node, service, &hints, &res, &portNumber)
+    if err != EVUTIL_EAI_NEED_RESOLVE {
         cb(err, res, arg)
         return nil
-    case .needLookup(let p):
-        port = p
     }
+    let port = UInt16(truncatingIfNeeded: portNumber)
     let name = cBytes(node)
-    let (found, res) = dnsLocked(b) { GetAddrInfoRequest.fromHosts(b, name, hints, port) }
+    let (found, fromHosts) = dnsLocked(b) { GetAddrInfoRequest.fromHosts(b, name, hints, port) }
     if found {
-        cb(0, res, arg)
+        cb(0, fromHosts, arg)
         return nil
     }
     let data = GetAddrInfoRequest(base: b, hints: hints, cb: cb, user: arg, port: port)
