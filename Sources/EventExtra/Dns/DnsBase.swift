@@ -438,8 +438,9 @@ final class DnsBase {
 
     // MARK: freeing
 
+    /// libevent 2.1 fails the waiting queries first, then those in flight.
     func free(failRequests: Bool) {
-        for req in inflightList + waiting {
+        for req in waiting + inflightList {
             if failRequests { req.scheduleCallback(DnsOutcome(err: DNS_ERR_SHUTDOWN)) }
             req.inflight = false
             finishBookkeepingForFree(req)
