@@ -13,7 +13,7 @@ import CEventExtra
 /// (ServerPort.swift) have their own rules, written there.
 final class DnsBase {
     let eventBase: OpaquePointer?
-    var lock = DnsLock.make()
+    var lock = DnsLock()
 
     /// The ring of nameservers; `head` is where the next pick starts.
     var servers: [Nameserver] = []

@@ -19,7 +19,7 @@ final class ServerPort {
     let eventBase: OpaquePointer?
     var event: EvPtr? = nil
     var pending: [ServerRequest] = []
-    var lock = DnsLock.make()
+    var lock = DnsLock()
 
     init(fd: Int32, eventBase: OpaquePointer?, callback: ServerCallback?, user: UnsafeMutableRawPointer?) {
         self.fd = fd
@@ -98,10 +98,12 @@ final class ServerPort {
         if refs > 0 { return false }
         if fd >= 0 { evutil_closesocket(fd); fd = -1 }
         if let e = event { event_del(e); event_free(e); event = nil }
-        lock.free()
         Unmanaged.passUnretained(self).release()
         return true
     }
+
+    /// The lock goes with the object, after any caller holding it let go.
+    deinit { lock.free() }
 }
 
 /// A query as the server reads it: id, the flags it keeps (RD, CD) and
