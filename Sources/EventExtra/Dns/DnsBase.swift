@@ -177,14 +177,14 @@ final class DnsBase {
         let issuingNow = inflightList.count < maxInflight
         if name.count >= 256 { return nil }
         let id: UInt16 = issuingNow ? pickTransId() : 0xffff
-        var n = name
-        if randomizeCase != 0 {
-            let bits = DnsRandom.bytes((n.count + 7) / 8)
-            for i in 0..<n.count where DnsName.isAlpha(n[i]) {
-                if bits[i >> 3] & UInt8(1 << (i & 7)) != 0 { n[i] |= 0x20 } else { n[i] &= ~0x20 }
+        var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let packet: [UInt8]? = withUnsafeMutableBytes(of: &bits) { b in
+            if randomizeCase != 0 { evutil_secure_rng_get_bytes(b.baseAddress, (name.count + 7) / 8) }
+            return name.withUnsafeBufferPointer {
+                DnsPacket.query(name: $0, id: id, type: type, randomBits: randomizeCase != 0 ? UnsafeRawBufferPointer(b) : nil)
             }
         }
-        guard let packet = DnsPacket.query(name: n, id: id, type: type) else { return nil }
+        guard let packet else { return nil }
         let req = Request(base: self, packet: packet, type: type, callback: callback, user: user, handle: handle)
         req.transId = id
         req.timer = event_new(eventBase, -1, 0, DnsBase.timeoutCallback, Unmanaged.passUnretained(req).toOpaque())

@@ -9,15 +9,15 @@ import CEventExtra
 /// libevent's: labels joined by '.', shorter than `limit` (libevent writes
 /// into a fixed buffer of that size with room for the NUL).
 enum DnsName {
-    /// Read the name starting at `idx`. On success `idx` is past the name in
-    /// the packet (past the first pointer, if any); on failure nil and `idx`
-    /// is unspecified.
-    static func parse(_ p: UnsafeRawBufferPointer, _ idx: inout Int, limit: Int = 256) -> [UInt8]? {
+    /// Read the name starting at `idx` into `out` (room for `limit` bytes);
+    /// its length, or nil. On success `idx` is past the name in the packet
+    /// (past the first pointer, if any); on failure it is unspecified.
+    static func parse(_ p: UnsafeRawBufferPointer, _ idx: inout Int, limit: Int, into out: UnsafeMutablePointer<UInt8>) -> Int? {
         let length = p.count
         var j = idx
         var resumeAt = -1
         var jumps = 0
-        var out: [UInt8] = []
+        var n = 0
         while true {
             if j >= length { return nil }
             let len = Int(p[j]); j += 1
@@ -33,18 +33,42 @@ enum DnsName {
                 continue
             }
             if len > 63 { return nil }
-            if !out.isEmpty {
-                if out.count + 1 >= limit { return nil }
-                out.append(0x2e)
+            if n != 0 {
+                if n + 1 >= limit { return nil }
+                out[n] = 0x2e
+                n += 1
             }
-            if out.count + len >= limit { return nil }
+            if n + len >= limit { return nil }
             if j + len > length { return nil }
-            for k in 0..<len { out.append(p[j + k]) }
+            UnsafeMutableRawPointer(out + n).copyMemory(from: p.baseAddress! + j, byteCount: len)
+            n += len
             j += len
         }
-        if out.count >= limit { return nil }
+        if n >= limit { return nil }
         idx = resumeAt < 0 ? j : resumeAt
+        return n
+    }
+
+    /// The same, as an array.
+    static func parse(_ p: UnsafeRawBufferPointer, _ idx: inout Int, limit: Int = 256) -> [UInt8]? {
+        var ok = true
+        var j = idx
+        let out = [UInt8](unsafeUninitializedCapacity: limit) { buf, count in
+            if let n = parse(p, &j, limit: limit, into: buf.baseAddress!) { count = n } else { ok = false; count = 0 }
+        }
+        if !ok { return nil }
+        idx = j
         return out
+    }
+
+    /// Skip (or compare) a name without keeping it: libevent's checks, no
+    /// allocation. `body` sees the name's text.
+    static func withName<R>(_ p: UnsafeRawBufferPointer, _ idx: inout Int, limit: Int = 256,
+                            _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buf in
+            let n = parse(p, &idx, limit: limit, into: buf.baseAddress!)
+            return body(n.map { UnsafeBufferPointer(rebasing: buf[0..<$0]) })
+        }
     }
 
     /// Offsets of names already written into a message, for compression.
@@ -103,9 +127,9 @@ enum DnsName {
     }
 
     /// ASCII case-insensitive equality (the 0x20 check is exact instead).
-    static func equalIgnoringCase(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    static func equalIgnoringCase<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool where A.Element == UInt8, B.Element == UInt8 {
         if a.count != b.count { return false }
-        for i in 0..<a.count where lower(a[i]) != lower(b[i]) { return false }
+        for (x, y) in zip(a, b) where lower(x) != lower(y) { return false }
         return true
     }
 

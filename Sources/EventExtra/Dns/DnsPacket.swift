@@ -38,21 +38,57 @@ enum DnsPacket {
             return UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
         }
         mutating func name(limit: Int = 256) -> [UInt8]? { DnsName.parse(p, &j, limit: limit) }
+        /// Past a name, with the checks of reading it.
+        mutating func skipName() -> Bool { DnsName.withName(p, &j) { $0 != nil } }
     }
 
     static func put16(_ b: inout [UInt8], _ v: UInt16) { b.append(UInt8(v >> 8)); b.append(UInt8(v & 0xff)) }
     static func put32(_ b: inout [UInt8], _ v: UInt32) { put16(&b, UInt16(v >> 16)); put16(&b, UInt16(v & 0xffff)) }
 
-    /// The query for one question, recursion desired, as libevent builds it.
+    /// The query for one question, recursion desired, as libevent builds it;
+    /// with `randomBits`, letters get the case of the matching bit (0x20).
     /// nil when a label is longer than 63 bytes or the name too long.
+    static func query(name: UnsafeBufferPointer<UInt8>, id: UInt16, type: UInt16,
+                      randomBits: UnsafeRawBufferPointer? = nil) -> [UInt8]? {
+        if name.count > 255 { return nil }
+        var ok = true
+        // Labels and their terminator take at most name.count + 2 bytes.
+        let out = [UInt8](unsafeUninitializedCapacity: 12 + name.count + 2 + 4) { b, count in
+            b[0] = UInt8(id >> 8); b[1] = UInt8(id & 0xff); b[2] = 1; b[3] = 0
+            b[4] = 0; b[5] = 1
+            for k in 6..<12 { b[k] = 0 }
+            var j = 12
+            var start = 0
+            while true {
+                var dot = start
+                while dot < name.count && name[dot] != 0x2e { dot += 1 }
+                let len = dot - start
+                if len > 63 { ok = false; break }
+                b[j] = UInt8(len); j += 1
+                for k in start..<dot {
+                    var c = name[k]
+                    if let r = randomBits, DnsName.isAlpha(c) {
+                        if r[k >> 3] & UInt8(1 << (k & 7)) != 0 { c |= 0x20 } else { c &= ~0x20 }
+                    }
+                    b[j] = c; j += 1
+                }
+                if dot >= name.count { break }
+                start = dot + 1
+                if start >= name.count { b[j] = 0; j += 1; break }   // "a." ends with an empty label
+            }
+            if ok {
+                if b[j - 1] != 0 { b[j] = 0; j += 1 }
+                b[j] = UInt8(type >> 8); b[j + 1] = UInt8(type & 0xff); b[j + 2] = 0; b[j + 3] = 1
+                count = j + 4
+            } else {
+                count = 0
+            }
+        }
+        return ok ? out : nil
+    }
+
     static func query(name: [UInt8], id: UInt16, type: UInt16) -> [UInt8]? {
-        var b: [UInt8] = []
-        b.reserveCapacity(18 + name.count)
-        put16(&b, id); put16(&b, 0x0100); put16(&b, 1); put16(&b, 0); put16(&b, 0); put16(&b, 0)
-        // libevent sizes its buffer as 96 + name + 2 + 4 bytes.
-        if DnsName.encode(name, into: &b, cap: 96 + name.count + 6, table: nil) != nil { return nil }
-        put16(&b, type); put16(&b, classIN)
-        return b
+        name.withUnsafeBufferPointer { query(name: $0, id: id, type: type) }
     }
 
     struct Header {
@@ -93,11 +129,17 @@ enum DnsPacket {
         var nameMatches = false
         let ok: Bool = question.withUnsafeBytes { q -> Bool in
             for _ in 0..<h.qd {
-                let at = r.j
-                guard let got = r.name() else { return false }
-                var k = at
-                guard let asked = DnsName.parse(q, &k) else { return false }
-                if exactCase ? got == asked : DnsName.equalIgnoringCase(got, asked) { nameMatches = true }
+                // libevent reads the query's name at the reply question's offset.
+                var k = r.j
+                let same: Bool? = DnsName.withName(p, &r.j) { got in
+                    guard let got else { return nil }
+                    return DnsName.withName(q, &k) { asked -> Bool? in
+                        guard let asked else { return nil }
+                        return exactCase ? got.elementsEqual(asked) : DnsName.equalIgnoringCase(got, asked)
+                    }
+                }
+                guard let same else { return false }
+                if same { nameMatches = true }
                 r.j += 4
                 if r.j > p.count { return false }
             }
@@ -106,14 +148,15 @@ enum DnsPacket {
         if !ok { return reply }
         let unit = type == typeA ? 4 : 16
         for _ in 0..<h.an {
-            guard r.name() != nil, let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
+            guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
             if (t == typeA || t == typeAAAA) && c == classIN {
                 if t != type { r.j += Int(len); continue }
                 if Int(len) % unit != 0 { return reply }
                 let n = min(maxAddrs - reply.count, Int(len) / unit)
                 ttlMin = min(ttlMin, ttl)
                 if r.j + unit * n > p.count { return reply }
-                for k in 0..<(unit * n) { reply.addrs.append(p[r.j + k]) }
+                if reply.addrs.isEmpty { reply.addrs.reserveCapacity(unit * n) }
+                reply.addrs.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[r.j..<(r.j + unit * n)]))
                 r.j += unit * n
                 reply.count += n
                 reply.haveAnswer = true
@@ -135,9 +178,9 @@ enum DnsPacket {
         }
         if !reply.haveAnswer {
             for _ in 0..<h.ns {
-                guard r.name() != nil, let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
+                guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
                 if t == typeSOA && c == classIN {
-                    guard r.name() != nil, r.name() != nil, r.u32() != nil, r.u32() != nil, r.u32() != nil,
+                    guard r.skipName(), r.skipName(), r.u32() != nil, r.u32() != nil, r.u32() != nil,
                           r.u32() != nil, let minimum = r.u32() else { return reply }
                     ttlMin = min(ttlMin, ttl, minimum)
                 } else {

@@ -64,26 +64,38 @@ struct DnsText {
     }
 }
 
-/// Callbacks run from the loop, like libevent's deferred callbacks: each is
-/// an event made active at once, so it runs after the events already active.
+/// A user callback run from the loop, like libevent's deferred reply
+/// callbacks: an event made active at once, so it runs after the events
+/// already active, without the dns base's lock. One object per callback
+/// (libevent allocates one too).
 final class DnsDeferred {
-    let body: () -> Void
+    let cb: DnsCallback?
+    let user: UnsafeMutableRawPointer?
+    let type: UInt16
+    let outcome: DnsOutcome
+    let handle: DnsHandle?
     var ev: EvPtr? = nil
-    init(_ body: @escaping () -> Void) { self.body = body }
 
-    static func schedule(_ base: OpaquePointer?, _ body: @escaping () -> Void) {
-        let d = DnsDeferred(body)
-        let arg = Unmanaged.passRetained(d).toOpaque()
+    init(cb: DnsCallback?, user: UnsafeMutableRawPointer?, type: UInt16, outcome: DnsOutcome, handle: DnsHandle?) {
+        self.cb = cb
+        self.user = user
+        self.type = type
+        self.outcome = outcome
+        self.handle = handle
+    }
+
+    func schedule(_ base: OpaquePointer?) {
+        let arg = Unmanaged.passRetained(self).toOpaque()
         guard let ev = event_new(base, -1, 0, { _, _, arg in
             let d = Unmanaged<DnsDeferred>.fromOpaque(arg!).takeRetainedValue()
             event_free(d.ev)
             d.ev = nil
-            d.body()
+            DnsHandleCallback.run(d.cb, d.user, d.type, d.outcome)
         }, arg) else {
             Unmanaged<DnsDeferred>.fromOpaque(arg).release()
             return
         }
-        d.ev = ev
+        self.ev = ev
         event_active(ev, Int32(EV_TIMEOUT), 1)
     }
 }

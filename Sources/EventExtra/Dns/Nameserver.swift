@@ -59,8 +59,10 @@ final class Nameserver {
         eventAdded = true
     }
 
+    /// One receive buffer per nameserver, reused.
+    var packet = [UInt8](repeating: 0, count: 1500)
+
     func read() {
-        var packet = [UInt8](repeating: 0, count: 1500)
         while true {
             var from = DnsAddr()
             var fromLen = socklen_t(MemoryLayout<sockaddr_storage>.size)

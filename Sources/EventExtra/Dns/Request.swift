@@ -55,11 +55,6 @@ final class Request {
         if packet.count >= 2 { packet[0] = UInt8(id >> 8); packet[1] = UInt8(id & 0xff) }
     }
 
-    /// The question's name as sent (after 0x20 randomization).
-    var questionName: [UInt8] {
-        var j = 12
-        return packet.withUnsafeBytes { DnsName.parse($0, &j) } ?? []
-    }
 }
 
 /// The outcome of a request as the user callback gets it.
@@ -72,16 +67,8 @@ struct DnsOutcome {
 extension Request {
     /// Deliver `outcome` through the loop (libevent's reply_schedule_callback).
     func scheduleCallback(_ outcome: DnsOutcome) {
-        let cb = callback
-        let user = userPointer
-        let type = self.type
-        let handle = self.handle
         handle?.pendingCallback = true
-        DnsDeferred.schedule(base.eventBase) {
-            withExtendedLifetime(handle) {
-                DnsHandleCallback.run(cb, user, type, outcome)
-            }
-        }
+        DnsDeferred(cb: callback, user: userPointer, type: type, outcome: outcome, handle: handle).schedule(base.eventBase)
     }
 }
 
@@ -103,12 +90,11 @@ enum DnsHandleCallback {
                     cb(0, CChar(DNS_PTR), 1, ttl, UnsafeMutableRawPointer(pp), user)
                 }
             }
-        case DnsPacket.typeAAAA:
-            var a = r.addrs.isEmpty ? [0] : r.addrs
-            a.withUnsafeMutableBytes { cb(0, CChar(DNS_IPv6_AAAA), Int32(r.count), ttl, $0.baseAddress, user) }
         default:
-            var a = r.addrs.isEmpty ? [0] : r.addrs
-            a.withUnsafeMutableBytes { cb(0, CChar(DNS_IPv4_A), Int32(r.count), ttl, $0.baseAddress, user) }
+            // The callback gets a pointer even for no address, as libevent's.
+            let a = r.addrs.isEmpty ? [0] : r.addrs
+            let t = CChar(type == DnsPacket.typeAAAA ? DNS_IPv6_AAAA : DNS_IPv4_A)
+            a.withUnsafeBytes { cb(0, t, Int32(r.count), ttl, UnsafeMutableRawPointer(mutating: $0.baseAddress), user) }
         }
     }
 }
