@@ -126,6 +126,10 @@ enum DnsName {
         return nil
     }
 
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
     /// ASCII case-insensitive equality (the 0x20 check is exact instead).
     static func equalIgnoringCase<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool where A.Element == UInt8, B.Element == UInt8 {
         if a.count != b.count { return false }

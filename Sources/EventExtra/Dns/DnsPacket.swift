@@ -135,7 +135,7 @@ enum DnsPacket {
                     guard let got else { return nil }
                     return DnsName.withName(q, &k) { asked -> Bool? in
                         guard let asked else { return nil }
-                        return exactCase ? got.elementsEqual(asked) : DnsName.equalIgnoringCase(got, asked)
+                        return exactCase ? DnsName.equal(got, asked) : DnsName.equalIgnoringCase(got, asked)
                     }
                 }
                 guard let same else { return false }
