@@ -3,7 +3,9 @@
  * evdns_count_nameservers, evdns_set_option, evdns_search_add/clear,
  * evdns_search_ndots_set, evdns_resolve_ipv4/ipv6/reverse/reverse_ipv6,
  * evdns_clear_nameservers_and_suspend, evdns_resume, evdns_resolv_conf_parse,
- * evdns_add_server_port, evdns_shutdown (with fail_requests), evdns_init.
+ * evdns_add_server_port, evdns_shutdown (with fail_requests), evdns_init;
+ * evdns_set_transaction_id_fn / evdns_set_random_bytes_fn (no-ops in 2.1:
+ * lookups go on with the library's own ids).
  * ctest-timeout: 20
  */
 #include "dns_common.h"
@@ -17,6 +19,9 @@ static void cb(int result, char type, int count, int ttl, void *addresses, void 
 	dns_print_result((const char *)arg, result, type, count, ttl, addresses);
 	event_loopexit(NULL);
 }
+
+static ev_uint16_t fixed_id(void) { return 7; }
+static void fixed_bytes(char *buf, size_t n) { memset(buf, 0, n); }
 
 static void server_cb(struct evdns_server_request *req, void *arg)
 {
@@ -43,6 +48,8 @@ int main(void)
 	printf("global before: %s\n", evdns_get_global_base() ? "set" : "NULL");
 	printf("ip_add=%d\n", evdns_nameserver_ip_add(dns_server_addr(&srv)));
 	printf("global after: %s count=%d\n", evdns_get_global_base() ? "set" : "NULL", evdns_count_nameservers());
+	evdns_set_transaction_id_fn(fixed_id);
+	evdns_set_random_bytes_fn(fixed_bytes);
 	printf("opt=%d\n", evdns_set_option("timeout:", "0.5", DNS_OPTIONS_ALL));
 	printf("opt=%d\n", evdns_set_option("attempts", "1", DNS_OPTION_MISC));
 	evdns_search_add("one.test");
@@ -96,6 +103,12 @@ int main(void)
 	printf("global after shutdown: %s\n", evdns_get_global_base() ? "set" : "NULL");
 	event_dispatch();
 
+	printf("nameserver_add=%d\n", evdns_nameserver_add(htonl(0x7f000001)));
+	printf("again=%d\n", evdns_nameserver_add(htonl(0x7f000001)));
+	printf("count=%d\n", evdns_count_nameservers());
+	evdns_shutdown(0);
+	evdns_set_transaction_id_fn(NULL);
+	evdns_set_random_bytes_fn(NULL);
 	printf("init=%d\n", evdns_init());
 	printf("global after init: %s\n", evdns_get_global_base() ? "set" : "NULL");
 	evdns_shutdown(0);
