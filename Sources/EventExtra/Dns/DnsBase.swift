@@ -184,8 +184,9 @@ final class DnsBase {
                 DnsPacket.query(name: $0, id: id, type: type, randomBits: randomizeCase != 0 ? UnsafeRawBufferPointer(b) : nil)
             }
         }
-        guard let packet else { return nil }
-        let req = Request(base: self, packet: packet, type: type, callback: callback, user: user, handle: handle)
+        guard let packet, let req = Memory.build({
+            Request(base: self, packet: packet, type: type, callback: callback, user: user, handle: handle)
+        }) else { return nil }
         req.transId = id
         req.timer = event_new(eventBase, -1, 0, DnsBase.timeoutCallback, Unmanaged.passUnretained(req).toOpaque())
         if req.timer == nil { return nil }

@@ -50,6 +50,9 @@ final class Request {
         self.handle = handle
     }
 
+    /// A request dropped before it was finished still frees its timer.
+    deinit { if let t = timer { event_del(t); event_free(t) } }
+
     func setTransId(_ id: UInt16) {
         transId = id
         if packet.count >= 2 { packet[0] = UInt8(id >> 8); packet[1] = UInt8(id & 0xff) }
@@ -68,7 +71,11 @@ extension Request {
     /// Deliver `outcome` through the loop (libevent's reply_schedule_callback).
     func scheduleCallback(_ outcome: DnsOutcome) {
         handle?.pendingCallback = true
-        DnsDeferred(cb: callback, user: userPointer, type: type, outcome: outcome, handle: handle).schedule(base.eventBase)
+        guard let d = Memory.build({ DnsDeferred(cb: callback, user: userPointer, type: type, outcome: outcome, handle: handle) }) else {
+            Log.warnx("reply_schedule_callback: Couldn't allocate space for deferred callback.")
+            return
+        }
+        d.schedule(base.eventBase)
     }
 }
 

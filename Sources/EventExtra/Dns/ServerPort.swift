@@ -174,7 +174,11 @@ final class ServerRequest {
             e.storeBytes(of: 0, toByteOffset: 8 + x.name.count, as: UInt8.self)
             qs[i] = e
         }
-        let req = ServerRequest(port: port, id: q.id, addr: from, block: block)
+        guard let req = Memory.build({ ServerRequest(port: port, id: q.id, addr: from, block: block) }) else {
+            for i in 0..<q.questions.count { DnsMem.free(qs[i]) }
+            DnsMem.free(table); DnsMem.free(block)
+            return nil
+        }
         req.cRequest.pointee.flags = Int32(q.flags)
         req.cRequest.pointee.nquestions = Int32(q.questions.count)
         req.cRequest.pointee.questions = table.bindMemory(to: UnsafeMutablePointer<evdns_server_question>?.self, capacity: q.questions.count)

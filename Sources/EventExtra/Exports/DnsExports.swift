@@ -23,8 +23,9 @@ public func evdns_base_new(_ eventBase: OpaquePointer?, _ flagsIn: Int32) -> Opa
         flags = EVDNS_BASE_INITIALIZE_NAMESERVERS
         DnsLog.emit(DnsLog.warn, DnsText("Unrecognized flag passed to evdns_base_new(). Assuming you meant EVDNS_BASE_INITIALIZE_NAMESERVERS.").b)
     }
-    let b = DnsBase(eventBase: eventBase)
+    guard let b = Memory.build({ DnsBase(eventBase: eventBase) }) else { return nil }
     b.lock = DnsLock.make()
+    if Lock.enabled && b.lock.raw == nil { return nil }
     let p = OpaquePointer(Unmanaged.passRetained(b).toOpaque())
     if flags & EVDNS_BASE_INITIALIZE_NAMESERVERS != 0 {
         var opts = dnsOptionsAll
@@ -135,8 +136,7 @@ public func evdns_base_get_nameserver_addr(_ p: OpaquePointer?, _ idx: Int32, _ 
 }
 
 func dnsResolve(_ p: OpaquePointer?, type: UInt16, name: [UInt8], flags: Int32, search: Bool, _ cb: DnsCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
-    guard let b = dnsBase(p) else { return nil }
-    let handle = DnsHandle(base: b)
+    guard let b = dnsBase(p), let handle = Memory.build({ DnsHandle(base: b) }) else { return nil }
     return dnsLocked(b) {
         if search {
             b.startSearch(handle, type: type, name: name, flags: flags, callback: cb, user: arg)
@@ -231,7 +231,7 @@ public func evdns_set_random_bytes_fn(_ fn: (@convention(c) (UnsafeMutablePointe
 @_cdecl("evdns_add_server_port_with_base")
 public func evdns_add_server_port_with_base(_ base: OpaquePointer?, _ fd: Int32, _ flags: Int32, _ cb: ServerCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
     if flags != 0 { return nil }
-    let port = ServerPort(fd: fd, eventBase: base, callback: cb, user: arg)
+    guard let port = Memory.build({ ServerPort(fd: fd, eventBase: base, callback: cb, user: arg) }) else { return nil }
     let ctx = Unmanaged.passRetained(port).toOpaque()
     guard let ev = event_new(base, fd, Int16(EV_READ | EV_PERSIST), ServerPort.ready, ctx), event_add(ev, nil) == 0 else {
         Unmanaged<ServerPort>.fromOpaque(ctx).release()
@@ -398,7 +398,10 @@ public func evdns_getaddrinfo(_ p: OpaquePointer?, _ node: UnsafePointer<CChar>?
         cb(0, fromHosts, arg)
         return nil
     }
-    let data = GetAddrInfoRequest(base: b, hints: hints, cb: cb, user: arg, port: port)
+    guard let data = Memory.build({ GetAddrInfoRequest(base: b, hints: hints, cb: cb, user: arg, port: port) }) else {
+        cb(EVUTIL_EAI_MEMORY, nil, arg)
+        return nil
+    }
     _ = Unmanaged.passRetained(data)
     let me = Unmanaged.passUnretained(data).toOpaque()
     data.timer = event_new(b.eventBase, -1, 0, GetAddrInfoRequest.timeoutCallback, me)
