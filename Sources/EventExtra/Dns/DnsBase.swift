@@ -150,7 +150,7 @@ final class DnsBase {
             req.txCount = 0
             req.reissueCount = 0
             req.ns = nil
-            event_del(req.timer)
+            req.stopTimer()
             req.transId = 0
             req.transmitMe = false
             req.inflight = false
@@ -174,15 +174,17 @@ final class DnsBase {
     /// an id and a nameserver if it can go out now. nil when the name does
     /// not make a valid query.
     func makeRequest(handle: DnsHandle?, type: UInt16, name: [UInt8], callback: DnsCallback?, user: UnsafeMutableRawPointer?) -> Request? {
+        name.withUnsafeBufferPointer { makeRequest(handle: handle, type: type, name: $0, callback: callback, user: user) }
+    }
+
+    func makeRequest(handle: DnsHandle?, type: UInt16, name: UnsafeBufferPointer<UInt8>, callback: DnsCallback?, user: UnsafeMutableRawPointer?) -> Request? {
         let issuingNow = inflightList.count < maxInflight
         if name.count >= 256 { return nil }
         let id: UInt16 = issuingNow ? pickTransId() : 0xffff
         var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         let packet: [UInt8]? = withUnsafeMutableBytes(of: &bits) { b in
             if randomizeCase != 0 { evutil_secure_rng_get_bytes(b.baseAddress, (name.count + 7) / 8) }
-            return name.withUnsafeBufferPointer {
-                DnsPacket.query(name: $0, id: id, type: type, randomBits: randomizeCase != 0 ? UnsafeRawBufferPointer(b) : nil)
-            }
+            return DnsPacket.query(name: name, id: id, type: type, randomBits: randomizeCase != 0 ? UnsafeRawBufferPointer(b) : nil)
         }
         guard let packet, let req = Memory.build({
             Request(base: self, packet: packet, type: type, callback: callback, user: user, handle: handle)
@@ -285,7 +287,7 @@ final class DnsBase {
             finish(req, freeHandle: true)
             ns.failed(DnsText("request timed out.").b)
         } else {
-            event_del(req.timer)
+            req.stopTimer()
             swapNameserver(req, pickNameserver())
             transmit(req)
             if let cur = req.ns {
@@ -302,7 +304,7 @@ final class DnsBase {
     func finish(_ req: Request, freeHandle: Bool) {
         if req.inflight {
             if let i = inflightList.firstIndex(where: { $0 === req }) { inflightList.remove(at: i) }
-            event_del(req.timer)
+            req.stopTimer()
             req.ns?.requestsInflight -= 1
             req.inflight = false
         } else if let i = waiting.firstIndex(where: { $0 === req }) {
@@ -312,7 +314,7 @@ final class DnsBase {
     }
 
     private func finishBookkeeping(_ req: Request, freeHandle: Bool) {
-        event_del(req.timer)
+        req.stopTimer()
         if let ns = req.ns, ns.requestsInflight == 0, disableWhenInactive {
             event_del(ns.event)
             ns.eventAdded = false
@@ -338,7 +340,7 @@ final class DnsBase {
                 waiting.insert(req, at: 0)
                 return
             }
-            event_del(req.timer)
+            req.stopTimer()
             req.ns = ns
             req.setTransId(pickTransId())
             req.inflight = true
@@ -420,7 +422,7 @@ final class DnsBase {
             // nameserver): ask the next nameserver at once, without marking
             // this one down; with none left to ask, report SERVERFAILED.
             if req.reissueCount < servers.count - 1, reissue(req) {
-                event_del(req.timer)
+                req.stopTimer()
                 transmit(req)
                 return
             }

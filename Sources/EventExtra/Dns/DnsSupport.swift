@@ -11,6 +11,11 @@ enum DnsMem {
     static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? { Memory.strdup(bytes) }
 }
 
+/// A C string's bytes in place (no copy; valid while the string is).
+func cView(_ s: UnsafePointer<CChar>) -> UnsafeBufferPointer<UInt8> {
+    UnsafeBufferPointer(start: UnsafeRawPointer(s).assumingMemoryBound(to: UInt8.self), count: strlen(s))
+}
+
 /// The bytes of a C string (empty for NULL).
 func cBytes(_ s: UnsafePointer<CChar>?) -> [UInt8] {
     guard let s else { return [] }
@@ -84,14 +89,24 @@ final class DnsDeferred {
         self.handle = handle
     }
 
-    func schedule(_ base: OpaquePointer?) {
+    static let run: event_callback_fn = { _, _, arg in
+        let d = Unmanaged<DnsDeferred>.fromOpaque(arg!).takeRetainedValue()
+        event_free(d.ev)
+        d.ev = nil
+        DnsHandleCallback.run(d.cb, d.user, d.type, d.outcome)
+    }
+
+    /// Make it active on `base`, in `reusing` (an event of ours no longer
+    /// needed) or a new event.
+    func schedule(_ base: OpaquePointer?, reusing old: EvPtr?) {
         let arg = Unmanaged.passRetained(self).toOpaque()
-        guard let ev = event_new(base, -1, 0, { _, _, arg in
-            let d = Unmanaged<DnsDeferred>.fromOpaque(arg!).takeRetainedValue()
-            event_free(d.ev)
-            d.ev = nil
-            DnsHandleCallback.run(d.cb, d.user, d.type, d.outcome)
-        }, arg) else {
+        var ev = old
+        if let e = ev {
+            event_del(e)
+            if event_assign(e, base, -1, 0, DnsDeferred.run, arg) != 0 { event_free(e); ev = nil }
+        }
+        if ev == nil { ev = event_new(base, -1, 0, DnsDeferred.run, arg) }
+        guard let ev else {
             Unmanaged<DnsDeferred>.fromOpaque(arg).release()
             return
         }

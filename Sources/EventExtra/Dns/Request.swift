@@ -53,6 +53,8 @@ final class Request {
     /// A request dropped before it was finished still frees its timer.
     deinit { if let t = timer { event_del(t); event_free(t) } }
 
+    func stopTimer() { if let t = timer { event_del(t) } }
+
     func setTransId(_ id: UInt16) {
         transId = id
         if packet.count >= 2 { packet[0] = UInt8(id >> 8); packet[1] = UInt8(id & 0xff) }
@@ -75,7 +77,10 @@ extension Request {
             Log.warnx("reply_schedule_callback: Couldn't allocate space for deferred callback.")
             return
         }
-        d.schedule(base.eventBase)
+        // The request is about to finish: its timer event carries the callback.
+        let ev = timer
+        timer = nil
+        d.schedule(base.eventBase, reusing: ev)
     }
 }
 

@@ -50,8 +50,9 @@ extension DnsBase {
 
     /// Start a lookup of `name`, through the search list unless
     /// DNS_QUERY_NO_SEARCH. The handle gets its first query, or none.
-    func startSearch(_ handle: DnsHandle, type: UInt16, name: [UInt8], flags: Int32, callback: DnsCallback?, user: UnsafeMutableRawPointer?) {
+    func startSearch(_ handle: DnsHandle, type: UInt16, name cname: UnsafeBufferPointer<UInt8>, flags: Int32, callback: DnsCallback?, user: UnsafeMutableRawPointer?) {
         if flags & DNS_QUERY_NO_SEARCH == 0, let state = search, !state.domains.isEmpty {
+            let name = Array(cname)
             let req: Request
             if DnsBase.dots(name) >= state.ndots {
                 guard let r = makeRequest(handle: handle, type: type, name: name, callback: callback, user: user) else { return }
@@ -68,7 +69,7 @@ extension DnsBase {
             handle.searchFlags = flags
             submit(req)
         } else {
-            guard let req = makeRequest(handle: handle, type: type, name: name, callback: callback, user: user) else { return }
+            guard let req = makeRequest(handle: handle, type: type, name: cname, callback: callback, user: user) else { return }
             submit(req)
         }
     }

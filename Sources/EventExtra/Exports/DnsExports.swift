@@ -136,6 +136,11 @@ public func evdns_base_get_nameserver_addr(_ p: OpaquePointer?, _ idx: Int32, _ 
 }
 
 func dnsResolve(_ p: OpaquePointer?, type: UInt16, name: [UInt8], flags: Int32, search: Bool, _ cb: DnsCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
+    name.withUnsafeBufferPointer { dnsResolve(p, type: type, name: $0, flags: flags, search: search, cb, arg) }
+}
+
+/// A lookup of `name` (not copied unless a search list needs it).
+func dnsResolve(_ p: OpaquePointer?, type: UInt16, name: UnsafeBufferPointer<UInt8>, flags: Int32, search: Bool, _ cb: DnsCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
     guard let b = dnsBase(p), let handle = Memory.build({ DnsHandle(base: b) }) else { return nil }
     return dnsLocked(b) {
         if search {
@@ -150,13 +155,13 @@ func dnsResolve(_ p: OpaquePointer?, type: UInt16, name: [UInt8], flags: Int32, 
 @_cdecl("evdns_base_resolve_ipv4")
 public func evdns_base_resolve_ipv4(_ p: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ flags: Int32, _ cb: DnsCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
     guard let name else { return nil }
-    return dnsResolve(p, type: DnsPacket.typeA, name: cBytes(name), flags: flags, search: true, cb, arg)
+    return dnsResolve(p, type: DnsPacket.typeA, name: cView(name), flags: flags, search: true, cb, arg)
 }
 
 @_cdecl("evdns_base_resolve_ipv6")
 public func evdns_base_resolve_ipv6(_ p: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ flags: Int32, _ cb: DnsCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
     guard let name else { return nil }
-    return dnsResolve(p, type: DnsPacket.typeAAAA, name: cBytes(name), flags: flags, search: true, cb, arg)
+    return dnsResolve(p, type: DnsPacket.typeAAAA, name: cView(name), flags: flags, search: true, cb, arg)
 }
 
 @_cdecl("evdns_base_resolve_reverse")
