@@ -16,6 +16,7 @@
  *   many*     40 A records in one answer
  *   half*     A 10.0.0.8; other types get no reply
  *   local*    A 127.0.0.1 (AAAA: no data)
+ *   upper*    A 10.0.0.6, the question echoed in upper case (fails the 0x20 check)
  *   anything in *.in-addr.arpa / *.ip6.arpa: PTR host.test
  *   anything else: NXDOMAIN without SOA
  *
@@ -166,6 +167,11 @@ static void dns_answer(struct dns_server *s, const unsigned char *q, int n,
 		j = dns_rr(r, j, 5, 50, real, sizeof(real));
 		if (qtype == 1) { j = dns_rr(r, j, 1, 40, a, 4); dns_put16(r + 6, 2); }
 		else dns_put16(r + 6, 1);
+	} else if (dns_prefix(name, "upper")) {
+		unsigned char a[4] = {10, 0, 0, 6};
+		for (i = 12; i < qend - 4; ++i) r[i] = (unsigned char)toupper(r[i]);
+		j = dns_rr(r, j, 1, 6, a, 4);
+		dns_put16(r + 6, 1);
 	} else if (dns_prefix(name, "local")) {
 		unsigned char a[4] = {127, 0, 0, 1};
 		if (qtype == 1) { j = dns_rr(r, j, 1, 11, a, 4); dns_put16(r + 6, 1); }

@@ -84,6 +84,22 @@ int main(void)
 	}
 	evdns_base_free(dns, 0);
 
+	printf("probe:\n");
+	/* REFUSED marks the only server down; the probe (google.com, answered
+	 * NXDOMAIN by the script) brings it back. */
+	dns = evdns_base_new(base, 0);
+	evdns_base_nameserver_ip_add(dns, dns_server_addr(&srv));
+	evdns_base_set_option(dns, "initial-probe-timeout:", "0.2");
+	evdns_base_resolve_ipv4(dns, "refused.test", 0, cb, "refused.test");
+	event_base_dispatch(base);
+	{
+		struct timeval tv = {0, 600000};
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+	evdns_base_free(dns, 0);
+	dns_server_log(&srv);
+
 	printf("bad addresses:\n");
 	dns = evdns_base_new(base, 0);
 	printf("text=%d\n", evdns_base_nameserver_ip_add(dns, "not an address"));

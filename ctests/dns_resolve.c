@@ -68,6 +68,18 @@ int main(void)
 	evdns_base_resolve_ipv4(dns, "a2.test", DNS_QUERY_NO_SEARCH, cb, "a2.test");
 	event_base_dispatch(base);
 
+	/* 0x20: an answer whose question comes back in upper case. libevent
+	 * 2.1.12 accepts it while randomize-case is on and refuses it with the
+	 * option off (its comparison is inverted). */
+	pending = 1;
+	evdns_base_resolve_ipv4(dns, "upperabcdefghijklmnopqrs.test", DNS_QUERY_NO_SEARCH, cb, "upper, randomized");
+	event_base_dispatch(base);
+	printf("randomize-case:0 -> %d\n", evdns_base_set_option(dns, "randomize-case:", "0"));
+	pending = 1;
+	evdns_base_resolve_ipv4(dns, "upperabcdefghijklmnopqrs.test", DNS_QUERY_NO_SEARCH, cb, "upper, not randomized");
+	event_base_dispatch(base);
+	printf("randomize-case bad -> %d\n", evdns_base_set_option(dns, "randomize-case:", "x"));
+
 	printf("long label: %s\n", evdns_base_resolve_ipv4(dns,
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test", DNS_QUERY_NO_SEARCH, cb, "long") ? "ok" : "NULL");
 	for (i = -1; i <= 71; ++i)

@@ -379,8 +379,10 @@ final class DnsBase {
         guard let req = inflightList.first(where: { $0.transId == h.id }) else { return }
         if h.flags & DnsPacket.flagQR == 0 { return }
         let wantCname = req.cnameSink.map { $0.cname == nil } ?? false
+        // libevent 2.1.12 compares the names exactly only when randomize-case
+        // is off, and ignoring case when it is on (its test is inverted): so do we.
         let reply = DnsPacket.parseReply(p, header: h, question: req.packet, type: req.type,
-                                         exactCase: randomizeCase != 0, wantCname: wantCname)
+                                         exactCase: randomizeCase == 0, wantCname: wantCname)
         if let c = reply.cname, let sink = req.cnameSink, sink.cname == nil { sink.cname = c }
         withExtendedLifetime(req) { handleOutcome(req, reply) }
     }
