@@ -29,6 +29,12 @@ static void gai_cb(int err, struct evutil_addrinfo *ai, void *arg)
 	if (--pending <= 0 && dispatching) event_base_loopexit(base, NULL);
 }
 
+static void cancel_cb(evutil_socket_t fd, short what, void *arg)
+{
+	printf("cancelling during the skew wait\n");
+	evdns_getaddrinfo_cancel(arg);
+}
+
 static void gai(struct evdns_base *dns, const char *node, const char *serv, int family, int socktype, int flags, const char *tag)
 {
 	struct evutil_addrinfo hints;
@@ -91,6 +97,25 @@ int main(void)
 	gai(dns, "cname.test", NULL, AF_INET, SOCK_STREAM, EVUTIL_AI_CANONNAME, "cname canon");
 	gai(dns, "half.test", "7", AF_UNSPEC, SOCK_STREAM, 0, "half unspec (skew)");
 	gai(dns, "drop.test", NULL, AF_INET, SOCK_STREAM, 0, "drop inet");
+
+	{
+		/* A answered, AAAA silent: cancelled while waiting for it. */
+		struct evutil_addrinfo hints;
+		struct timeval tv = {0, 100000};
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		evdns_base_set_option(dns, "getaddrinfo-allow-skew:", "0.4");
+		pending = 1;
+		r = evdns_getaddrinfo(dns, "half2.test", "9", &hints, gai_cb, "half cancelled");
+		event_base_once(base, -1, EV_TIMEOUT, cancel_cb, r, &tv);
+		run();
+		evdns_base_set_option(dns, "getaddrinfo-allow-skew:", "0.2");
+	}
+
+	evdns_base_search_add(dns, "one.test");
+	gai(dns, "a", "80", AF_INET, SOCK_STREAM, 0, "a via search");
+	gai(dns, "cname", NULL, AF_INET, SOCK_STREAM, EVUTIL_AI_CANONNAME, "cname via search");
+	evdns_base_search_clear(dns);
 
 	pending = 1;
 	r = evdns_getaddrinfo(dns, "drop.test", NULL, NULL, gai_cb, "cancelled");
