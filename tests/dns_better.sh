@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 T=$(mktemp -d /tmp/dns_better.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cc -Iinclude tests/dns_better/dns_better.c -o "$T/ours" -Lbuild/lib -levent -lpthread -Wl,-rpath,"$PWD/build/lib" || exit 1
-timeout 20 "$T/ours" >"$T/ours.out" 2>"$T/ours.err"
+timeout 20 valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite "$T/ours" >"$T/ours.out" 2>"$T/ours.err" || { echo "ours: exit $? (valgrind)"; cat "$T/ours.err"; exit 1; }
 cat >"$T/expected" <<'EXP'
 1 no nameserver: result=67 (request timed out) after the timeout
 2 servfail, one nameserver: result=2 (server failed) before the 0.5 s timeout
 server: question ok
 3 servfail, then a good nameserver: result=0 (no error) before the 0.5 s timeout
+5 getaddrinfo at shutdown: err=-4 list=no
 4 short query: server still running
 EXP
 if pkg-config --exists libevent 2>/dev/null; then

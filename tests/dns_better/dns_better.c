@@ -9,7 +9,10 @@
  *  3. SERVFAIL from the first of two nameservers asks the second at once
  *     (the same in libevent, which counts it as a timeout);
  *  4. a server query shorter than a DNS header is dropped (libevent's server
- *     dereferences NULL). Last, since libevent dies there. */
+ *     dereferences NULL). Last, since libevent dies there;
+ *  5. (before 4) evdns_base_free(base, 1) with an evdns_getaddrinfo in
+ *     flight: its callback gets EVUTIL_EAI_FAIL from the loop (libevent's
+ *     takes the freed base's lock on the way: use after free). */
 #include "../../ctests/dns_common.h"
 #include <event2/dns_struct.h>
 #include <sys/time.h>
@@ -30,6 +33,13 @@ static void cb(int result, char type, int count, int ttl, void *addresses, void 
 	called = 1;
 	printf("%s: result=%d (%s) %s\n", (const char *)arg, result, evdns_err_to_string(result),
 	    since() < 0.4 ? "before the 0.5 s timeout" : "after the timeout");
+	event_base_loopexit(base, NULL);
+}
+
+static void gai_cb(int err, struct evutil_addrinfo *ai, void *arg)
+{
+	printf("5 getaddrinfo at shutdown: err=%d list=%s\n", err, ai ? "yes" : "no");
+	if (ai) evutil_freeaddrinfo(ai);
 	event_base_loopexit(base, NULL);
 }
 
@@ -97,6 +107,12 @@ int main(void)
 	evdns_base_nameserver_ip_add(d, addr);
 	lookup(d, "fail.test", "3 servfail, then a good nameserver");
 	evdns_base_free(d, 0);
+
+	d = dns_new();
+	evdns_base_nameserver_ip_add(d, dns_server_addr(&srv));
+	evdns_getaddrinfo(d, "drop.test", "80", NULL, gai_cb, NULL);
+	evdns_base_free(d, 1);
+	event_base_dispatch(base);
 
 	cfd = socket(AF_INET, SOCK_DGRAM, 0);
 	sendto(cfd, "\x42\x42\x01", 3, 0, (struct sockaddr *)&sin, sizeof(sin));

@@ -11,7 +11,9 @@ public typealias AddrInfoPtr = UnsafeMutablePointer<addrinfo>
 /// or from its own callbacks, which the loop runs one at a time; the user
 /// callback is called without the lock.
 final class GetAddrInfoRequest {
-    unowned(unsafe) let base: DnsBase
+    /// Strong: evdns_base_free(base, 1) delivers DNS_ERR_SHUTDOWN to our
+    /// queries after the base is gone (libevent then locks a freed base).
+    let base: DnsBase
     var hints: addrinfo
     let cb: GetAddrInfoCallback
     let user: UnsafeMutableRawPointer?

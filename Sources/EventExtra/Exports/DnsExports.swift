@@ -43,7 +43,11 @@ public func evdns_base_free(_ p: OpaquePointer?, _ failRequests: Int32) {
     b.lock.lock()
     b.free(failRequests: failRequests != 0)
     b.lock.unlock()
-    b.lock.free()
+    // Objects still holding the base (a getaddrinfo awaiting its shutdown
+    // callback) must not reach the freed lock.
+    let l = b.lock
+    b.lock = DnsLock()
+    l.free()
     Unmanaged<DnsBase>.fromOpaque(UnsafeRawPointer(p!)).release()
 }
 
