@@ -74,6 +74,14 @@ final class DnsWireTests: XCTestCase {
         let q = DnsPacket.query(name: bytes("ab.c"), id: 0x1234, type: DnsPacket.typeAAAA)
         XCTAssertEqual(q, [0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2, 97, 98, 1, 99, 0, 0, 28, 0, 1])
         XCTAssertNil(DnsPacket.query(name: [UInt8](repeating: 97, count: 70), id: 1, type: 1))
+        // libevent's label forms: a trailing dot, an empty name, an empty label.
+        XCTAssertEqual(DnsPacket.query(name: bytes("abc."), id: 0, type: 1).map { Array($0[12...]) }, [3, 97, 98, 99, 0, 0, 1, 0, 1])
+        XCTAssertEqual(DnsPacket.query(name: [], id: 0, type: 1).map { Array($0[12...]) }, [0, 0, 1, 0, 1])
+        XCTAssertEqual(DnsPacket.query(name: bytes("a..b"), id: 0, type: 1).map { Array($0[12...]) }, [1, 97, 0, 1, 98, 0, 0, 1, 0, 1])
+        // 0x20: bit k of the random bytes sets the case of letter k.
+        let bits: [UInt8] = [0b0000_0101]
+        let rq = bits.withUnsafeBytes { r in bytes("aB.c").withUnsafeBufferPointer { DnsPacket.query(name: $0, id: 0, type: 1, randomBits: r) } }
+        XCTAssertEqual(rq.map { Array($0[12..<18]) }, [2, 97, 66, 1, 67, 0])
     }
 
     /// A reply to `q` with the given flags and raw sections.

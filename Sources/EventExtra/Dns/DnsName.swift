@@ -130,6 +130,25 @@ enum DnsName {
         a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
     }
 
+    /// ASCII case-insensitive equality of two buffers, without generics.
+    static func equalFolded(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        if n != b.count { return false }
+        if n == 0 { return true }
+        let x = a.baseAddress!, y = b.baseAddress!
+        var i = 0
+        while i < n {
+            let c = x[i], d = y[i]
+            if c != d {
+                let lc = c &- 0x41 < 26 ? c | 0x20 : c
+                let ld = d &- 0x41 < 26 ? d | 0x20 : d
+                if lc != ld { return false }
+            }
+            i &+= 1
+        }
+        return true
+    }
+
     /// ASCII case-insensitive equality (the 0x20 check is exact instead).
     static func equalIgnoringCase<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool where A.Element == UInt8, B.Element == UInt8 {
         if a.count != b.count { return false }

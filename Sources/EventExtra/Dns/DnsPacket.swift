@@ -52,34 +52,42 @@ enum DnsPacket {
                       randomBits: UnsafeRawBufferPointer? = nil) -> [UInt8]? {
         if name.count > 255 { return nil }
         var ok = true
+        let n = name.count
         // Labels and their terminator take at most name.count + 2 bytes.
-        let out = [UInt8](unsafeUninitializedCapacity: 12 + name.count + 2 + 4) { b, count in
+        let out = [UInt8](unsafeUninitializedCapacity: 12 + n + 2 + 4) { buf, count in
+            let b = buf.baseAddress!
             b[0] = UInt8(id >> 8); b[1] = UInt8(id & 0xff); b[2] = 1; b[3] = 0
-            b[4] = 0; b[5] = 1
-            for k in 6..<12 { b[k] = 0 }
-            var j = 12
-            var start = 0
-            while true {
-                var dot = start
-                while dot < name.count && name[dot] != 0x2e { dot += 1 }
-                let len = dot - start
-                if len > 63 { ok = false; break }
-                b[j] = UInt8(len); j += 1
-                for k in start..<dot {
-                    var c = name[k]
-                    if let r = randomBits, DnsName.isAlpha(c) {
-                        if r[k >> 3] & UInt8(1 << (k & 7)) != 0 { c |= 0x20 } else { c &= ~0x20 }
+            b[4] = 0; b[5] = 1; b[6] = 0; b[7] = 0; b[8] = 0; b[9] = 0; b[10] = 0; b[11] = 0
+            // The name's bytes go to b[13...] (each '.' is where a length
+            // byte goes), then the lengths are filled in.
+            if n > 0 { UnsafeMutableRawPointer(b + 13).copyMemory(from: name.baseAddress!, byteCount: n) }
+            if let r = randomBits {
+                let bits = r.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                for k in 0..<n {
+                    let c = b[13 + k]
+                    if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a {
+                        b[13 + k] = bits[k &>> 3] & UInt8(1 &<< (k & 7)) != 0 ? c | 0x20 : c & ~0x20
                     }
-                    b[j] = c; j += 1
                 }
-                if dot >= name.count { break }
-                start = dot + 1
-                if start >= name.count { b[j] = 0; j += 1; break }   // "a." ends with an empty label
+            }
+            var lenAt = 12
+            var j = 13
+            let end = 13 + n
+            while true {
+                while j < end && b[j] != 0x2e { j += 1 }
+                let len = j - lenAt - 1
+                if len > 63 { ok = false; break }
+                b[lenAt] = UInt8(len)
+                if j >= end { break }
+                lenAt = j
+                j += 1
+                if j >= end { b[lenAt] = 0; break }   // "a." ends with an empty label
             }
             if ok {
-                if b[j - 1] != 0 { b[j] = 0; j += 1 }
-                b[j] = UInt8(type >> 8); b[j + 1] = UInt8(type & 0xff); b[j + 2] = 0; b[j + 3] = 1
-                count = j + 4
+                var e = end
+                if b[e - 1] != 0 { b[e] = 0; e += 1 }
+                b[e] = UInt8(type >> 8); b[e + 1] = UInt8(type & 0xff); b[e + 2] = 0; b[e + 3] = 1
+                count = e + 4
             } else {
                 count = 0
             }
@@ -135,7 +143,7 @@ enum DnsPacket {
                     guard let got else { return nil }
                     return DnsName.withName(q, &k) { asked -> Bool? in
                         guard let asked else { return nil }
-                        return exactCase ? DnsName.equal(got, asked) : DnsName.equalIgnoringCase(got, asked)
+                        return exactCase ? DnsName.equal(got, asked) : DnsName.equalFolded(got, asked)
                     }
                 }
                 guard let same else { return false }
