@@ -7,9 +7,11 @@ public typealias AddrInfoPtr = UnsafeMutablePointer<addrinfo>
 /// name needs an A and/or an AAAA query, and once one is answered the other
 /// gets getaddrinfo-allow-skew more before we answer without it.
 ///
-/// Lock rules: the request's fields are changed under its dns base's lock
-/// or from its own callbacks, which the loop runs one at a time; the user
-/// callback is called without the lock.
+/// Lock rules: the query handles (v4, v6) and the done/cancelled flags
+/// change under the dns base's lock, which evdns_getaddrinfo holds while it
+/// starts both queries (so their callbacks, run by the loop, wait for it);
+/// the rest is touched only by the request's own callbacks, one at a time;
+/// the user callback is called without the lock.
 final class GetAddrInfoRequest {
     /// Strong: evdns_base_free(base, 1) delivers DNS_ERR_SHUTDOWN to our
     /// queries after the base is gone (libevent then locks a freed base).
@@ -96,8 +98,8 @@ final class GetAddrInfoRequest {
         let other = isV4 ? v6 : v4
         let canceled = userCanceled
         if other == nil { done = true }
-        base.lock.unlock()
         if isV4 { v4 = nil } else { v6 = nil }
+        base.lock.unlock()
 
         if result == DNS_ERR_CANCEL && !canceled {
             // Cancelled by us (the skew timer): the user already has an answer.

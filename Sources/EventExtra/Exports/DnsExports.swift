@@ -421,6 +421,7 @@ public func evdns_getaddrinfo(_ p: OpaquePointer?, _ node: UnsafePointer<CChar>?
         s.storeBytes(of: tag, toByteOffset: 8, as: Int.self)
         return s
     }
+    b.lock.lock()
     if data.timer != nil {
         if hints.ai_family != AF_INET6, let s = sub(4) {
             data.sub4 = s
@@ -439,7 +440,9 @@ public func evdns_getaddrinfo(_ p: OpaquePointer?, _ node: UnsafePointer<CChar>?
             }
         }
     }
-    if data.v4 != nil || data.v6 != nil { return data.opaque }
+    let started = data.v4 != nil || data.v6 != nil
+    b.lock.unlock()
+    if started { return data.opaque }
     data.release()
     cb(EVUTIL_EAI_FAIL, nil, arg)
     return nil
