@@ -130,6 +130,36 @@ enum DnsName {
         a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
     }
 
+    /// Whether `got` is the text of the name at offset 12 of `q`, a query we
+    /// built (labels only, no pointers): what parsing it would compare.
+    static func equalsQueryName(_ got: UnsafeBufferPointer<UInt8>, _ q: UnsafeRawBufferPointer, exact: Bool) -> Bool {
+        var j = 12, n = 0
+        let g = got.count
+        while j < q.count {
+            let len = Int(q[j]); j += 1
+            if len == 0 { break }
+            if n != 0 {
+                if n >= g || got[n] != 0x2e { return false }
+                n += 1
+            }
+            if n + len > g || j + len > q.count { return false }
+            var t = 0
+            while t < len {
+                let c = got[n + t], d = q[j + t]
+                if c != d {
+                    if exact { return false }
+                    let lc = c &- 0x41 < 26 ? c | 0x20 : c
+                    let ld = d &- 0x41 < 26 ? d | 0x20 : d
+                    if lc != ld { return false }
+                }
+                t += 1
+            }
+            n += len
+            j += len
+        }
+        return n == g
+    }
+
     /// ASCII case-insensitive equality of two buffers, without generics.
     static func equalFolded(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = a.count

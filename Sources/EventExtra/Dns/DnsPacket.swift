@@ -141,6 +141,8 @@ enum DnsPacket {
                 var k = r.j
                 let same: Bool? = DnsName.withName(p, &r.j) { got in
                     guard let got else { return nil }
+                    // Our own query's first question: plain labels, read in place.
+                    if k == 12 { return DnsName.equalsQueryName(got, q, exact: exactCase) }
                     return DnsName.withName(q, &k) { asked -> Bool? in
                         guard let asked else { return nil }
                         return exactCase ? DnsName.equal(got, asked) : DnsName.equalFolded(got, asked)
