@@ -156,6 +156,25 @@ final class DnsWireTests: XCTestCase {
         XCTAssertEqual(m.count, 32, "libevent keeps 32 addresses")
     }
 
+    /// The in-place comparison with our own query agrees with parsing it.
+    func testQueryNameComparison() {
+        for name in [bytes("a.b"), bytes("Host.Example."), bytes(""), bytes("a..b"), [UInt8](repeating: 120, count: 63)] {
+            let q = DnsPacket.query(name: name, id: 1, type: 1)!
+            var j = 12
+            let text = q.withUnsafeBytes { DnsName.parse($0, &j) }!
+            q.withUnsafeBytes { qb in
+                text.withUnsafeBufferPointer { XCTAssertTrue(DnsName.equalsQueryName($0, qb, exact: true)) }
+                var longer = text; longer.append(0x78)
+                longer.withUnsafeBufferPointer { XCTAssertFalse(DnsName.equalsQueryName($0, qb, exact: false)) }
+                let upper = text.map { $0 >= 0x61 && $0 <= 0x7a ? $0 - 32 : $0 }
+                upper.withUnsafeBufferPointer {
+                    XCTAssertTrue(DnsName.equalsQueryName($0, qb, exact: false))
+                    XCTAssertEqual(DnsName.equalsQueryName($0, qb, exact: true), upper == text)
+                }
+            }
+        }
+    }
+
     func testServerQueryParse() {
         let q = DnsPacket.query(name: bytes("a.b"), id: 5, type: 1)!
         let parsed = q.withUnsafeBytes { ServerQuery.parse($0) }
@@ -167,6 +186,8 @@ final class DnsWireTests: XCTestCase {
         var none = q; none[5] = 0
         XCTAssertNil(none.withUnsafeBytes { ServerQuery.parse($0) }, "no question, no request")
         XCTAssertNil(Array(q[0..<(q.count - 1)]).withUnsafeBytes { ServerQuery.parse($0) })
+        // Shorter than a header: libevent 2.1.12's server dereferences NULL here.
+        XCTAssertNil([UInt8]([0x42, 0x42, 1]).withUnsafeBytes { ServerQuery.parse($0) })
         var loop = Array(q[0..<12]) + [0xc0, 12, 0, 1, 0, 1]
         loop[5] = 1
         XCTAssertNil(loop.withUnsafeBytes { ServerQuery.parse($0) })
