@@ -23,6 +23,8 @@ extern unsigned long (*evthread_id_fn_)(void);
 extern int evthread_lock_debugging_enabled_;
 extern uint32_t event_debug_logging_mask_;
 extern struct event_base *event_global_current_base_;
+extern int event_debug_mode_on_;
+extern int event_debug_created_threadable_ctx_;
 
 /* How Swift keeps them equal to its own state (NULL table: all zero). */
 void cev_publish_lock_fns(const struct evthread_lock_callbacks *t);
@@ -33,6 +35,8 @@ struct evthread_lock_callbacks *evthread_get_lock_callbacks(void);
 struct evthread_condition_callbacks *evthread_get_condition_callbacks(void);
 void cev_publish_id_fn(unsigned long (*fn)(void));
 void cev_publish_lock_debugging(int on);
+void cev_publish_debug_mode(int on, int too_late);
+void evthreadimpl_disable_lock_debugging_(void);
 uint32_t cev_debug_logging_mask(void);
 void cev_set_debug_logging_mask(uint32_t m);
 struct event_base *cev_global_current_base(void);

@@ -266,3 +266,10 @@ extension EventBase {
         }
     }
 }
+
+// MARK: debug mode
+
+/// Not in event.h, but exported (libevent's tests use it): debug mode off,
+/// its table of events forgotten.
+@_cdecl("event_disable_debug_mode")
+public func event_disable_debug_mode() { Debug.disable() }
