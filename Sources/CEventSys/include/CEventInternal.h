@@ -58,6 +58,17 @@ void event_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void event_msgx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void event_debugx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void event_logv_(int severity, const char *errstr, const char *fmt, va_list ap);
+/* For Swift, which cannot make variadic calls (libevent_extra's Support):
+ * one finished message through the exported functions above. cev_log_warn
+ * and cev_log_sock_warn append errno's text, so call them right after the
+ * failing call. */
+static inline void cev_log_warnx(const char *msg) { event_warnx("%s", msg); }
+static inline void cev_log_warn(const char *msg) { event_warn("%s", msg); }
+static inline void cev_log_sock_warn(evutil_socket_t fd, const char *msg) { event_sock_warn(fd, "%s", msg); }
+static inline void cev_log_msgx(const char *msg) { event_msgx("%s", msg); }
+static inline void cev_log_debugx(const char *msg) { event_debugx_("%s", msg); }
+static inline void cev_log_errx(int eval, const char *msg) { event_errx(eval, "%s", msg); }
+
 /* Swift's side (Log): emit one finished message; exit as event_err does. */
 void cev_log_emit_c(int severity, const char *msg);
 void cev_log_exit(int code) __attribute__((noreturn));
