@@ -70,7 +70,6 @@ REASONS = [
     ("bufferevent_init_generic_timeout_cbs_", "a struct bufferevent_ops hook on libevent's private bufferevent"),
     ("bufferevent_ratelim_init_", "initialises libevent's private struct bufferevent_rate_limit"),
     ("bufferevent_remove_from_rate_limit_group_internal_", "takes libevent's private struct bufferevent_private"),
-    ("ev_token_bucket_*", "works on libevent's private struct ev_token_bucket / ev_token_bucket_cfg layout"),
     ("bufferevent_openssl_*", "libevent_openssl is not built (no TLS library)"),
     ("bufferevent_get_openssl_error", "libevent_openssl is not built (no TLS library)"),
     ("bufferevent_ssl_renegotiate", "libevent_openssl is not built (no TLS library)"),

@@ -147,3 +147,29 @@ public func bufferevent_socket_set_conn_address_fd_(_ p: BevPtr?, _ fd: Int32) {
         _ = getpeername(fd, __SOCKADDR_ARG(__sockaddr__: UnsafeMutableRawPointer(a).assumingMemoryBound(to: sockaddr.self)), &len)
     }
 }
+
+// MARK: token buckets (ratelim-internal.h): our structs have libevent's layout
+
+/// Fill a new bucket to the rates, or (reinitialize) clip one to new burst sizes.
+@_cdecl("ev_token_bucket_init_")
+public func ev_token_bucket_init_(_ bucket: UnsafeMutableRawPointer?, _ cfg: UnsafeRawPointer?, _ tick: UInt32,
+                                  _ reinitialize: Int32) -> Int32 {
+    guard let bucket, let cfg else { return -1 }
+    bucket.assumingMemoryBound(to: TokenBucket.self).pointee
+        .start(cfg.load(as: TokenBucketCfg.self), tick: tick, reinitialize: reinitialize != 0)
+    return 0
+}
+
+/// Add the tokens of the ticks since the last update: 1 when it did.
+@_cdecl("ev_token_bucket_update_")
+public func ev_token_bucket_update_(_ bucket: UnsafeMutableRawPointer?, _ cfg: UnsafeRawPointer?, _ tick: UInt32) -> Int32 {
+    guard let bucket, let cfg else { return 0 }
+    return bucket.assumingMemoryBound(to: TokenBucket.self).pointee.update(cfg.load(as: TokenBucketCfg.self), tick: tick) ? 1 : 0
+}
+
+/// The tick a time falls in (milliseconds over the tick length).
+@_cdecl("ev_token_bucket_get_tick_")
+public func ev_token_bucket_get_tick_(_ tv: UnsafePointer<timeval>?, _ cfg: UnsafeRawPointer?) -> UInt32 {
+    guard let tv, let cfg else { return 0 }
+    return TokenBuckets.tick(tv.pointee, cfg.load(as: TokenBucketCfg.self))
+}
