@@ -2,7 +2,8 @@
  * (libevent's own tests among them) use: the data objects event_debug_mode_on_
  * and event_debug_created_threadable_ctx_, event_disable_debug_mode,
  * evbuffer_incref_ / evbuffer_incref_and_lock_ / evbuffer_decref_and_unlock_ /
- * evbuffer_invoke_callbacks_, and evutil_ersatz_socketpair_.
+ * evbuffer_invoke_callbacks_, evbuffer_get_callbacks_ (the deferred callback of
+ * evbuffer_defer_callbacks), and evutil_ersatz_socketpair_.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <event2/event.h>
 #include <event2/buffer.h>
+#include <event2/event_struct.h>
 #include <event2/util.h>
 
 extern int event_debug_mode_on_;
@@ -20,6 +22,7 @@ void evbuffer_incref_(struct evbuffer *buf);
 void evbuffer_incref_and_lock_(struct evbuffer *buf);
 void evbuffer_decref_and_unlock_(struct evbuffer *buffer);
 void evbuffer_invoke_callbacks_(struct evbuffer *buf);
+int evbuffer_get_callbacks_(struct evbuffer *buffer, struct event_callback **cbs, int max_cbs);
 int evutil_ersatz_socketpair_(int family, int type, int protocol, evutil_socket_t fd[2]);
 
 static void on_change(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
@@ -67,6 +70,23 @@ int main(void)
 	evbuffer_decref_and_unlock_(buf);
 	evbuffer_decref_and_unlock_(buf); /* the last: frees it */
 	printf("freed\n");
+
+	{
+		struct event_callback *cbs[2] = { NULL, NULL };
+		struct event_base *b2 = event_base_new();
+		buf = evbuffer_new();
+		printf("get_callbacks_ not deferred=%d\n", evbuffer_get_callbacks_(buf, cbs, 2));
+		evbuffer_defer_callbacks(buf, b2);
+		r = evbuffer_get_callbacks_(buf, cbs, 2);
+		printf("deferred=%d got one=%d second untouched=%d\n", r, cbs[0] != NULL, cbs[1] == NULL);
+		printf("no room=%d\n", evbuffer_get_callbacks_(buf, cbs, 0));
+		evbuffer_add_cb(buf, on_change, "deferred cb");
+		evbuffer_add(buf, "xy", 2);
+		printf("queued: pending flags active=%d\n", (cbs[0]->evcb_flags & 0x08) != 0);
+		event_base_loop(b2, EVLOOP_NONBLOCK);
+		evbuffer_free(buf);
+		event_base_free(b2);
+	}
 
 	errno = 0;
 	r = evutil_ersatz_socketpair_(AF_INET6, SOCK_STREAM, 0, fds);

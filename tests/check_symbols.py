@@ -62,7 +62,6 @@ REASONS = [
     ("evbuffer_chain_unpin_", "takes libevent's private struct evbuffer_chain"),
     ("evbuffer_read_setup_vecs_", "fills iovecs from libevent's private struct evbuffer_chain list"),
     ("evbuffer_expand_fast_", "an allocation step of libevent's own chain layout"),
-    ("evbuffer_get_callbacks_", "hands out libevent's private per-buffer deferred-callback structure"),
     ("evbuffer_set_parent_", "links libevent's private evbuffer to its struct bufferevent_private"),
     ("bufferevent_init_common_", "builds a struct bufferevent_private around a caller's libevent-specific vtable"),
     ("bufferevent_enable_locking_", "sets the lock of libevent's struct bufferevent_private"),

@@ -38,3 +38,17 @@ public func evbuffer_invoke_callbacks_(_ p: OpaquePointer?) {
     guard let b = bufferOf(p, "evbuffer_invoke_callbacks_") else { return }
     b.locked { b.invokeCallbacks() }
 }
+
+/// The buffer's deferred callback (evbuffer_defer_callbacks), for whoever
+/// finalizes it with its owner: 1 and cbs[0] set, 0 when it has none, -1
+/// when there is no room.
+@_cdecl("evbuffer_get_callbacks_")
+public func evbuffer_get_callbacks_(_ p: OpaquePointer?, _ cbs: UnsafeMutablePointer<CallbackPtr?>?, _ max: Int32) -> Int32 {
+    guard let b = bufferOf(p, "evbuffer_get_callbacks_") else { return -1 }
+    return b.locked {
+        guard let d = b.deferred else { return 0 }
+        guard let cbs, max >= 1 else { return -1 }
+        cbs[0] = d
+        return 1
+    }
+}
