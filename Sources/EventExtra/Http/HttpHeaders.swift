@@ -1,0 +1,163 @@
+import CEventExtra
+
+/// Header lists: struct evkeyvalq (keyvalq_struct.h), a TAILQ of struct
+/// evkeyval whose layout programs walk themselves. `next` is the first
+/// field of evkeyval, so an element's address is the address of its
+/// tqe_next, which is what tqh_last and tqe_prev point at.
+typealias KVQ = UnsafeMutablePointer<evkeyvalq>
+typealias KV = UnsafeMutablePointer<evkeyval>
+
+enum Headers {
+    @inline(__always)
+    static func nextSlot(_ e: KV) -> UnsafeMutablePointer<KV?> {
+        return UnsafeMutableRawPointer(e).assumingMemoryBound(to: KV?.self)
+    }
+    @inline(__always)
+    static func headSlot(_ q: KVQ) -> UnsafeMutablePointer<KV?> {
+        return UnsafeMutableRawPointer(q).assumingMemoryBound(to: KV?.self)
+    }
+
+    static func initList(_ q: KVQ) {
+        q.pointee.tqh_first = nil
+        q.pointee.tqh_last = headSlot(q)
+    }
+
+    static func insertTail(_ q: KVQ, _ e: KV) {
+        e.pointee.next.tqe_next = nil
+        e.pointee.next.tqe_prev = q.pointee.tqh_last
+        q.pointee.tqh_last?.pointee = e
+        q.pointee.tqh_last = nextSlot(e)
+    }
+
+    static func remove(_ q: KVQ, _ e: KV) {
+        if let n = e.pointee.next.tqe_next {
+            n.pointee.next.tqe_prev = e.pointee.next.tqe_prev
+        } else {
+            q.pointee.tqh_last = e.pointee.next.tqe_prev
+        }
+        e.pointee.next.tqe_prev?.pointee = e.pointee.next.tqe_next
+    }
+
+    static func last(_ q: KVQ) -> KV? {
+        guard q.pointee.tqh_first != nil, let l = q.pointee.tqh_last else { return nil }
+        return UnsafeMutableRawPointer(l).assumingMemoryBound(to: evkeyval.self)
+    }
+
+    static func findEntry(_ q: UnsafePointer<evkeyvalq>, _ key: UnsafePointer<CChar>) -> KV? {
+        var h = q.pointee.tqh_first
+        while let e = h {
+            if let k = e.pointee.key, evutil_ascii_strcasecmp(k, key) == 0 { return e }
+            h = e.pointee.next.tqe_next
+        }
+        return nil
+    }
+
+    static func find(_ q: UnsafePointer<evkeyvalq>, _ key: UnsafePointer<CChar>) -> UnsafePointer<CChar>? {
+        guard let e = findEntry(q, key), let v = e.pointee.value else { return nil }
+        return UnsafePointer(v)
+    }
+
+    static func find(_ q: UnsafePointer<evkeyvalq>, _ key: StaticString) -> UnsafePointer<CChar>? {
+        return find(q, Bytes.cstr(key))
+    }
+
+    static func count(_ q: UnsafePointer<evkeyvalq>, _ key: StaticString) -> Int {
+        var n = 0
+        var h = q.pointee.tqh_first
+        while let e = h {
+            if let k = e.pointee.key, Bytes.caseEq(k, key) { n += 1 }
+            h = e.pointee.next.tqe_next
+        }
+        return n
+    }
+
+    static func freeEntry(_ e: KV) {
+        HMem.free(e.pointee.key)
+        HMem.free(e.pointee.value)
+        HMem.free(e)
+    }
+
+    static func clear(_ q: KVQ) {
+        while let e = q.pointee.tqh_first {
+            remove(q, e)
+            freeEntry(e)
+        }
+    }
+
+    static func remove(_ q: KVQ, _ key: UnsafePointer<CChar>) -> Int32 {
+        guard let e = findEntry(UnsafePointer(q), key) else { return -1 }
+        remove(q, e)
+        freeEntry(e)
+        return 0
+    }
+
+    static func remove(_ q: KVQ, _ key: StaticString) {
+        _ = remove(q, Bytes.cstr(key))
+    }
+
+    /// A value may hold line breaks only as continuations (CR/LF runs
+    /// followed by a space or a tab), as libevent checks.
+    static func valueIsValid(_ v: UnsafePointer<CChar>) -> Bool {
+        var i = 0
+        while true {
+            let c = UInt8(bitPattern: v[i])
+            if c == 0 { return true }
+            if c == 13 || c == 10 {
+                while UInt8(bitPattern: v[i]) == 13 || UInt8(bitPattern: v[i]) == 10 { i += 1 }
+                let n = UInt8(bitPattern: v[i])
+                if n != 32 && n != 9 { return false }
+                continue
+            }
+            i += 1
+        }
+    }
+
+    static func keyIsValid(_ k: UnsafePointer<CChar>) -> Bool {
+        var i = 0
+        while true {
+            let c = UInt8(bitPattern: k[i])
+            if c == 0 { return true }
+            if c == 13 || c == 10 { return false }
+            i += 1
+        }
+    }
+
+    /// evhttp_add_header: refuses keys with line breaks and values whose
+    /// line breaks are not continuations.
+    static func add(_ q: KVQ, _ key: UnsafePointer<CChar>, _ value: UnsafePointer<CChar>) -> Int32 {
+        if !keyIsValid(key) || !valueIsValid(value) { return -1 }
+        return addUnchecked(q, key, value)
+    }
+
+    static func add(_ q: KVQ, _ key: StaticString, _ value: UnsafePointer<CChar>) {
+        _ = add(q, Bytes.cstr(key), value)
+    }
+
+    static func addUnchecked(_ q: KVQ, _ key: UnsafePointer<CChar>, _ value: UnsafePointer<CChar>) -> Int32 {
+        guard let raw = HMem.calloc(1, MemoryLayout<evkeyval>.size) else {
+            HLog.warnx("evhttp_add_header: calloc")
+            return -1
+        }
+        let e = raw.bindMemory(to: evkeyval.self, capacity: 1)
+        guard let k = Bytes.dup(key) else { HMem.free(raw); return -1 }
+        guard let v = Bytes.dup(value) else { HMem.free(k); HMem.free(raw); return -1 }
+        e.pointee.key = k
+        e.pointee.value = v
+        insertTail(q, e)
+        return 0
+    }
+
+    /// A fresh, empty list from the program's allocator.
+    static func newList() -> KVQ? {
+        guard let raw = HMem.calloc(1, MemoryLayout<evkeyvalq>.size) else { return nil }
+        let q = raw.bindMemory(to: evkeyvalq.self, capacity: 1)
+        initList(q)
+        return q
+    }
+
+    static func freeList(_ q: KVQ?) {
+        guard let q else { return }
+        clear(q)
+        HMem.free(q)
+    }
+}
