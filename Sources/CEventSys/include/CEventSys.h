@@ -72,4 +72,7 @@ void cev_mem_free_any(void *p);
 /* ---- bufferevent (bufferevent.h): see CEventBufferEvent.h ---- */
 #include "CEventBufferEvent.h"
 
+/* ---- libevent-internal exports (issue 15): see CEventInternal.h ---- */
+#include "CEventInternal.h"
+
 #endif
