@@ -14,7 +14,7 @@ enum Parser {
         guard let p = evbuffer_readln(buf, &n, EVBUFFER_EOL_CRLF) else { return nil }
         let a = [UInt8](UnsafeRawBufferPointer(start: UnsafeRawPointer(p), count: n))
         let nul = strlen(p) != n
-        CEventExtra.free(p)  // evbuffer_readln's block (core allocator)
+        Memory.free(p)  // evbuffer_readln allocates with mm_malloc
         return (a, nul)
     }
 
