@@ -407,8 +407,16 @@ final class HttpConnection {
         }
     }
 
+    /// Trailer fields are read and dropped, as libevent 2.1.12 does.
     func readTrailer(_ req: Req) {
-        switch Parser.headers(req, input, maxHeaders: maxHeadersSize) {
+        var scratch = evkeyvalq()
+        let r = withUnsafeMutablePointer(to: &scratch) { q -> ParseResult in
+            Headers.initList(q)
+            let r = Parser.headers(req, input, maxHeaders: maxHeadersSize, into: q)
+            Headers.clear(q)
+            return r
+        }
+        switch r {
         case .corrupted:
             fail(EVREQ_HTTP_INVALID_HEADER)
         case .tooLong:

@@ -125,8 +125,8 @@ enum Parser {
     static func isLWS(_ c: UInt8) -> Bool { return c == 32 || c == 9 || c == 13 || c == 10 }
 
     /// Header lines up to the empty line, into req->input_headers.
-    static func headers(_ r: Req, _ buf: OpaquePointer?, maxHeaders: Int) -> ParseResult {
-        guard let q = r.pointee.input_headers else { return .corrupted }
+    static func headers(_ r: Req, _ buf: OpaquePointer?, maxHeaders: Int, into: KVQ? = nil) -> ParseResult {
+        guard let q = into ?? r.pointee.input_headers else { return .corrupted }
         while let (line, nul) = readLine(buf) {
             r.pointee.headers_size += line.count
             if r.pointee.headers_size > maxHeaders { return .tooLong }
@@ -247,8 +247,9 @@ enum Parser {
         return false
     }
 
-    /// A chunk-size line: 1*HEXDIG [ ";" extension ]. No sign, no "0x",
-    /// no spaces, no value past Int64.max.
+    /// A chunk-size line: 1*HEXDIG and nothing else (libevent 2.1.12 also
+    /// refuses extensions). No sign, no "0x", no spaces, no value past
+    /// Int64.max.
     static func chunkSize(_ line: [UInt8]) -> Int64? {
         var n: Int64 = 0
         var i = 0
@@ -258,7 +259,7 @@ enum Parser {
             i += 1
         }
         if i == 0 { return nil }
-        if i < line.count && line[i] != 59 { return nil }
+        if i < line.count { return nil }
         return n
     }
 }
