@@ -180,8 +180,8 @@ final class HttpServer {
                     if patternMatch(p, n) { return true }
                     n += 1
                 }
-                // '*' also matches the empty rest
-                return patternMatch(p, n) && p.pointee == 0 ? true : false
+                // as libevent's matcher: '*' never matches an empty rest
+                return false
             default:
                 let m = UInt8(bitPattern: n.pointee)
                 if c != m && Bytes.lower(c) != Bytes.lower(m) { return false }
