@@ -35,6 +35,7 @@ static int http_port(struct evhttp_bound_socket *b)
 struct raw_job {
 	int port;
 	const char *parts[8];   /* sent one after the other, 50 ms apart */
+	size_t lens[8];         /* their lengths when not 0 (bytes with NULs) */
 	int half_close;         /* shutdown(SHUT_WR) after the last part */
 	int idle_ms;            /* stop reading after this long without data */
 	char out[65536];
@@ -60,7 +61,7 @@ static void *raw_thread(void *arg)
 		goto out;
 	}
 	for (i = 0; i < 8 && j->parts[i]; i++) {
-		size_t n = strlen(j->parts[i]);
+		size_t n = j->lens[i] ? j->lens[i] : strlen(j->parts[i]);
 		if (i) usleep(50000);
 		if (send(fd, j->parts[i], n, MSG_NOSIGNAL) != (ssize_t)n)
 			break;
