@@ -92,7 +92,7 @@ public func evhttp_del_accept_socket(_ p: OpaquePointer?, _ b: OpaquePointer?) {
 public func evhttp_add_virtual_host(_ p: OpaquePointer?, _ pattern: UnsafePointer<CChar>?, _ v: OpaquePointer?) -> Int32 {
     guard let s = srv(p), let vh = srv(v), let pattern else { return -1 }
     if vh.vhostPattern != nil || !vh.sockets.isEmpty { return -1 }
-    guard let copy = Bytes.dup(pattern) else { return -1 }
+    guard let copy = HttpBytes.dup(pattern) else { return -1 }
     vh.vhostPattern = copy
     s.vhosts.append(vh)
     return 0
@@ -109,7 +109,7 @@ public func evhttp_remove_virtual_host(_ p: OpaquePointer?, _ v: OpaquePointer?)
 
 @_cdecl("evhttp_add_server_alias")
 public func evhttp_add_server_alias(_ p: OpaquePointer?, _ alias: UnsafePointer<CChar>?) -> Int32 {
-    guard let s = srv(p), let alias, let copy = Bytes.dup(alias) else { return -1 }
+    guard let s = srv(p), let alias, let copy = HttpBytes.dup(alias) else { return -1 }
     s.aliases.append(copy)
     return 0
 }
@@ -171,7 +171,7 @@ public func evhttp_set_cb(_ p: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ 
                           _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let s = srv(p), let path else { return -1 }
     if s.callbacks.contains(where: { strcmp($0.what, path) == 0 }) { return -1 }
-    guard let copy = Bytes.dup(path) else { return -3 }
+    guard let copy = HttpBytes.dup(path) else { return -3 }
     s.callbacks.append(HttpServer.PathCb(what: copy, cb: cb, arg: arg))
     return 0
 }
@@ -204,52 +204,52 @@ public func evhttp_set_bevcb(_ p: OpaquePointer?, _ cb: (@convention(c) (OpaqueP
 @_cdecl("evhttp_send_error")
 public func evhttp_send_error(_ r: UnsafeMutablePointer<evhttp_request>?, _ code: Int32, _ reason: UnsafePointer<CChar>?) {
     guard let r else { return }
-    Reply.sendError(r, code, reason)
+    HttpReply.sendError(r, code, reason)
 }
 
 @_cdecl("evhttp_send_reply")
 public func evhttp_send_reply(_ r: UnsafeMutablePointer<evhttp_request>?, _ code: Int32,
                               _ reason: UnsafePointer<CChar>?, _ body: OpaquePointer?) {
     guard let r else { return }
-    Reply.sendReply(r, code, reason, body)
+    HttpReply.sendReply(r, code, reason, body)
 }
 
 @_cdecl("evhttp_send_reply_start")
 public func evhttp_send_reply_start(_ r: UnsafeMutablePointer<evhttp_request>?, _ code: Int32, _ reason: UnsafePointer<CChar>?) {
     guard let r else { return }
-    Reply.replyStart(r, code, reason)
+    HttpReply.replyStart(r, code, reason)
 }
 
 @_cdecl("evhttp_send_reply_chunk")
 public func evhttp_send_reply_chunk(_ r: UnsafeMutablePointer<evhttp_request>?, _ body: OpaquePointer?) {
     guard let r, let body else { return }
-    Reply.replyChunk(r, body, .nothing)
+    HttpReply.replyChunk(r, body, .nothing)
 }
 
 @_cdecl("evhttp_send_reply_chunk_with_cb")
 public func evhttp_send_reply_chunk_with_cb(_ r: UnsafeMutablePointer<evhttp_request>?, _ body: OpaquePointer?,
                                             _ cb: HttpConnCb?, _ arg: UnsafeMutableRawPointer?) {
     guard let r, let body else { return }
-    Reply.replyChunk(r, body, cb.map { .user($0, arg) } ?? .nothing)
+    HttpReply.replyChunk(r, body, cb.map { .user($0, arg) } ?? .nothing)
 }
 
 @_cdecl("evhttp_send_reply_end")
 public func evhttp_send_reply_end(_ r: UnsafeMutablePointer<evhttp_request>?) {
     guard let r else { return }
-    Reply.replyEnd(r)
+    HttpReply.replyEnd(r)
 }
 
 // MARK: requests
 
 @_cdecl("evhttp_request_new")
 public func evhttp_request_new(_ cb: HttpReqCb?, _ arg: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<evhttp_request>? {
-    return Request.new(unsafeBitCast(cb, to: ReqCb?.self), arg)
+    return HttpRequest.new(unsafeBitCast(cb, to: HReqCb?.self), arg)
 }
 
 @_cdecl("evhttp_request_free")
 public func evhttp_request_free(_ r: UnsafeMutablePointer<evhttp_request>?) {
     guard let r else { return }
-    Request.free(r)
+    HttpRequest.free(r)
 }
 
 @_cdecl("evhttp_request_own")
@@ -306,7 +306,7 @@ public func evhttp_request_get_evhttp_uri(_ r: UnsafePointer<evhttp_request>?) -
 @_cdecl("evhttp_request_get_host")
 public func evhttp_request_get_host(_ r: UnsafeMutablePointer<evhttp_request>?) -> UnsafePointer<CChar>? {
     guard let r else { return nil }
-    return Request.host(r)
+    return HttpRequest.host(r)
 }
 
 @_cdecl("evhttp_request_get_command")
@@ -400,7 +400,7 @@ public func evhttp_connection_free_on_completion(_ p: OpaquePointer?) {
 public func evhttp_connection_set_local_address(_ p: OpaquePointer?, _ a: UnsafePointer<CChar>?) {
     guard let c = con(p), c.state == .disconnected else { return }
     HMem.free(c.bindAddress)
-    c.bindAddress = a.flatMap { Bytes.dup($0) }
+    c.bindAddress = a.flatMap { HttpBytes.dup($0) }
 }
 
 @_cdecl("evhttp_connection_set_local_port")
@@ -493,9 +493,9 @@ public func evhttp_make_request(_ p: OpaquePointer?, _ r: UnsafeMutablePointer<e
 @_cdecl("evhttp_cancel_request")
 public func evhttp_cancel_request(_ r: UnsafeMutablePointer<evhttp_request>?) {
     guard let r else { return }
-    if let c = Request.connection(r) {
+    if let c = HttpRequest.connection(r) {
         c.cancel(r)
     } else {
-        Request.freeAuto(r)
+        HttpRequest.freeAuto(r)
     }
 }

@@ -6,26 +6,26 @@ import CEventExtra
 @_cdecl("evhttp_find_header")
 public func evhttp_find_header(_ q: UnsafePointer<evkeyvalq>?, _ key: UnsafePointer<CChar>?) -> UnsafePointer<CChar>? {
     guard let q, let key else { return nil }
-    return Headers.find(q, key)
+    return HttpHeaders.find(q, key)
 }
 
 @_cdecl("evhttp_remove_header")
 public func evhttp_remove_header(_ q: UnsafeMutablePointer<evkeyvalq>?, _ key: UnsafePointer<CChar>?) -> Int32 {
     guard let q, let key else { return -1 }
-    return Headers.remove(q, key)
+    return HttpHeaders.remove(q, key)
 }
 
 @_cdecl("evhttp_add_header")
 public func evhttp_add_header(_ q: UnsafeMutablePointer<evkeyvalq>?, _ key: UnsafePointer<CChar>?,
                               _ value: UnsafePointer<CChar>?) -> Int32 {
     guard let q, let key, let value else { return -1 }
-    return Headers.add(q, key, value)
+    return HttpHeaders.add(q, key, value)
 }
 
 @_cdecl("evhttp_clear_headers")
 public func evhttp_clear_headers(_ q: UnsafeMutablePointer<evkeyvalq>?) {
     guard let q else { return }
-    Headers.clear(q)
+    HttpHeaders.clear(q)
 }
 
 @_cdecl("evhttp_encode_uri")
@@ -38,21 +38,21 @@ public func evhttp_uriencode(_ s: UnsafePointer<CChar>?, _ len: Int, _ spaceAsPl
     guard let s else { return nil }
     let n = len >= 0 ? len : strlen(s)
     if len < 0 && n >= Int.max { return nil }
-    return Bytes.dup(Encoding.encode(UnsafeRawPointer(s), n, spaceAsPlus: spaceAsPlus != 0))
+    return HttpBytes.dup(HttpEncoding.encode(UnsafeRawPointer(s), n, spaceAsPlus: spaceAsPlus != 0))
 }
 
 @_cdecl("evhttp_decode_uri")
 public func evhttp_decode_uri(_ s: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     guard let s else { return nil }
-    return Bytes.dup(Encoding.decode(UnsafeRawPointer(s), strlen(s), plusMode: -1))
+    return HttpBytes.dup(HttpEncoding.decode(UnsafeRawPointer(s), strlen(s), plusMode: -1))
 }
 
 @_cdecl("evhttp_uridecode")
 public func evhttp_uridecode(_ s: UnsafePointer<CChar>?, _ decodePlus: Int32,
                              _ sizeOut: UnsafeMutablePointer<Int>?) -> UnsafeMutablePointer<CChar>? {
     guard let s else { return nil }
-    let d = Encoding.decode(UnsafeRawPointer(s), strlen(s), plusMode: decodePlus != 0 ? 1 : 0)
-    guard let r = Bytes.dup(d) else { return nil }
+    let d = HttpEncoding.decode(UnsafeRawPointer(s), strlen(s), plusMode: decodePlus != 0 ? 1 : 0)
+    guard let r = HttpBytes.dup(d) else { return nil }
     sizeOut?.pointee = d.count
     return r
 }
@@ -60,21 +60,21 @@ public func evhttp_uridecode(_ s: UnsafePointer<CChar>?, _ decodePlus: Int32,
 @_cdecl("evhttp_htmlescape")
 public func evhttp_htmlescape(_ s: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     guard let s else { return nil }
-    return Encoding.htmlEscape(s)
+    return HttpEncoding.htmlEscape(s)
 }
 
 @_cdecl("evhttp_parse_query")
 public func evhttp_parse_query(_ uri: UnsafePointer<CChar>?, _ q: UnsafeMutablePointer<evkeyvalq>?) -> Int32 {
     guard let q else { return -1 }
-    guard let uri else { Headers.initList(q); return -1 }
-    return Encoding.parseQuery(uri, q, wholeUri: true)
+    guard let uri else { HttpHeaders.initList(q); return -1 }
+    return HttpEncoding.parseQuery(uri, q, wholeUri: true)
 }
 
 @_cdecl("evhttp_parse_query_str")
 public func evhttp_parse_query_str(_ s: UnsafePointer<CChar>?, _ q: UnsafeMutablePointer<evkeyvalq>?) -> Int32 {
     guard let q else { return -1 }
-    guard let s else { Headers.initList(q); return 0 }
-    return Encoding.parseQuery(s, q, wholeUri: false)
+    guard let s else { HttpHeaders.initList(q); return 0 }
+    return HttpEncoding.parseQuery(s, q, wholeUri: false)
 }
 
 // evhttp_uri
@@ -93,7 +93,7 @@ public func evhttp_uri_set_flags(_ u: OpaquePointer?, _ flags: UInt32) {
 @_cdecl("evhttp_uri_parse_with_flags")
 public func evhttp_uri_parse_with_flags(_ s: UnsafePointer<CChar>?, _ flags: UInt32) -> OpaquePointer? {
     guard let s else { return nil }
-    return HttpUri.parse(Bytes.array(s), flags: flags)?.handOut()
+    return HttpUri.parse(HttpBytes.array(s), flags: flags)?.handOut()
 }
 
 @_cdecl("evhttp_uri_parse")

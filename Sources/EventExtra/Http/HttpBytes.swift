@@ -2,9 +2,9 @@ import CEventExtra
 
 /// C strings and small byte helpers of the http code. Strings C sees are
 /// NUL-terminated blocks from the program's allocator; inside, text is bytes.
-typealias CStr = UnsafeMutablePointer<CChar>
+typealias HCStr = UnsafeMutablePointer<CChar>
 
-enum Bytes {
+enum HttpBytes {
     @inline(__always)
     static func cstr(_ s: StaticString) -> UnsafePointer<CChar> {
         return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
@@ -13,18 +13,18 @@ enum Bytes {
     static func len(_ p: UnsafePointer<CChar>) -> Int { return strlen(p) }
 
     /// A NUL-terminated copy of `n` bytes at `p` (program's allocator).
-    static func dup(_ p: UnsafeRawPointer?, _ n: Int) -> CStr? {
+    static func dup(_ p: UnsafeRawPointer?, _ n: Int) -> HCStr? {
         guard let m = HMem.malloc(n + 1) else { return nil }
         if n > 0, let p { memcpy(m, p, n) }
         m.storeBytes(of: 0, toByteOffset: n, as: UInt8.self)
         return m.assumingMemoryBound(to: CChar.self)
     }
 
-    static func dup(_ p: UnsafePointer<CChar>) -> CStr? { return dup(UnsafeRawPointer(p), strlen(p)) }
+    static func dup(_ p: UnsafePointer<CChar>) -> HCStr? { return dup(UnsafeRawPointer(p), strlen(p)) }
 
-    static func dup(_ s: StaticString) -> CStr? { return dup(UnsafeRawPointer(s.utf8Start), s.utf8CodeUnitCount) }
+    static func dup(_ s: StaticString) -> HCStr? { return dup(UnsafeRawPointer(s.utf8Start), s.utf8CodeUnitCount) }
 
-    static func dup(_ a: [UInt8]) -> CStr? {
+    static func dup(_ a: [UInt8]) -> HCStr? {
         return a.withUnsafeBytes { dup($0.baseAddress, $0.count) }
     }
 

@@ -1,6 +1,6 @@
 import CEventExtra
 
-typealias Bev = UnsafeMutablePointer<bufferevent>
+typealias HBev = UnsafeMutablePointer<bufferevent>
 
 /// struct evhttp_connection: one TCP connection carrying requests, either
 /// accepted by a server (incoming) or made by the program (outgoing). The
@@ -31,13 +31,13 @@ final class HttpConnection {
     static let autoFree: Int32 = 0x100000
     static let readingError: Int32 = 0x200000
 
-    var bufev: Bev?
+    var bufev: HBev?
     var fd: Int32 = -1
     var state: State = .disconnected
     var flags: Int32 = 0
-    var address: CStr? = nil
+    var address: HCStr? = nil
     var port: UInt16 = 0
-    var bindAddress: CStr? = nil
+    var bindAddress: HCStr? = nil
     var bindPort: UInt16 = 0
     var maxHeadersSize: Int = Int.max
     var maxBodySize: UInt64 = UInt64.max
@@ -49,7 +49,7 @@ final class HttpConnection {
     var readMoreEvent: UnsafeMutablePointer<event>? = nil
     var closeCb: (@convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void)? = nil
     var closeCbArg: UnsafeMutableRawPointer? = nil
-    var requests: [Req] = []
+    var requests: [HReq] = []
     var afterWrite: AfterWrite = .nothing
     var server: HttpServer? = nil
     var base: OpaquePointer? = nil
@@ -80,11 +80,11 @@ final class HttpConnection {
 
     /// evhttp_connection_base_bufferevent_new: returns a connection owning
     /// one reference (the handle), or nil.
-    static func create(base: OpaquePointer?, dns: OpaquePointer?, bev: Bev?,
+    static func create(base: OpaquePointer?, dns: OpaquePointer?, bev: HBev?,
                        address: UnsafePointer<CChar>?, port: UInt16) -> HttpConnection? {
         let c = HttpConnection()
         c.port = port
-        guard let address, let a = Bytes.dup(address) else { return nil }
+        guard let address, let a = HttpBytes.dup(address) else { return nil }
         c.address = a
         var b = bev
         if b == nil {
@@ -126,16 +126,16 @@ final class HttpConnection {
         u.release()
     }
 
-    static let readTrampoline: @convention(c) (Bev?, UnsafeMutableRawPointer?) -> Void = { _, p in
+    static let readTrampoline: @convention(c) (HBev?, UnsafeMutableRawPointer?) -> Void = { _, p in
         enter(p) { $0.onRead() }
     }
-    static let writeTrampoline: @convention(c) (Bev?, UnsafeMutableRawPointer?) -> Void = { _, p in
+    static let writeTrampoline: @convention(c) (HBev?, UnsafeMutableRawPointer?) -> Void = { _, p in
         enter(p) { $0.onWrite() }
     }
-    static let eventTrampoline: @convention(c) (Bev?, Int16, UnsafeMutableRawPointer?) -> Void = { _, what, p in
+    static let eventTrampoline: @convention(c) (HBev?, Int16, UnsafeMutableRawPointer?) -> Void = { _, what, p in
         enter(p) { $0.onEvent(what) }
     }
-    static let connectTrampoline: @convention(c) (Bev?, Int16, UnsafeMutableRawPointer?) -> Void = { _, what, p in
+    static let connectTrampoline: @convention(c) (HBev?, Int16, UnsafeMutableRawPointer?) -> Void = { _, what, p in
         enter(p) { $0.onConnectEvent(what) }
     }
     static let readMoreTrampoline: @convention(c) (Int32, Int16, UnsafeMutableRawPointer?) -> Void = { _, _, p in
@@ -147,7 +147,7 @@ final class HttpConnection {
             _ = c.connect()
         }
     }
-    static let lingerTrampoline: @convention(c) (Bev?, UnsafeMutableRawPointer?) -> Void = { _, p in
+    static let lingerTrampoline: @convention(c) (HBev?, UnsafeMutableRawPointer?) -> Void = { _, p in
         enter(p) { c in
             let input = bufferevent_get_input(c.bufev)
             _ = evbuffer_drain(input, evbuffer_get_length(input))
@@ -240,8 +240,8 @@ final class HttpConnection {
         return server.findVhost(h).found
     }
 
-    func readFirstLine(_ req: Req) {
-        let r = Parser.firstLine(req, input, maxHeaders: maxHeadersSize, isKnownHost: knownHost)
+    func readFirstLine(_ req: HReq) {
+        let r = HttpParser.firstLine(req, input, maxHeaders: maxHeadersSize, isKnownHost: knownHost)
         switch r {
         case .corrupted, .tooLong:
             fail(EVREQ_HTTP_INVALID_HEADER)
@@ -253,8 +253,8 @@ final class HttpConnection {
         }
     }
 
-    func readHeaders(_ req: Req) {
-        switch Parser.headers(req, input, maxHeaders: maxHeadersSize) {
+    func readHeaders(_ req: HReq) {
+        switch HttpParser.headers(req, input, maxHeaders: maxHeadersSize) {
         case .corrupted, .tooLong:
             fail(EVREQ_HTTP_INVALID_HEADER)
             return
@@ -277,7 +277,7 @@ final class HttpConnection {
                 startWrite()
                 return
             }
-            if !Request.needsBody(req) {
+            if !HttpRequest.needsBody(req) {
                 done()
             } else {
                 getBody(req)
@@ -297,20 +297,20 @@ final class HttpConnection {
 
     enum Expect { case no, cont, other }
 
-    static func expect(_ req: Req, input: Bool) -> Expect {
-        if req.pointee.kind != EVHTTP_REQUEST || Request.versionBefore(req, 1, 1) { return .no }
+    static func expect(_ req: HReq, input: Bool) -> Expect {
+        if req.pointee.kind != EVHTTP_REQUEST || HttpRequest.versionBefore(req, 1, 1) { return .no }
         guard let h = input ? req.pointee.input_headers : req.pointee.output_headers,
-              let e = Headers.find(h, "Expect") else { return .no }
-        return Bytes.caseEq(e, "100-continue") ? .cont : .other
+              let e = HttpHeaders.find(h, "Expect") else { return .no }
+        return HttpBytes.caseEq(e, "100-continue") ? .cont : .other
     }
 
-    func getBody(_ req: Req) {
+    func getBody(_ req: HReq) {
         if req.pointee.kind == EVHTTP_REQUEST && !HttpConnection.methodMayHaveBody(req.pointee.type) {
             done()
             return
         }
         state = .readingBody
-        switch Parser.framing(req) {
+        switch HttpParser.framing(req) {
         case .invalid:
             fail(EVREQ_HTTP_INVALID_HEADER)
             return
@@ -342,14 +342,14 @@ final class HttpConnection {
         readBody(req)
     }
 
-    func sendContinue(_ req: Req) {
+    func sendContinue(_ req: HReq) {
         _ = bufferevent_enable(bufev, Int16(EV_WRITE))
         var a = [UInt8]()
-        Bytes.append(&a, "HTTP/")
-        Bytes.appendDecimal(&a, Int64(req.pointee.major))
+        HttpBytes.append(&a, "HTTP/")
+        HttpBytes.appendDecimal(&a, Int64(req.pointee.major))
         a.append(46)
-        Bytes.appendDecimal(&a, Int64(req.pointee.minor))
-        Bytes.append(&a, " 100 Continue\r\n\r\n")
+        HttpBytes.appendDecimal(&a, Int64(req.pointee.minor))
+        HttpBytes.append(&a, " 100 Continue\r\n\r\n")
         bufAdd(output, a)
         afterWrite = .continueDone
         setCallbacks(read: true, write: true)
@@ -357,7 +357,7 @@ final class HttpConnection {
 
     enum ChunkResult { case all, more, corrupted, tooLong, canceled }
 
-    func readChunked(_ req: Req) -> ChunkResult {
+    func readChunked(_ req: HReq) -> ChunkResult {
         let buf = input
         while true {
             let buflen = evbuffer_get_length(buf)
@@ -378,12 +378,12 @@ final class HttpConnection {
                 continue
             }
             if req.pointee.ntoread < 0 {
-                guard let (line, nul) = Parser.readLine(buf) else {
+                guard let (line, nul) = HttpParser.readLine(buf) else {
                     // a size line is short: refuse an endless one
                     return buflen > 4096 ? .corrupted : .more
                 }
                 if nul { return .corrupted }
-                guard let n = Parser.chunkSize(line) else { return .corrupted }
+                guard let n = HttpParser.chunkSize(line) else { return .corrupted }
                 let (sum, o) = req.pointee.body_size.addingReportingOverflow(Int(truncatingIfNeeded: n))
                 if o || n > Int64(Int.max) { return .tooLong }
                 if UInt64(sum) > maxBodySize { return .tooLong }
@@ -408,12 +408,12 @@ final class HttpConnection {
     }
 
     /// Trailer fields are read and dropped, as libevent 2.1.12 does.
-    func readTrailer(_ req: Req) {
+    func readTrailer(_ req: HReq) {
         var scratch = evkeyvalq()
-        let r = withUnsafeMutablePointer(to: &scratch) { q -> ParseResult in
-            Headers.initList(q)
-            let r = Parser.headers(req, input, maxHeaders: maxHeadersSize, into: q)
-            Headers.clear(q)
+        let r = withUnsafeMutablePointer(to: &scratch) { q -> HttpParseResult in
+            HttpHeaders.initList(q)
+            let r = HttpParser.headers(req, input, maxHeaders: maxHeadersSize, into: q)
+            HttpHeaders.clear(q)
             return r
         }
         switch r {
@@ -429,11 +429,11 @@ final class HttpConnection {
         }
     }
 
-    func lingeringFail(_ req: Req) {
+    func lingeringFail(_ req: HReq) {
         fail(EVREQ_HTTP_DATA_TOO_LONG)
     }
 
-    func readBody(_ req: Req) {
+    func readBody(_ req: HReq) {
         let buf = input
         if req.pointee.chunked != 0 {
             switch readChunked(req) {
@@ -449,7 +449,7 @@ final class HttpConnection {
                 return
             case .canceled:
                 removeRequest(req)
-                Request.freeAuto(req)
+                HttpRequest.freeAuto(req)
                 return
             case .more:
                 break
@@ -480,7 +480,7 @@ final class HttpConnection {
             _ = evbuffer_drain(ib, evbuffer_get_length(ib))
             if req.pointee.flags & reqNeedsFree != 0 {
                 removeRequest(req)
-                Request.freeAuto(req)
+                HttpRequest.freeAuto(req)
                 return
             }
         }
@@ -490,7 +490,7 @@ final class HttpConnection {
         }
     }
 
-    func removeRequest(_ req: Req) {
+    func removeRequest(_ req: HReq) {
         if let i = requests.firstIndex(of: req) { requests.remove(at: i) }
     }
 
@@ -500,7 +500,7 @@ final class HttpConnection {
         let isOutgoing = flags & HttpConnection.outgoing != 0
         var freeAfter = false
         if isOutgoing {
-            let needClose = Request.wantsClose(req)
+            let needClose = HttpRequest.wantsClose(req)
             requests.removeFirst()
             req.pointee.evcon = nil
             state = .idle
@@ -515,9 +515,9 @@ final class HttpConnection {
         } else {
             state = .writing
         }
-        Request.runCb(req)
+        HttpRequest.runCb(req)
         if isOutgoing {
-            Request.freeAuto(req)
+            HttpRequest.freeAuto(req)
             if freeAfter && requests.isEmpty && !freed { free() }
         }
     }
@@ -573,7 +573,7 @@ final class HttpConnection {
         }
     }
 
-    func readOnWriteError(_ req: Req) {
+    func readOnWriteError(_ req: HReq) {
         if flags & HttpConnection.readingError != 0 {
             flags &= ~HttpConnection.readingError
             fail(EVREQ_HTTP_EOF)
@@ -606,7 +606,7 @@ final class HttpConnection {
             cbArg = req.pointee.cb_arg
         }
         removeRequest(req)
-        Request.freeAuto(req)
+        HttpRequest.freeAuto(req)
         reset()
         if !requests.isEmpty { _ = connect() }
         cev_set_errno(savedErrno)
@@ -616,7 +616,7 @@ final class HttpConnection {
 
     /// A server's connection failed: network trouble drops it; a bad
     /// request is answered (the request callback sends the error page).
-    func incomingFail(_ req: Req, _ error: evhttp_request_error) {
+    func incomingFail(_ req: HReq, _ error: evhttp_request_error) {
         req.pointee.response_code = error == EVREQ_HTTP_DATA_TOO_LONG ? 413 : 400
         switch error {
         case EVREQ_HTTP_TIMEOUT, EVREQ_HTTP_EOF:
@@ -632,7 +632,7 @@ final class HttpConnection {
             // Unread body bytes would make the close a reset that can
             // destroy the answer: drain them before closing.
             if error == EVREQ_HTTP_DATA_TOO_LONG { lingerOnClose = true }
-            Request.runCb(req)
+            HttpRequest.runCb(req)
         }
     }
 
@@ -695,7 +695,7 @@ final class HttpConnection {
         freed = true
         while let req = requests.first {
             requests.removeFirst()
-            Request.freeAuto(req)
+            HttpRequest.freeAuto(req)
         }
         if let server { server.removeConnection(self) }
         server = nil
@@ -708,9 +708,9 @@ final class HttpConnection {
     /// A new request object waits for the next message on this connection.
     func associateNewRequest() -> Bool {
         guard let server else { return false }
-        guard let req = Request.new(HttpServer.handleRequestTrampoline, server.arg) else { return false }
-        guard let host = address, let rh = Bytes.dup(UnsafePointer(host)) else {
-            Request.free(req)
+        guard let req = HttpRequest.new(HttpServer.handleRequestTrampoline, server.arg) else { return false }
+        guard let host = address, let rh = HttpBytes.dup(UnsafePointer(host)) else {
+            HttpRequest.free(req)
             return false
         }
         req.pointee.remote_host = rh
@@ -729,9 +729,9 @@ final class HttpConnection {
         guard let req = requests.first else { return }
         requests.removeFirst()
         if let cb = req.pointee.on_complete_cb { cb(req, req.pointee.on_complete_cb_arg) }
-        let needClose = (Request.versionBefore(req, 1, 1) && !Request.isKeepAlive(req.pointee.input_headers))
-            || Request.wantsClose(req)
-        Request.free(req)
+        let needClose = (HttpRequest.versionBefore(req, 1, 1) && !HttpRequest.isKeepAlive(req.pointee.input_headers))
+            || HttpRequest.wantsClose(req)
+        HttpRequest.free(req)
         if needClose {
             if lingerOnClose { linger() } else { free() }
             return
@@ -771,7 +771,7 @@ final class HttpConnection {
         guard let req = requests.first else { return }
         stopDetectClose()
         state = .writing
-        Reply.makeHeader(self, req)
+        HttpReply.makeHeader(self, req)
         writeBuffer(.requestWritten)
     }
 
@@ -795,7 +795,7 @@ final class HttpConnection {
         reset()
         flags |= HttpConnection.outgoing
         if bindAddress != nil || bindPort != 0 {
-            fd = Sockets.bind(bindAddress.map { UnsafePointer($0) }, bindPort, reuse: false)
+            fd = HttpSockets.bind(bindAddress.map { UnsafePointer($0) }, bindPort, reuse: false)
             if fd == -1 { return -1 }
             _ = bufferevent_setfd(bufev, fd)
         } else {
@@ -891,18 +891,18 @@ final class HttpConnection {
         requests.removeAll()
         for r in pending {
             r.pointee.evcon = nil
-            Request.runCb(r)
-            Request.freeAuto(r)
+            HttpRequest.runCb(r)
+            HttpRequest.freeAuto(r)
         }
     }
 
-    func makeRequest(_ req: Req, _ type: evhttp_cmd_type, _ uri: UnsafePointer<CChar>) -> Int32 {
+    func makeRequest(_ req: HReq, _ type: evhttp_cmd_type, _ uri: UnsafePointer<CChar>) -> Int32 {
         req.pointee.kind = EVHTTP_REQUEST
         req.pointee.type = type
         HMem.free(req.pointee.uri)
-        guard let u = Bytes.dup(uri) else {
+        guard let u = HttpBytes.dup(uri) else {
             req.pointee.uri = nil
-            Request.freeAuto(req)
+            HttpRequest.freeAuto(req)
             return -1
         }
         req.pointee.uri = u
@@ -925,13 +925,13 @@ final class HttpConnection {
         return 0
     }
 
-    func cancel(_ req: Req) {
+    func cancel(_ req: HReq) {
         if requests.first == req {
             fail(EVREQ_HTTP_REQUEST_CANCEL)
             return
         }
         removeRequest(req)
-        Request.freeAuto(req)
+        HttpRequest.freeAuto(req)
     }
 
     func setTimeout(_ tv: UnsafePointer<timeval>?) {
@@ -946,7 +946,7 @@ final class HttpConnection {
         }
     }
 
-    func sendError(_ req: Req, _ code: Int32, _ reason: UnsafePointer<CChar>?) {
-        Reply.sendError(req, code, reason)
+    func sendError(_ req: HReq, _ code: Int32, _ reason: UnsafePointer<CChar>?) {
+        HttpReply.sendError(req, code, reason)
     }
 }

@@ -3,11 +3,11 @@ import CEventExtra
 /// Percent-encoding, HTML escaping and query strings (evhttp_uriencode,
 /// evhttp_uridecode, evhttp_htmlescape, evhttp_parse_query), with
 /// libevent's exact output.
-enum UriChars {
+enum HttpUriChars {
     /// RFC 3986 unreserved: ALPHA DIGIT - . _ ~
     @inline(__always)
     static func unreserved(_ c: UInt8) -> Bool {
-        return Bytes.isAlpha(c) || Bytes.isDigit(c) || c == 45 || c == 46 || c == 95 || c == 126
+        return HttpBytes.isAlpha(c) || HttpBytes.isDigit(c) || c == 45 || c == 46 || c == 95 || c == 126
     }
     /// sub-delims: ! $ & ' ( ) * + , ; =
     @inline(__always)
@@ -19,7 +19,7 @@ enum UriChars {
     }
 }
 
-enum Encoding {
+enum HttpEncoding {
     static let hexUpper: StaticString = "0123456789ABCDEF"
 
     static func encode(_ p: UnsafeRawPointer, _ n: Int, spaceAsPlus: Bool) -> [UInt8] {
@@ -28,7 +28,7 @@ enum Encoding {
         let hex = hexUpper.utf8Start
         for i in 0..<n {
             let c = p.load(fromByteOffset: i, as: UInt8.self)
-            if UriChars.unreserved(c) {
+            if HttpUriChars.unreserved(c) {
                 out.append(c)
             } else if c == 32 && spaceAsPlus {
                 out.append(43)
@@ -54,8 +54,8 @@ enum Encoding {
             } else if c == 43 && plus {
                 c = 32
             } else if c == 37 && i + 2 < n,
-                      let h = Bytes.hexValue(s.load(fromByteOffset: i + 1, as: UInt8.self)),
-                      let l = Bytes.hexValue(s.load(fromByteOffset: i + 2, as: UInt8.self)) {
+                      let h = HttpBytes.hexValue(s.load(fromByteOffset: i + 1, as: UInt8.self)),
+                      let l = HttpBytes.hexValue(s.load(fromByteOffset: i + 2, as: UInt8.self)) {
                 c = UInt8(h << 4 | l)
                 i += 2
             }
@@ -65,39 +65,39 @@ enum Encoding {
         return out
     }
 
-    static func htmlEscape(_ p: UnsafePointer<CChar>) -> CStr? {
+    static func htmlEscape(_ p: UnsafePointer<CChar>) -> HCStr? {
         var out = [UInt8]()
         var i = 0
         while true {
             let c = UInt8(bitPattern: p[i])
             if c == 0 { break }
             switch c {
-            case 60: Bytes.append(&out, "&lt;")
-            case 62: Bytes.append(&out, "&gt;")
-            case 34: Bytes.append(&out, "&quot;")
-            case 39: Bytes.append(&out, "&#039;")
-            case 38: Bytes.append(&out, "&amp;")
+            case 60: HttpBytes.append(&out, "&lt;")
+            case 62: HttpBytes.append(&out, "&gt;")
+            case 34: HttpBytes.append(&out, "&quot;")
+            case 39: HttpBytes.append(&out, "&#039;")
+            case 38: HttpBytes.append(&out, "&amp;")
             default: out.append(c)
             }
             i += 1
         }
-        return Bytes.dup(out)
+        return HttpBytes.dup(out)
     }
 
     /// evhttp_parse_query(_str): key=value pairs split on '&', values
     /// decoded ('+' as space), keys kept as they are. Any pair without '='
     /// or with an empty key fails the whole query (list emptied, -1).
-    static func parseQuery(_ str: UnsafePointer<CChar>, _ q: KVQ, wholeUri: Bool) -> Int32 {
-        Headers.initList(q)
+    static func parseQuery(_ str: UnsafePointer<CChar>, _ q: HKVQ, wholeUri: Bool) -> Int32 {
+        HttpHeaders.initList(q)
         var uri: HttpUri? = nil
         var text: [UInt8]
         if wholeUri {
-            guard let u = HttpUri.parse(Bytes.array(str), flags: 0) else { return -1 }
+            guard let u = HttpUri.parse(HttpBytes.array(str), flags: 0) else { return -1 }
             uri = u
             guard let qp = u.query else { return 0 }
-            text = Bytes.array(qp)
+            text = HttpBytes.array(qp)
         } else {
-            text = Bytes.array(str)
+            text = HttpBytes.array(str)
         }
         _ = uri
         if text.isEmpty { return 0 }
@@ -109,7 +109,7 @@ enum Encoding {
             var eq = start
             while eq < end && text[eq] != 61 { eq += 1 }
             if eq == end || eq == start {
-                Headers.clear(q)
+                HttpHeaders.clear(q)
                 return -1
             }
             var key = [UInt8](text[start..<eq])
@@ -120,12 +120,12 @@ enum Encoding {
             value.append(0)
             let r = key.withUnsafeBytes { kb in
                 value.withUnsafeBytes { vb in
-                    Headers.addUnchecked(q, kb.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    HttpHeaders.addUnchecked(q, kb.baseAddress!.assumingMemoryBound(to: CChar.self),
                                          vb.baseAddress!.assumingMemoryBound(to: CChar.self))
                 }
             }
             if r != 0 {
-                Headers.clear(q)
+                HttpHeaders.clear(q)
                 return -1
             }
             if end >= n { break }

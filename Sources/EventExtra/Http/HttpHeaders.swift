@@ -4,32 +4,32 @@ import CEventExtra
 /// evkeyval whose layout programs walk themselves. `next` is the first
 /// field of evkeyval, so an element's address is the address of its
 /// tqe_next, which is what tqh_last and tqe_prev point at.
-typealias KVQ = UnsafeMutablePointer<evkeyvalq>
-typealias KV = UnsafeMutablePointer<evkeyval>
+typealias HKVQ = UnsafeMutablePointer<evkeyvalq>
+typealias HKV = UnsafeMutablePointer<evkeyval>
 
-enum Headers {
+enum HttpHeaders {
     @inline(__always)
-    static func nextSlot(_ e: KV) -> UnsafeMutablePointer<KV?> {
-        return UnsafeMutableRawPointer(e).assumingMemoryBound(to: KV?.self)
+    static func nextSlot(_ e: HKV) -> UnsafeMutablePointer<HKV?> {
+        return UnsafeMutableRawPointer(e).assumingMemoryBound(to: HKV?.self)
     }
     @inline(__always)
-    static func headSlot(_ q: KVQ) -> UnsafeMutablePointer<KV?> {
-        return UnsafeMutableRawPointer(q).assumingMemoryBound(to: KV?.self)
+    static func headSlot(_ q: HKVQ) -> UnsafeMutablePointer<HKV?> {
+        return UnsafeMutableRawPointer(q).assumingMemoryBound(to: HKV?.self)
     }
 
-    static func initList(_ q: KVQ) {
+    static func initList(_ q: HKVQ) {
         q.pointee.tqh_first = nil
         q.pointee.tqh_last = headSlot(q)
     }
 
-    static func insertTail(_ q: KVQ, _ e: KV) {
+    static func insertTail(_ q: HKVQ, _ e: HKV) {
         e.pointee.next.tqe_next = nil
         e.pointee.next.tqe_prev = q.pointee.tqh_last
         q.pointee.tqh_last?.pointee = e
         q.pointee.tqh_last = nextSlot(e)
     }
 
-    static func remove(_ q: KVQ, _ e: KV) {
+    static func remove(_ q: HKVQ, _ e: HKV) {
         if let n = e.pointee.next.tqe_next {
             n.pointee.next.tqe_prev = e.pointee.next.tqe_prev
         } else {
@@ -38,12 +38,12 @@ enum Headers {
         e.pointee.next.tqe_prev?.pointee = e.pointee.next.tqe_next
     }
 
-    static func last(_ q: KVQ) -> KV? {
+    static func last(_ q: HKVQ) -> HKV? {
         guard q.pointee.tqh_first != nil, let l = q.pointee.tqh_last else { return nil }
         return UnsafeMutableRawPointer(l).assumingMemoryBound(to: evkeyval.self)
     }
 
-    static func findEntry(_ q: UnsafePointer<evkeyvalq>, _ key: UnsafePointer<CChar>) -> KV? {
+    static func findEntry(_ q: UnsafePointer<evkeyvalq>, _ key: UnsafePointer<CChar>) -> HKV? {
         var h = q.pointee.tqh_first
         while let e = h {
             if let k = e.pointee.key, evutil_ascii_strcasecmp(k, key) == 0 { return e }
@@ -58,41 +58,41 @@ enum Headers {
     }
 
     static func find(_ q: UnsafePointer<evkeyvalq>, _ key: StaticString) -> UnsafePointer<CChar>? {
-        return find(q, Bytes.cstr(key))
+        return find(q, HttpBytes.cstr(key))
     }
 
     static func count(_ q: UnsafePointer<evkeyvalq>, _ key: StaticString) -> Int {
         var n = 0
         var h = q.pointee.tqh_first
         while let e = h {
-            if let k = e.pointee.key, Bytes.caseEq(k, key) { n += 1 }
+            if let k = e.pointee.key, HttpBytes.caseEq(k, key) { n += 1 }
             h = e.pointee.next.tqe_next
         }
         return n
     }
 
-    static func freeEntry(_ e: KV) {
+    static func freeEntry(_ e: HKV) {
         HMem.free(e.pointee.key)
         HMem.free(e.pointee.value)
         HMem.free(e)
     }
 
-    static func clear(_ q: KVQ) {
+    static func clear(_ q: HKVQ) {
         while let e = q.pointee.tqh_first {
             remove(q, e)
             freeEntry(e)
         }
     }
 
-    static func remove(_ q: KVQ, _ key: UnsafePointer<CChar>) -> Int32 {
+    static func remove(_ q: HKVQ, _ key: UnsafePointer<CChar>) -> Int32 {
         guard let e = findEntry(UnsafePointer(q), key) else { return -1 }
         remove(q, e)
         freeEntry(e)
         return 0
     }
 
-    static func remove(_ q: KVQ, _ key: StaticString) {
-        _ = remove(q, Bytes.cstr(key))
+    static func remove(_ q: HKVQ, _ key: StaticString) {
+        _ = remove(q, HttpBytes.cstr(key))
     }
 
     /// libevent 2.1.12 refuses any CR or LF in a value (folded lines
@@ -113,23 +113,23 @@ enum Headers {
 
     /// evhttp_add_header: refuses keys with line breaks and values whose
     /// line breaks are not continuations.
-    static func add(_ q: KVQ, _ key: UnsafePointer<CChar>, _ value: UnsafePointer<CChar>) -> Int32 {
+    static func add(_ q: HKVQ, _ key: UnsafePointer<CChar>, _ value: UnsafePointer<CChar>) -> Int32 {
         if !keyIsValid(key) || !valueIsValid(value) { return -1 }
         return addUnchecked(q, key, value)
     }
 
-    static func add(_ q: KVQ, _ key: StaticString, _ value: UnsafePointer<CChar>) {
-        _ = add(q, Bytes.cstr(key), value)
+    static func add(_ q: HKVQ, _ key: StaticString, _ value: UnsafePointer<CChar>) {
+        _ = add(q, HttpBytes.cstr(key), value)
     }
 
-    static func addUnchecked(_ q: KVQ, _ key: UnsafePointer<CChar>, _ value: UnsafePointer<CChar>) -> Int32 {
+    static func addUnchecked(_ q: HKVQ, _ key: UnsafePointer<CChar>, _ value: UnsafePointer<CChar>) -> Int32 {
         guard let raw = HMem.calloc(1, MemoryLayout<evkeyval>.size) else {
             HLog.warnx("evhttp_add_header: calloc")
             return -1
         }
         let e = raw.bindMemory(to: evkeyval.self, capacity: 1)
-        guard let k = Bytes.dup(key) else { HMem.free(raw); return -1 }
-        guard let v = Bytes.dup(value) else { HMem.free(k); HMem.free(raw); return -1 }
+        guard let k = HttpBytes.dup(key) else { HMem.free(raw); return -1 }
+        guard let v = HttpBytes.dup(value) else { HMem.free(k); HMem.free(raw); return -1 }
         e.pointee.key = k
         e.pointee.value = v
         insertTail(q, e)
@@ -137,14 +137,14 @@ enum Headers {
     }
 
     /// A fresh, empty list from the program's allocator.
-    static func newList() -> KVQ? {
+    static func newList() -> HKVQ? {
         guard let raw = HMem.calloc(1, MemoryLayout<evkeyvalq>.size) else { return nil }
         let q = raw.bindMemory(to: evkeyvalq.self, capacity: 1)
         initList(q)
         return q
     }
 
-    static func freeList(_ q: KVQ?) {
+    static func freeList(_ q: HKVQ?) {
         guard let q else { return }
         clear(q)
         HMem.free(q)

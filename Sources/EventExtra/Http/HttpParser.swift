@@ -4,9 +4,9 @@ import CEventExtra
 /// sizes. Strict where libevent is lax in ways that allow request
 /// smuggling (see README "evhttp departures"): anything ambiguous is
 /// corrupted and the server answers 400.
-enum ParseResult { case done, more, corrupted, tooLong }
+enum HttpParseResult { case done, more, corrupted, tooLong }
 
-enum Parser {
+enum HttpParser {
     /// One CRLF- (or LF-) terminated line without its terminator, or nil
     /// when no full line is buffered. `nul` tells whether it held a NUL.
     static func readLine(_ buf: OpaquePointer?) -> (line: [UInt8], nul: Bool)? {
@@ -25,14 +25,14 @@ enum Parser {
         guard s.count >= 8, Array(s.prefix(5)) == prefix else { return nil }
         var i = s.startIndex + 5
         var major = 0, minor = 0, digits = 0
-        while i < s.endIndex && Bytes.isDigit(s[i]) {
+        while i < s.endIndex && HttpBytes.isDigit(s[i]) {
             major = major * 10 + Int(s[i] - 48); digits += 1; i += 1
             if major > 99 { return nil }
         }
         if digits == 0 || i >= s.endIndex || s[i] != 46 { return nil }
         i += 1
         digits = 0
-        while i < s.endIndex && Bytes.isDigit(s[i]) {
+        while i < s.endIndex && HttpBytes.isDigit(s[i]) {
             minor = minor * 10 + Int(s[i] - 48); digits += 1; i += 1
             if minor > 99 { return nil }
         }
@@ -42,7 +42,7 @@ enum Parser {
 
     static func methodType(_ m: ArraySlice<UInt8>) -> UInt32 {
         let a = Array(m)
-        func eq(_ s: StaticString) -> Bool { return a == Bytes.array(s) }
+        func eq(_ s: StaticString) -> Bool { return a == HttpBytes.array(s) }
         if eq("GET") { return EVHTTP_REQ_GET.rawValue }
         if eq("POST") { return EVHTTP_REQ_POST.rawValue }
         if eq("HEAD") { return EVHTTP_REQ_HEAD.rawValue }
@@ -56,7 +56,7 @@ enum Parser {
     }
 
     /// METHOD SP target SP version, single spaces, as libevent splits it.
-    static func parseRequestLine(_ r: Req, _ line: [UInt8], isKnownHost: (UnsafePointer<CChar>) -> Bool) -> Bool {
+    static func parseRequestLine(_ r: HReq, _ line: [UInt8], isKnownHost: (UnsafePointer<CChar>) -> Bool) -> Bool {
         guard let s1 = line.firstIndex(of: 32) else { return false }
         guard let s2 = line[(s1 + 1)...].firstIndex(of: 32) else { return false }
         if line[(s2 + 1)...].contains(32) { return false }
@@ -65,12 +65,12 @@ enum Parser {
         r.pointee.major = maj
         r.pointee.minor = min
         let target = Array(line[(s1 + 1)..<s2])
-        guard let uri = Bytes.dup(target) else { return false }
+        guard let uri = HttpBytes.dup(target) else { return false }
         r.pointee.uri = uri
         guard let u = HttpUri.parse(target, flags: UInt32(EVHTTP_URI_NONCONFORMANT)) else { return false }
         r.pointee.uri_elems = u.handOut()
         // An absolute http(s) URI naming a host we do not serve: a proxy request.
-        if let scheme = u.scheme, Bytes.caseEq(scheme, "http") || Bytes.caseEq(scheme, "https"),
+        if let scheme = u.scheme, HttpBytes.caseEq(scheme, "http") || HttpBytes.caseEq(scheme, "https"),
            let host = u.host, !isKnownHost(host) {
             r.pointee.flags |= reqProxy
         }
@@ -78,7 +78,7 @@ enum Parser {
     }
 
     /// VERSION SP CODE [SP reason]; the code is three digits.
-    static func parseResponseLine(_ r: Req, _ line: [UInt8]) -> Bool {
+    static func parseResponseLine(_ r: HReq, _ line: [UInt8]) -> Bool {
         guard let s1 = line.firstIndex(of: 32) else { return false }
         let rest = line[(s1 + 1)...]
         let s2 = rest.firstIndex(of: 32)
@@ -86,7 +86,7 @@ enum Parser {
         guard let (maj, min) = parseVersion(line[0..<s1]) else { return false }
         r.pointee.major = maj
         r.pointee.minor = min
-        guard number.count == 3, number.allSatisfy({ Bytes.isDigit($0) }) else { return false }
+        guard number.count == 3, number.allSatisfy({ HttpBytes.isDigit($0) }) else { return false }
         var code: Int32 = 0
         for c in number { code = code * 10 + Int32(c - 48) }
         if code == 0 { return false }
@@ -94,12 +94,12 @@ enum Parser {
         HMem.free(r.pointee.response_code_line)
         r.pointee.response_code_line = nil
         let reason: [UInt8] = s2.map { Array(line[($0 + 1)...]) } ?? []
-        guard let rl = Bytes.dup(reason) else { return false }
+        guard let rl = HttpBytes.dup(reason) else { return false }
         r.pointee.response_code_line = rl
         return true
     }
 
-    static func firstLine(_ r: Req, _ buf: OpaquePointer?, maxHeaders: Int, isKnownHost: (UnsafePointer<CChar>) -> Bool) -> ParseResult {
+    static func firstLine(_ r: HReq, _ buf: OpaquePointer?, maxHeaders: Int, isKnownHost: (UnsafePointer<CChar>) -> Bool) -> HttpParseResult {
         guard let (line, nul) = readLine(buf) else {
             return evbuffer_get_length(buf) > maxHeaders ? .tooLong : .more
         }
@@ -114,7 +114,7 @@ enum Parser {
 
     /// token characters of RFC 7230 (header field names).
     static func isTchar(_ c: UInt8) -> Bool {
-        if Bytes.isAlpha(c) || Bytes.isDigit(c) { return true }
+        if HttpBytes.isAlpha(c) || HttpBytes.isDigit(c) { return true }
         switch c {
         case 33, 35, 36, 37, 38, 39, 42, 43, 45, 46, 94, 95, 96, 124, 126: return true
         default: return false
@@ -125,7 +125,7 @@ enum Parser {
     static func isLWS(_ c: UInt8) -> Bool { return c == 32 || c == 9 || c == 13 || c == 10 }
 
     /// Header lines up to the empty line, into req->input_headers.
-    static func headers(_ r: Req, _ buf: OpaquePointer?, maxHeaders: Int, into: KVQ? = nil) -> ParseResult {
+    static func headers(_ r: HReq, _ buf: OpaquePointer?, maxHeaders: Int, into: HKVQ? = nil) -> HttpParseResult {
         guard let q = into ?? r.pointee.input_headers else { return .corrupted }
         while let (line, nul) = readLine(buf) {
             r.pointee.headers_size += line.count
@@ -146,7 +146,7 @@ enum Parser {
             var value = Array(line[vs..<ve]); value.append(0)
             let rc = key.withUnsafeBytes { kb in
                 value.withUnsafeBytes { vb in
-                    Headers.add(q, kb.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    HttpHeaders.add(q, kb.baseAddress!.assumingMemoryBound(to: CChar.self),
                                 vb.baseAddress!.assumingMemoryBound(to: CChar.self))
                 }
             }
@@ -157,16 +157,16 @@ enum Parser {
     }
 
     /// An obsolete folded line: joined to the previous value with a space.
-    static func appendToLast(_ q: KVQ, _ line: [UInt8]) -> Bool {
-        guard let last = Headers.last(q), let old = last.pointee.value else { return false }
+    static func appendToLast(_ q: HKVQ, _ line: [UInt8]) -> Bool {
+        guard let last = HttpHeaders.last(q), let old = last.pointee.value else { return false }
         var s = 0
         while s < line.count && (line[s] == 32 || line[s] == 9) { s += 1 }
         var e = line.count
         while e > s && isLWS(line[e - 1]) { e -= 1 }
-        var v = Bytes.array(old)
+        var v = HttpBytes.array(old)
         v.append(32)
         v.append(contentsOf: line[s..<e])
-        guard let nv = Bytes.dup(v) else { return false }
+        guard let nv = HttpBytes.dup(v) else { return false }
         HMem.free(old)
         last.pointee.value = nv
         return true
@@ -179,7 +179,7 @@ enum Parser {
         while true {
             let c = UInt8(bitPattern: v[i])
             if c == 0 { break }
-            guard Bytes.isDigit(c) else { return nil }
+            guard HttpBytes.isDigit(c) else { return nil }
             let (m, o1) = n.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(Int64(c - 48))
             if o1 || o2 { return nil }
@@ -192,21 +192,21 @@ enum Parser {
     enum Framing { case none, chunked, length(Int64), untilClose, invalid }
 
     /// How the body of a message ends. Several Content-Length headers must
-    /// agree; Transfer-Encoding must end in chunked and comes without a
-    /// Content-Length; any other Transfer-Encoding is refused.
-    static func framing(_ r: Req) -> Framing {
+    /// agree; Transfer-HttpEncoding must end in chunked and comes without a
+    /// Content-Length; any other Transfer-HttpEncoding is refused.
+    static func framing(_ r: HReq) -> Framing {
         guard let h = r.pointee.input_headers else { return .invalid }
-        let teCount = Headers.count(h, "Transfer-Encoding")
-        let clCount = Headers.count(h, "Content-Length")
+        let teCount = HttpHeaders.count(h, "Transfer-HttpEncoding")
+        let clCount = HttpHeaders.count(h, "Content-Length")
         if teCount > 0 {
             if teCount > 1 || clCount > 0 { return .invalid }
-            guard let te = Headers.find(h, "Transfer-Encoding") else { return .invalid }
+            guard let te = HttpHeaders.find(h, "Transfer-HttpEncoding") else { return .invalid }
             return teEndsChunked(te) ? .chunked : .invalid
         }
         var length: Int64? = nil
         var e = h.pointee.tqh_first
         while let x = e {
-            if let k = x.pointee.key, Bytes.caseEq(k, "Content-Length"), let v = x.pointee.value {
+            if let k = x.pointee.key, HttpBytes.caseEq(k, "Content-Length"), let v = x.pointee.value {
                 guard let n = contentLength(v) else { return .invalid }
                 if let l = length, l != n { return .invalid }
                 length = n
@@ -214,7 +214,7 @@ enum Parser {
             e = x.pointee.next.tqe_next
         }
         if let length { return .length(length) }
-        if let c = Headers.find(h, "Connection"), !Bytes.caseEq(c, "Close") {
+        if let c = HttpHeaders.find(h, "Connection"), !HttpBytes.caseEq(c, "Close") {
             // libevent: no length but the peer wants to keep the connection open
             return r.pointee.kind == EVHTTP_REQUEST ? .none : .invalid
         }
@@ -223,16 +223,16 @@ enum Parser {
 
     /// "chunked" alone, or a comma list whose last coding is chunked.
     static func teEndsChunked(_ v: UnsafePointer<CChar>) -> Bool {
-        let a = Bytes.array(v)
+        let a = HttpBytes.array(v)
         var end = a.count
         while end > 0 && (a[end - 1] == 32 || a[end - 1] == 9) { end -= 1 }
         var start = end
         while start > 0 && a[start - 1] != 44 { start -= 1 }
         while start < end && (a[start] == 32 || a[start] == 9) { start += 1 }
         let last = Array(a[start..<end])
-        let chunked = Bytes.array("chunked")
+        let chunked = HttpBytes.array("chunked")
         guard last.count == chunked.count else { return false }
-        for i in 0..<last.count where Bytes.lower(last[i]) != chunked[i] { return false }
+        for i in 0..<last.count where HttpBytes.lower(last[i]) != chunked[i] { return false }
         // every earlier coding must be a token
         for c in a[0..<start] where !(isTchar(c) || c == 44 || c == 32 || c == 9) { return false }
         // chunked twice is refused (RFC 7230 3.3.1)
@@ -240,8 +240,8 @@ enum Parser {
     }
 
     static func containsChunked(_ a: [UInt8]) -> Bool {
-        let lower = a.map { Bytes.lower($0) }
-        let c = Bytes.array("chunked")
+        let lower = a.map { HttpBytes.lower($0) }
+        let c = HttpBytes.array("chunked")
         if lower.count < c.count { return false }
         for i in 0...(lower.count - c.count) where Array(lower[i..<(i + c.count)]) == c { return true }
         return false
@@ -253,7 +253,7 @@ enum Parser {
     static func chunkSize(_ line: [UInt8]) -> Int64? {
         var n: Int64 = 0
         var i = 0
-        while i < line.count, let d = Bytes.hexValue(line[i]) {
+        while i < line.count, let d = HttpBytes.hexValue(line[i]) {
             if n > (Int64.max >> 4) { return nil }
             n = n << 4 | Int64(d)
             i += 1

@@ -2,8 +2,8 @@ import CEventExtra
 
 /// struct evhttp_request (http_struct.h): a C block from the program's
 /// allocator, fields as libevent lays them out, since programs read them.
-typealias Req = UnsafeMutablePointer<evhttp_request>
-typealias ReqCb = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void
+typealias HReq = UnsafeMutablePointer<evhttp_request>
+typealias HReqCb = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void
 
 // Values of req->flags (http_struct.h).
 let reqOwnConnection: Int32 = 0x0001
@@ -15,19 +15,19 @@ let reqNeedsFree: Int32 = 0x0010
 /// libevent's internal "method not recognised" type.
 let reqUnknownType: UInt32 = 1 << 15
 
-enum Request {
-    @inline(__always) static func from(_ p: OpaquePointer) -> Req { return Req(p) }
-    @inline(__always) static func handle(_ r: Req) -> OpaquePointer { return OpaquePointer(r) }
+enum HttpRequest {
+    @inline(__always) static func from(_ p: OpaquePointer) -> HReq { return HReq(p) }
+    @inline(__always) static func handle(_ r: HReq) -> OpaquePointer { return OpaquePointer(r) }
 
-    static func new(_ cb: ReqCb?, _ arg: UnsafeMutableRawPointer?) -> Req? {
+    static func new(_ cb: HReqCb?, _ arg: UnsafeMutableRawPointer?) -> HReq? {
         guard let raw = HMem.calloc(1, MemoryLayout<evhttp_request>.size) else {
             HLog.warnx("evhttp_request_new: calloc")
             return nil
         }
         let r = raw.bindMemory(to: evhttp_request.self, capacity: 1)
         r.pointee.kind = EVHTTP_RESPONSE
-        r.pointee.input_headers = Headers.newList()
-        r.pointee.output_headers = Headers.newList()
+        r.pointee.input_headers = HttpHeaders.newList()
+        r.pointee.output_headers = HttpHeaders.newList()
         r.pointee.input_buffer = evbuffer_new()
         r.pointee.output_buffer = evbuffer_new()
         if r.pointee.input_headers == nil || r.pointee.output_headers == nil
@@ -41,7 +41,7 @@ enum Request {
     }
 
     /// evhttp_request_free: deferred while a chunk callback runs.
-    static func free(_ r: Req) {
+    static func free(_ r: HReq) {
         if r.pointee.flags & reqDeferFree != 0 {
             r.pointee.flags |= reqNeedsFree
             return
@@ -51,81 +51,81 @@ enum Request {
         if let u = r.pointee.uri_elems { HttpUri.release(u) }
         HMem.free(r.pointee.response_code_line)
         HMem.free(r.pointee.host_cache)
-        Headers.freeList(r.pointee.input_headers)
-        Headers.freeList(r.pointee.output_headers)
+        HttpHeaders.freeList(r.pointee.input_headers)
+        HttpHeaders.freeList(r.pointee.output_headers)
         if let b = r.pointee.input_buffer { evbuffer_free(b) }
         if let b = r.pointee.output_buffer { evbuffer_free(b) }
         HMem.free(r)
     }
 
     /// Frees unless the program took ownership with evhttp_request_own.
-    static func freeAuto(_ r: Req) {
+    static func freeAuto(_ r: HReq) {
         if r.pointee.flags & reqUserOwned == 0 { free(r) }
     }
 
-    static func runCb(_ r: Req) {
+    static func runCb(_ r: HReq) {
         if let cb = r.pointee.cb { cb(r, r.pointee.cb_arg) }
     }
 
-    static func connection(_ r: Req) -> HttpConnection? {
+    static func connection(_ r: HReq) -> HttpConnection? {
         guard let p = r.pointee.evcon else { return nil }
         return HttpConnection.from(p)
     }
 
-    static func versionBefore(_ r: Req, _ major: Int8, _ minor: Int8) -> Bool {
+    static func versionBefore(_ r: HReq, _ major: Int8, _ minor: Int8) -> Bool {
         return r.pointee.major < major || (r.pointee.major == major && r.pointee.minor < minor)
     }
 
     /// A response to this request carries a body (RFC 2616 4.3).
-    static func needsBody(_ r: Req) -> Bool {
+    static func needsBody(_ r: HReq) -> Bool {
         let c = r.pointee.response_code
         return c != 204 && c != 304 && (c < 100 || c >= 200) && r.pointee.type != EVHTTP_REQ_HEAD
     }
 
-    static func isConnectionClose(_ flags: Int32, _ h: KVQ?) -> Bool {
+    static func isConnectionClose(_ flags: Int32, _ h: HKVQ?) -> Bool {
         guard let h else { return false }
         if flags & reqProxy != 0 {
-            guard let v = Headers.find(h, "Proxy-Connection") else { return true }
-            return !Bytes.caseEq(v, "keep-alive")
+            guard let v = HttpHeaders.find(h, "Proxy-Connection") else { return true }
+            return !HttpBytes.caseEq(v, "keep-alive")
         }
-        guard let v = Headers.find(h, "Connection") else { return false }
-        return Bytes.caseEq(v, "close")
+        guard let v = HttpHeaders.find(h, "Connection") else { return false }
+        return HttpBytes.caseEq(v, "close")
     }
 
-    static func isKeepAlive(_ h: KVQ?) -> Bool {
-        guard let h, let v = Headers.find(h, "Connection") else { return false }
-        return evutil_ascii_strncasecmp(v, Bytes.cstr("keep-alive"), 10) == 0
+    static func isKeepAlive(_ h: HKVQ?) -> Bool {
+        guard let h, let v = HttpHeaders.find(h, "Connection") else { return false }
+        return evutil_ascii_strncasecmp(v, HttpBytes.cstr("keep-alive"), 10) == 0
     }
 
-    static func wantsClose(_ r: Req) -> Bool {
+    static func wantsClose(_ r: HReq) -> Bool {
         return isConnectionClose(r.pointee.flags, r.pointee.input_headers)
             || isConnectionClose(r.pointee.flags, r.pointee.output_headers)
     }
 
     /// evhttp_response_code_: the code and its reason (a copy).
-    static func setResponseCode(_ r: Req, _ code: Int32, _ reason: UnsafePointer<CChar>?) {
+    static func setResponseCode(_ r: HReq, _ code: Int32, _ reason: UnsafePointer<CChar>?) {
         r.pointee.kind = EVHTTP_RESPONSE
         r.pointee.response_code = code
         // copy first: `reason` may be the current line itself
-        let line = reason.map { Bytes.dup($0) } ?? Bytes.dup(Phrases.phrase(code))
+        let line = reason.map { HttpBytes.dup($0) } ?? HttpBytes.dup(HttpPhrases.phrase(code))
         HMem.free(r.pointee.response_code_line)
         r.pointee.response_code_line = line
     }
 
     /// evhttp_request_get_host: the URI's host, else the Host header
     /// without its port (cached in host_cache).
-    static func host(_ r: Req) -> UnsafePointer<CChar>? {
+    static func host(_ r: HReq) -> UnsafePointer<CChar>? {
         if let c = r.pointee.host_cache { return UnsafePointer(c) }
         var host: UnsafePointer<CChar>? = nil
         if let u = r.pointee.uri_elems, let h = HttpUri.from(u).host { host = UnsafePointer(h) }
-        if host == nil, let ih = r.pointee.input_headers, let h = Headers.find(ih, "Host") {
+        if host == nil, let ih = r.pointee.input_headers, let h = HttpHeaders.find(ih, "Host") {
             host = h
             let n = strlen(h)
             if n > 0 {
                 var p = n - 1
-                while p > 0 && Bytes.isDigit(UInt8(bitPattern: h[p])) { p -= 1 }
+                while p > 0 && HttpBytes.isDigit(UInt8(bitPattern: h[p])) { p -= 1 }
                 if p > 0 && h[p] == 58 {
-                    guard let c = Bytes.dup(UnsafeRawPointer(h), p) else { return nil }
+                    guard let c = HttpBytes.dup(UnsafeRawPointer(h), p) else { return nil }
                     r.pointee.host_cache = c
                     host = UnsafePointer(c)
                 }
@@ -151,7 +151,7 @@ enum Request {
 }
 
 /// Reason phrases libevent uses when the program gives none.
-enum Phrases {
+enum HttpPhrases {
     static func phrase(_ code: Int32) -> StaticString {
         switch code {
         case 100: return "Continue"
@@ -170,7 +170,7 @@ enum Phrases {
         case 304: return "Not Modified"
         case 305: return "Use Proxy"
         case 306: return "Temporary Redirect" // libevent's table has no 306: index 6 is 307's text
-        case 400: return "Bad Request"
+        case 400: return "Bad HttpRequest"
         case 401: return "Unauthorized"
         case 402: return "Payment Required"
         case 403: return "Forbidden"
@@ -178,13 +178,13 @@ enum Phrases {
         case 405: return "Method Not Allowed"
         case 406: return "Not Acceptable"
         case 407: return "Proxy Authentication Required"
-        case 408: return "Request Time-out"
+        case 408: return "HttpRequest Time-out"
         case 409: return "Conflict"
         case 410: return "Gone"
         case 411: return "Length Required"
         case 412: return "Precondition Failed"
-        case 413: return "Request Entity Too Large"
-        case 414: return "Request-URI Too Large"
+        case 413: return "HttpRequest Entity Too Large"
+        case 414: return "HttpRequest-URI Too Large"
         case 415: return "Unsupported Media Type"
         case 416: return "Requested range not satisfiable"
         case 417: return "Expectation Failed"

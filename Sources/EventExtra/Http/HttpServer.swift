@@ -5,7 +5,7 @@ import CEventExtra
 /// aliases, limits, and the connections it accepted.
 final class HttpServer {
     typealias Cb = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void
-    typealias BevCb = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Bev?
+    typealias BevCb = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> HBev?
 
     final class Bound {
         var listener: OpaquePointer?
@@ -17,7 +17,7 @@ final class HttpServer {
     }
 
     struct PathCb {
-        var what: CStr
+        var what: HCStr
         var cb: Cb?
         var arg: UnsafeMutableRawPointer?
     }
@@ -31,12 +31,12 @@ final class HttpServer {
     var bevcb: BevCb? = nil
     var bevcbArg: UnsafeMutableRawPointer? = nil
     var vhosts: [HttpServer] = []
-    var vhostPattern: CStr? = nil
-    var aliases: [CStr] = []
+    var vhostPattern: HCStr? = nil
+    var aliases: [HCStr] = []
     var timeout = timeval(tv_sec: 0, tv_usec: 0)
     var maxHeadersSize: Int = Int.max
     var maxBodySize: UInt64 = UInt64.max
-    var defaultContentType: UnsafePointer<CChar>? = Bytes.cstr("text/html; charset=ISO-8859-1")
+    var defaultContentType: UnsafePointer<CChar>? = HttpBytes.cstr("text/html; charset=ISO-8859-1")
     var allowedMethods: UInt16 = UInt16(EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_POST.rawValue | EVHTTP_REQ_HEAD.rawValue
                                         | EVHTTP_REQ_PUT.rawValue | EVHTTP_REQ_DELETE.rawValue)
     var flags: Int32 = 0
@@ -71,7 +71,7 @@ final class HttpServer {
     }
 
     func bindSocket(_ address: UnsafePointer<CChar>?, _ port: UInt16) -> Bound? {
-        let fd = Sockets.bind(address, port, reuse: true)
+        let fd = HttpSockets.bind(address, port, reuse: true)
         if fd == -1 { return nil }
         if listen(fd, 128) == -1 {
             _ = evutil_closesocket(fd)
@@ -125,44 +125,44 @@ final class HttpServer {
 
     // MARK: dispatch
 
-    static let handleRequestTrampoline: ReqCb = { r, p in
+    static let handleRequestTrampoline: HReqCb = { r, p in
         guard let r, let p else { return }
         let s = Unmanaged<HttpServer>.fromOpaque(p).takeUnretainedValue()
-        s.handle(Req(r))
+        s.handle(HReq(r))
     }
 
     /// A whole request arrived (or a bad one, with uri cleared): answer
     /// errors, pick the virtual host, then the path's callback, the
     /// generic one, or a 404 page.
-    func handle(_ req: Req) {
+    func handle(_ req: HReq) {
         req.pointee.userdone = 0
         if req.pointee.type.rawValue == 0 || req.pointee.uri == nil {
-            Reply.sendError(req, req.pointee.response_code, nil)
+            HttpReply.sendError(req, req.pointee.response_code, nil)
             return
         }
         if UInt32(allowedMethods) & req.pointee.type.rawValue == 0 {
-            Reply.sendError(req, 501, nil)
+            HttpReply.sendError(req, 501, nil)
             return
         }
         var http = self
-        if let host = Request.host(req) { http = findVhost(host).server }
+        if let host = HttpRequest.host(req) { http = findVhost(host).server }
         if let u = req.pointee.uri_elems, let path = HttpUri.from(u).path {
-            var decoded = Encoding.decode(UnsafeRawPointer(path), strlen(path), plusMode: 0)
+            var decoded = HttpEncoding.decode(UnsafeRawPointer(path), strlen(path), plusMode: 0)
             decoded.append(0)
             let hit: PathCb? = decoded.withUnsafeBytes { d in
                 let dp = d.baseAddress!.assumingMemoryBound(to: CChar.self)
                 return http.callbacks.first(where: { strcmp($0.what, dp) == 0 })
             }
             if let hit {
-                hit.cb?(Request.handle(req), hit.arg)
+                hit.cb?(HttpRequest.handle(req), hit.arg)
                 return
             }
         }
         if let g = http.gencb {
-            g(Request.handle(req), http.gencbArg)
+            g(HttpRequest.handle(req), http.gencbArg)
             return
         }
-        Reply.sendNotFound(req)
+        HttpReply.sendNotFound(req)
     }
 
     // MARK: virtual hosts
@@ -184,7 +184,7 @@ final class HttpServer {
                 return false
             default:
                 let m = UInt8(bitPattern: n.pointee)
-                if c != m && Bytes.lower(c) != Bytes.lower(m) { return false }
+                if c != m && HttpBytes.lower(c) != HttpBytes.lower(m) { return false }
                 if m == 0 { return false }
                 n += 1
             }
@@ -227,7 +227,7 @@ final class HttpServer {
 }
 
 /// Listening and client sockets, bound as libevent binds them.
-enum Sockets {
+enum HttpSockets {
     static func bindAI(_ ai: UnsafeMutablePointer<addrinfo>?, reuse: Bool) -> Int32 {
         let family = ai?.pointee.ai_family ?? AF_INET
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -235,7 +235,7 @@ enum Sockets {
         var on: Int32 = 1
         var ok = setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size)) == 0
         if ok && reuse { ok = evutil_make_listen_socket_reuseable(fd) == 0 }
-        if ok, let ai { ok = Foundationless.bind(fd, ai.pointee.ai_addr, socklen_t(ai.pointee.ai_addrlen)) == 0 }
+        if ok, let ai { ok = HttpSysCalls.bind(fd, ai.pointee.ai_addr, socklen_t(ai.pointee.ai_addrlen)) == 0 }
         if !ok {
             let e = cev_errno()
             _ = evutil_closesocket(fd)
@@ -252,7 +252,7 @@ enum Sockets {
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_ADDRCONFIG
         var portText = [UInt8]()
-        Bytes.appendUnsigned(a: &portText, UInt64(port))
+        HttpBytes.appendUnsigned(a: &portText, UInt64(port))
         portText.append(0)
         var res: UnsafeMutablePointer<addrinfo>? = nil
         let rc = portText.withUnsafeBytes {
@@ -265,7 +265,7 @@ enum Sockets {
     }
 }
 
-enum Foundationless {
+enum HttpSysCalls {
     static func bind(_ fd: Int32, _ sa: UnsafeMutablePointer<sockaddr>?, _ len: socklen_t) -> Int32 {
         return CEventExtra.bind(fd, __CONST_SOCKADDR_ARG(__sockaddr__: sa), len)
     }

@@ -5,13 +5,13 @@ import CEventExtra
 /// the getters hand them out; nil where libevent has NULL.
 final class HttpUri {
     var flags: UInt32 = 0
-    var scheme: CStr? = nil
-    var userinfo: CStr? = nil
-    var host: CStr? = nil
+    var scheme: HCStr? = nil
+    var userinfo: HCStr? = nil
+    var host: HCStr? = nil
     var port: Int32 = -1
-    var path: CStr? = nil
-    var query: CStr? = nil
-    var fragment: CStr? = nil
+    var path: HCStr? = nil
+    var query: HCStr? = nil
+    var fragment: HCStr? = nil
 
     init() {}
 
@@ -27,23 +27,23 @@ final class HttpUri {
     static func at(_ s: [UInt8], _ i: Int) -> UInt8 { return i < s.count && i >= 0 ? s[i] : 0 }
 
     static func schemeOK(_ s: [UInt8], _ from: Int, _ to: Int) -> Bool {
-        if from >= to || !Bytes.isAlpha(s[from]) { return false }
+        if from >= to || !HttpBytes.isAlpha(s[from]) { return false }
         var i = from + 1
         while i < to {
             let c = s[i]
-            if !(Bytes.isAlpha(c) || Bytes.isDigit(c) || c == 43 || c == 45 || c == 46) { return false }
+            if !(HttpBytes.isAlpha(c) || HttpBytes.isDigit(c) || c == 43 || c == 45 || c == 46) { return false }
             i += 1
         }
         return true
     }
 
-    static func isHex(_ c: UInt8) -> Bool { return Bytes.hexValue(c) != nil }
+    static func isHex(_ c: UInt8) -> Bool { return HttpBytes.hexValue(c) != nil }
 
     static func userinfoOK(_ s: [UInt8], _ from: Int, _ to: Int) -> Bool {
         var i = from
         while i < to {
             let c = s[i]
-            if UriChars.unreserved(c) || UriChars.subDelim(c) || c == 58 {
+            if HttpUriChars.unreserved(c) || HttpUriChars.subDelim(c) || c == 58 {
                 i += 1
             } else if c == 37 && i + 2 < to && isHex(s[i + 1]) && isHex(s[i + 2]) {
                 i += 3
@@ -58,7 +58,7 @@ final class HttpUri {
         var i = from
         while i < to {
             let c = s[i]
-            if UriChars.unreserved(c) || UriChars.subDelim(c) {
+            if HttpUriChars.unreserved(c) || HttpUriChars.subDelim(c) {
                 i += 1
             } else if c == 37 && isHex(at(s, i + 1)) && isHex(at(s, i + 2)) {
                 i += 3
@@ -83,7 +83,7 @@ final class HttpUri {
             i += 1
             while i < end {
                 let c = s[i]
-                if UriChars.unreserved(c) || UriChars.subDelim(c) || c == 58 { i += 1 } else { return 0 }
+                if HttpUriChars.unreserved(c) || HttpUriChars.subDelim(c) || c == 58 { i += 1 } else { return 0 }
             }
             return 2
         }
@@ -102,7 +102,7 @@ final class HttpUri {
         var v: Int32 = 0
         var i = from
         while i < to {
-            guard Bytes.isDigit(s[i]) else { return -1 }
+            guard HttpBytes.isDigit(s[i]) else { return -1 }
             v = v * 10 + Int32(s[i] - 48)
             if v > 65535 { return -1 }
             i += 1
@@ -112,7 +112,7 @@ final class HttpUri {
 
     func parseAuthority(_ s: [UInt8], _ from: Int, _ to: Int) -> Bool {
         if from == to {
-            host = Bytes.dup("")
+            host = HttpBytes.dup("")
             return host != nil
         }
         var cp = from
@@ -120,13 +120,13 @@ final class HttpUri {
         while at < to && s[at] != 64 { at += 1 }
         if at < to {
             if !HttpUri.userinfoOK(s, from, at) { return false }
-            userinfo = s.withUnsafeBytes { Bytes.dup($0.baseAddress! + from, at - from) }
+            userinfo = s.withUnsafeBytes { HttpBytes.dup($0.baseAddress! + from, at - from) }
             if userinfo == nil { return false }
             cp = at + 1
         }
         var eos = to
         var p = eos - 1
-        while p >= cp && Bytes.isDigit(s[p]) { p -= 1 }
+        while p >= cp && HttpBytes.isDigit(s[p]) { p -= 1 }
         if p >= cp && s[p] == 58 {
             if p + 1 == eos {
                 port = -1
@@ -141,7 +141,7 @@ final class HttpUri {
         } else if !HttpUri.regnameOK(s, cp, eos) {
             return false
         }
-        host = s.withUnsafeBytes { Bytes.dup($0.baseAddress! + cp, eos - cp) }
+        host = s.withUnsafeBytes { HttpBytes.dup($0.baseAddress! + cp, eos - cp) }
         return host != nil
     }
 
@@ -159,7 +159,7 @@ final class HttpUri {
         }
         while i < n {
             let c = s[i]
-            if UriChars.unreserved(c) || UriChars.subDelim(c) || c == 58 || c == 64 || c == 47 {
+            if HttpUriChars.unreserved(c) || HttpUriChars.subDelim(c) || c == 58 || c == 64 || c == 47 {
                 i += 1
             } else if c == 37 && isHex(at(s, i + 1)) && isHex(at(s, i + 2)) {
                 i += 3
@@ -183,7 +183,7 @@ final class HttpUri {
         var colon = 0
         while colon < n && s[colon] != 58 { colon += 1 }
         if colon < n && schemeOK(s, 0, colon) {
-            u.scheme = s.withUnsafeBytes { Bytes.dup($0.baseAddress!, colon) }
+            u.scheme = s.withUnsafeBytes { HttpBytes.dup($0.baseAddress!, colon) }
             if u.scheme == nil { return nil }
             readp = colon + 1
         }
@@ -228,9 +228,9 @@ final class HttpUri {
         }
         s.withUnsafeBytes { b in
             let base = b.baseAddress
-            u.path = Bytes.dup(base.map { $0 + pathStart }, pathEnd - pathStart)
-            if qStart >= 0 { u.query = Bytes.dup(base.map { $0 + qStart }, qEnd - qStart) }
-            if fStart >= 0 { u.fragment = Bytes.dup(base.map { $0 + fStart }, fEnd - fStart) }
+            u.path = HttpBytes.dup(base.map { $0 + pathStart }, pathEnd - pathStart)
+            if qStart >= 0 { u.query = HttpBytes.dup(base.map { $0 + qStart }, qEnd - qStart) }
+            if fStart >= 0 { u.fragment = HttpBytes.dup(base.map { $0 + fStart }, fEnd - fStart) }
         }
         if u.path == nil || (qStart >= 0 && u.query == nil) || (fStart >= 0 && u.fragment == nil) { return nil }
         return u
@@ -239,17 +239,17 @@ final class HttpUri {
     /// evhttp_uri_join: the text, NUL included, into buf if it fits.
     func join(_ buf: UnsafeMutablePointer<CChar>, _ limit: Int) -> UnsafeMutablePointer<CChar>? {
         var out = [UInt8]()
-        if let scheme { Bytes.append(&out, scheme); out.append(58) }
+        if let scheme { HttpBytes.append(&out, scheme); out.append(58) }
         if let host {
-            Bytes.append(&out, "//")
-            if let userinfo { Bytes.append(&out, userinfo); out.append(64) }
-            Bytes.append(&out, host)
-            if port >= 0 { out.append(58); Bytes.appendDecimal(&out, Int64(port)) }
+            HttpBytes.append(&out, "//")
+            if let userinfo { HttpBytes.append(&out, userinfo); out.append(64) }
+            HttpBytes.append(&out, host)
+            if port >= 0 { out.append(58); HttpBytes.appendDecimal(&out, Int64(port)) }
             if let path, path[0] != 47, path[0] != 0 { return nil }
         }
-        if let path { Bytes.append(&out, path) }
-        if let query { out.append(63); Bytes.append(&out, query) }
-        if let fragment { out.append(35); Bytes.append(&out, fragment) }
+        if let path { HttpBytes.append(&out, path) }
+        if let query { out.append(63); HttpBytes.append(&out, query) }
+        if let fragment { out.append(35); HttpBytes.append(&out, fragment) }
         out.append(0)
         if out.count > limit { return nil }
         out.withUnsafeBytes { _ = memcpy(buf, $0.baseAddress!, $0.count) }
@@ -257,10 +257,10 @@ final class HttpUri {
     }
 
     // Setters: validate as the parser does, then replace the copy.
-    static func replace(_ slot: inout CStr?, _ v: UnsafePointer<CChar>?) -> Int32 {
-        var copy: CStr? = nil
+    static func replace(_ slot: inout HCStr?, _ v: UnsafePointer<CChar>?) -> Int32 {
+        var copy: HCStr? = nil
         if let v {
-            copy = Bytes.dup(v)
+            copy = HttpBytes.dup(v)
             if copy == nil { return -1 }
         }
         HMem.free(slot)
@@ -270,21 +270,21 @@ final class HttpUri {
 
     func setScheme(_ v: UnsafePointer<CChar>?) -> Int32 {
         if let v {
-            let a = Bytes.array(v)
+            let a = HttpBytes.array(v)
             if !HttpUri.schemeOK(a, 0, a.count) { return -1 }
         }
         return HttpUri.replace(&scheme, v)
     }
     func setUserinfo(_ v: UnsafePointer<CChar>?) -> Int32 {
         if let v {
-            let a = Bytes.array(v)
+            let a = HttpBytes.array(v)
             if !HttpUri.userinfoOK(a, 0, a.count) { return -1 }
         }
         return HttpUri.replace(&userinfo, v)
     }
     func setHost(_ v: UnsafePointer<CChar>?) -> Int32 {
         if let v {
-            let a = Bytes.array(v)
+            let a = HttpBytes.array(v)
             if HttpUri.at(a, 0) == 91 {
                 if HttpUri.bracketOK(a, 0, a.count) == 0 { return -1 }
             } else if !HttpUri.regnameOK(a, 0, a.count) {
@@ -295,7 +295,7 @@ final class HttpUri {
     }
     func setPart(_ v: UnsafePointer<CChar>?, _ part: Part) -> Int32 {
         if let v {
-            let a = Bytes.array(v)
+            let a = HttpBytes.array(v)
             if HttpUri.endOfPath(a, 0, part, flags) != a.count { return -1 }
         }
         switch part {
