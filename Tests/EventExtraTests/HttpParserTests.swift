@@ -110,7 +110,7 @@ final class HttpParserTests: XCTestCase {
         (a, b, r) = parse("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n")
         if case .invalid = HttpParser.framing(r) {} else { XCTFail("conflicting lengths") }
         HttpRequest.free(r)
-        (a, b, r) = parse("POST / HTTP/1.1\r\nTransfer-HttpEncoding: chunked\r\nContent-Length: 6\r\n\r\n")
+        (a, b, r) = parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n")
         if case .invalid = HttpParser.framing(r) {} else { XCTFail("TE with CL") }
         HttpRequest.free(r)
         (a, b, r) = parse("HTTP/1.0 200 OK\r\n\r\n", kind: EVHTTP_RESPONSE)

@@ -648,7 +648,7 @@ final class HttpConnection {
             let old = fd
             fd = -1
             _ = bufferevent_setfd(bufev, -1)
-            _ = shutdown(old, Int32(SHUT_WR))
+            _ = Sys.call { shutdown(old, Int32(SHUT_WR)) }
             _ = evutil_closesocket(old)
         } else {
             _ = bufferevent_setfd(bufev, -1)
@@ -675,7 +675,7 @@ final class HttpConnection {
             var closeOurselves = false
             if fd != -1 {
                 _ = bufferevent_disable(b, Int16(EV_READ | EV_WRITE))
-                _ = shutdown(fd, Int32(SHUT_WR))
+                _ = Sys.call { shutdown(fd, Int32(SHUT_WR)) }
                 closeOurselves = bufferevent_setfd(b, -1) == 0
             }
             bufferevent_free(b)
@@ -745,7 +745,7 @@ final class HttpConnection {
         guard let b = bufev, fd != -1 || bufferevent_getfd(b) != -1 else { free(); return }
         if fd == -1 { fd = bufferevent_getfd(b) }
         state = .lingering
-        _ = shutdown(fd, Int32(SHUT_WR))
+        _ = Sys.call { shutdown(fd, Int32(SHUT_WR)) }
         let inp = input
         _ = evbuffer_drain(inp, evbuffer_get_length(inp))
         bufferevent_setcb(b, HttpConnection.lingerTrampoline, nil, HttpConnection.eventTrampoline, arg)
@@ -841,13 +841,13 @@ final class HttpConnection {
         if fd == -1 { cleanupAfterConnectFailure(); return }
         var err: Int32 = 0
         var len = socklen_t(MemoryLayout<Int32>.size)
-        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1 || err != 0 {
+        if Sys.call({ getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) }).failed || err != 0 {
             cleanupAfterConnectFailure()
             return
         }
         connectedAddrLen = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let ok = withUnsafeMutablePointer(to: &connectedAddr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, __SOCKADDR_ARG(__sockaddr__: $0), &connectedAddrLen) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p in Sys.call { getpeername(fd, __SOCKADDR_ARG(__sockaddr__: p), &connectedAddrLen) }.value }
         }
         if ok != 0 { connectedAddrLen = 0 }
         retryCount = 0

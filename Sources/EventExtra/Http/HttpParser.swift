@@ -192,15 +192,15 @@ enum HttpParser {
     enum Framing { case none, chunked, length(Int64), untilClose, invalid }
 
     /// How the body of a message ends. Several Content-Length headers must
-    /// agree; Transfer-HttpEncoding must end in chunked and comes without a
-    /// Content-Length; any other Transfer-HttpEncoding is refused.
+    /// agree; Transfer-Encoding must end in chunked and comes without a
+    /// Content-Length; any other Transfer-Encoding is refused.
     static func framing(_ r: HReq) -> Framing {
         guard let h = r.pointee.input_headers else { return .invalid }
-        let teCount = HttpHeaders.count(h, "Transfer-HttpEncoding")
+        let teCount = HttpHeaders.count(h, "Transfer-Encoding")
         let clCount = HttpHeaders.count(h, "Content-Length")
         if teCount > 0 {
             if teCount > 1 || clCount > 0 { return .invalid }
-            guard let te = HttpHeaders.find(h, "Transfer-HttpEncoding") else { return .invalid }
+            guard let te = HttpHeaders.find(h, "Transfer-Encoding") else { return .invalid }
             return teEndsChunked(te) ? .chunked : .invalid
         }
         var length: Int64? = nil

@@ -12,7 +12,7 @@ enum HttpReply {
     }
 
     static func addContentLength(_ h: HKVQ, _ len: Int) {
-        if HttpHeaders.find(h, "Transfer-HttpEncoding") != nil || HttpHeaders.find(h, "Content-Length") != nil { return }
+        if HttpHeaders.find(h, "Transfer-Encoding") != nil || HttpHeaders.find(h, "Content-Length") != nil { return }
         var a = [UInt8]()
         HttpBytes.appendUnsigned(a: &a, UInt64(len))
         a.append(0)
@@ -178,7 +178,7 @@ enum HttpReply {
         guard let c = HttpRequest.connection(req) else { return }
         if let out = req.pointee.output_headers, HttpHeaders.find(out, "Content-Length") == nil,
            !HttpRequest.versionBefore(req, 1, 1), HttpRequest.needsBody(req) {
-            HttpHeaders.add(out, "Transfer-HttpEncoding", HttpBytes.cstr("chunked"))
+            HttpHeaders.add(out, "Transfer-Encoding", HttpBytes.cstr("chunked"))
             req.pointee.chunked = 1
         } else {
             req.pointee.chunked = 0

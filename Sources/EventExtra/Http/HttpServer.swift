@@ -73,7 +73,8 @@ final class HttpServer {
     func bindSocket(_ address: UnsafePointer<CChar>?, _ port: UInt16) -> Bound? {
         let fd = HttpSockets.bind(address, port, reuse: true)
         if fd == -1 { return nil }
-        if listen(fd, 128) == -1 {
+        if Sys.call({ listen(fd, 128) }).failed {
+            Log.warnErrno("evhttp_bind_socket_with_handle: listen")
             _ = evutil_closesocket(fd)
             return nil
         }
@@ -230,16 +231,18 @@ final class HttpServer {
 enum HttpSockets {
     static func bindAI(_ ai: UnsafeMutablePointer<addrinfo>?, reuse: Bool) -> Int32 {
         let family = ai?.pointee.ai_family ?? AF_INET
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        if fd == -1 { return -1 }
+        let s = Sys.call { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        if s.failed { Sys.errno = s.errno; return -1 }
+        let fd = s.value
         var on: Int32 = 1
-        var ok = setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size)) == 0
-        if ok && reuse { ok = evutil_make_listen_socket_reuseable(fd) == 0 }
-        if ok, let ai { ok = HttpSysCalls.bind(fd, ai.pointee.ai_addr, socklen_t(ai.pointee.ai_addrlen)) == 0 }
-        if !ok {
-            let e = cev_errno()
+        var r = Sys.call { setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size)) }
+        if !r.failed && reuse && evutil_make_listen_socket_reuseable(fd) != 0 { r = Sys.Result(value: -1, errno: Sys.errno) }
+        if !r.failed, let ai {
+            r = Sys.call { CEventExtra.bind(fd, __CONST_SOCKADDR_ARG(__sockaddr__: ai.pointee.ai_addr), socklen_t(ai.pointee.ai_addrlen)) }
+        }
+        if r.failed {
             _ = evutil_closesocket(fd)
-            cev_set_errno(e)
+            Sys.errno = r.errno
             return -1
         }
         return fd
@@ -262,11 +265,5 @@ enum HttpSockets {
         let fd = bindAI(res, reuse: reuse)
         evutil_freeaddrinfo(res)
         return fd
-    }
-}
-
-enum HttpSysCalls {
-    static func bind(_ fd: Int32, _ sa: UnsafeMutablePointer<sockaddr>?, _ len: socklen_t) -> Int32 {
-        return CEventExtra.bind(fd, __CONST_SOCKADDR_ARG(__sockaddr__: sa), len)
     }
 }
