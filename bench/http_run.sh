@@ -4,7 +4,8 @@
 # each (median). Rows: keep-alive and Connection: close, 1 and 100
 # connections, a 13-byte and a 64 KiB reply. Prints requests/s and the
 # server's CPU microseconds per request; then callgrind instructions per
-# request on the keep-alive, 1 connection, small row. Results in bench/out/http_*.
+# request on the keep-alive, 1 connection, small row (CG_ONLY=1: that alone).
+# Results in bench/out/http_*.
 set -u
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "http bench: wrk not installed (apt-get install wrk)"; exit 1; }
@@ -24,10 +25,10 @@ run_one() { # impl conns close path
   # served=N user=U sys=S
   echo "impl=$1 conns=$2 mode=$3 path=$4 rps=${rps:-0} $srv" >> $res
 }
-for path in /small /64k; do for mode in keepalive close; do for c in 1 100; do
+[ -n "${CG_ONLY:-}" ] || for path in /small /64k; do for mode in keepalive close; do for c in 1 100; do
   for r in $(seq "$REPS"); do run_one lib $c $mode $path; run_one ours $c $mode $path; done
 done; done; done
-echo "evhttp server (wrk, ${DUR}s per run, median of $REPS)"
+[ -n "${CG_ONLY:-}" ] || { echo "evhttp server (wrk, ${DUR}s per run, median of $REPS)"
 printf "%-7s %-9s %5s | %12s %12s %6s | %10s %10s\n" path mode conns "libevent r/s" "ours r/s" ratio "lib us/req" "ours us/req"
 awk '
 function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } return a[int((n + 1) / 2)] }
@@ -39,7 +40,7 @@ END { for (o = 1; o <= no; o++) { k = order[o]
     for (m = 1; m <= n[k, "lib"]; m++) { a[m] = r[k, "lib", m]; ca[m] = cpu[k, "lib", m] }
     for (m = 1; m <= n[k, "ours"]; m++) { b[m] = r[k, "ours", m]; cb[m] = cpu[k, "ours", m] }
     ra = med(a, n[k, "lib"]); rb = med(b, n[k, "ours"]); split(k, p, " ")
-    printf "%-7s %-9s %5s | %12.0f %12.0f %6.2f | %10.1f %10.1f\n", p[1], p[2], p[3], ra, rb, (ra > 0 ? rb / ra : 0), med(ca, n[k, "lib"]), med(cb, n[k, "ours"]) } }' $res | tee $out/http_summary.txt
+    printf "%-7s %-9s %5s | %12.0f %12.0f %6.2f | %10.1f %10.1f\n", p[1], p[2], p[3], ra, rb, (ra > 0 ? rb / ra : 0), med(ca, n[k, "lib"]), med(cb, n[k, "ours"]) } }' $res | tee $out/http_summary.txt; }
 if command -v valgrind >/dev/null; then
   for impl in lib ours; do
     coproc SRV { exec valgrind --tool=callgrind --callgrind-out-file=$out/cg.http_$impl.out "$out/http_server_$impl" 2>/dev/null; }

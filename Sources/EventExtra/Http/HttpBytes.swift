@@ -105,3 +105,22 @@ enum HttpBytes {
 func bufAdd(_ buf: OpaquePointer?, _ a: [UInt8]) {
     a.withUnsafeBytes { _ = evbuffer_add(buf, $0.baseAddress, $0.count) }
 }
+
+/// Writes straight into an evbuffer, piece by piece (no intermediate array).
+struct OutBuf {
+    let buf: OpaquePointer?
+    @inline(__always) func add(_ s: StaticString) { _ = evbuffer_add(buf, s.utf8Start, s.utf8CodeUnitCount) }
+    @inline(__always) func add(_ p: UnsafePointer<CChar>) { _ = evbuffer_add(buf, p, strlen(p)) }
+    @inline(__always) func add(_ p: UnsafePointer<CChar>?, orNull: Bool) {
+        if let p { add(p) } else { add("(null)") }
+    }
+    func addDecimal(_ v: Int64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { t in
+            var n = 24
+            var x = v < 0 ? UInt64(bitPattern: 0 &- v) : UInt64(v)
+            repeat { n -= 1; t[n] = UInt8(48 + x % 10); x /= 10 } while x != 0
+            if v < 0 { n -= 1; t[n] = 45 }
+            _ = evbuffer_add(buf, t.baseAddress! + n, 24 - n)
+        }
+    }
+}

@@ -875,9 +875,10 @@ final class HttpConnection {
                 var tv = initialRetry
                 var i: Int32 = 0
                 while i < retryCount {
-                    tv.tv_usec *= 2
-                    if tv.tv_usec > 1000000 { tv.tv_usec -= 1000000; tv.tv_sec += 1 }
-                    tv.tv_sec = tv.tv_sec > Int.max / 2 ? Int.max : tv.tv_sec * 2
+                    // libevent's doubling, saturated: the program's values may be anything
+                    tv.tv_usec = HttpConnection.doubled(tv.tv_usec)
+                    if tv.tv_usec > 1000000 { tv.tv_usec -= 1000000; tv.tv_sec = tv.tv_sec == Int.max ? Int.max : tv.tv_sec + 1 }
+                    tv.tv_sec = HttpConnection.doubled(tv.tv_sec)
                     if tv.tv_sec > 3600 { tv.tv_sec = 3600; tv.tv_usec = 0 }
                     i += 1
                 }
@@ -894,6 +895,11 @@ final class HttpConnection {
             HttpRequest.runCb(r)
             HttpRequest.freeAuto(r)
         }
+    }
+
+    static func doubled(_ v: Int) -> Int {
+        let (d, o) = v.multipliedReportingOverflow(by: 2)
+        return o ? (v < 0 ? Int.min : Int.max) : d
     }
 
     func makeRequest(_ req: HReq, _ type: evhttp_cmd_type, _ uri: UnsafePointer<CChar>) -> Int32 {

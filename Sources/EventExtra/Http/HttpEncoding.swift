@@ -24,7 +24,7 @@ enum HttpEncoding {
 
     static func encode(_ p: UnsafeRawPointer, _ n: Int, spaceAsPlus: Bool) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(n + n / 2)
+        out.reserveCapacity(min(n, 1 << 16))  // n comes from the caller: no arithmetic on it
         let hex = hexUpper.utf8Start
         for i in 0..<n {
             let c = p.load(fromByteOffset: i, as: UInt8.self)
@@ -44,7 +44,7 @@ enum HttpEncoding {
     /// plusMode: 1 decode '+' everywhere, 0 never, -1 only after a '?'.
     static func decode(_ s: UnsafeRawPointer, _ n: Int, plusMode: Int) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(n)
+        out.reserveCapacity(min(n, 1 << 16))
         var plus = plusMode == 1
         var i = 0
         while i < n {

@@ -102,13 +102,7 @@ enum HttpHeaders {
     }
 
     static func keyIsValid(_ k: UnsafePointer<CChar>) -> Bool {
-        var i = 0
-        while true {
-            let c = UInt8(bitPattern: k[i])
-            if c == 0 { return true }
-            if c == 13 || c == 10 { return false }
-            i += 1
-        }
+        return strpbrk(k, HttpBytes.cstr("\r\n")) == nil
     }
 
     /// evhttp_add_header: refuses keys with line breaks and values whose

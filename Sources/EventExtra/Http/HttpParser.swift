@@ -9,6 +9,14 @@ enum HttpParseResult { case done, more, corrupted, tooLong }
 enum HttpParser {
     /// One CRLF- (or LF-) terminated line without its terminator, or nil
     /// when no full line is buffered. `nul` tells whether it held a NUL.
+    /// The next line as evbuffer_readln's block (NUL-terminated, the
+    /// caller frees it with Memory.free) and its length, or nil.
+    static func readRawLine(_ buf: OpaquePointer?) -> (p: UnsafeMutablePointer<CChar>, n: Int)? {
+        var n = 0
+        guard let p = evbuffer_readln(buf, &n, EVBUFFER_EOL_CRLF) else { return nil }
+        return (p, n)
+    }
+
     static func readLine(_ buf: OpaquePointer?) -> (line: [UInt8], nul: Bool)? {
         var n = 0
         guard let p = evbuffer_readln(buf, &n, EVBUFFER_EOL_CRLF) else { return nil }
@@ -41,18 +49,20 @@ enum HttpParser {
     }
 
     static func methodType(_ m: ArraySlice<UInt8>) -> UInt32 {
-        let a = Array(m)
-        func eq(_ s: StaticString) -> Bool { return a == HttpBytes.array(s) }
-        if eq("GET") { return EVHTTP_REQ_GET.rawValue }
-        if eq("POST") { return EVHTTP_REQ_POST.rawValue }
-        if eq("HEAD") { return EVHTTP_REQ_HEAD.rawValue }
-        if eq("PUT") { return EVHTTP_REQ_PUT.rawValue }
-        if eq("DELETE") { return EVHTTP_REQ_DELETE.rawValue }
-        if eq("OPTIONS") { return EVHTTP_REQ_OPTIONS.rawValue }
-        if eq("TRACE") { return EVHTTP_REQ_TRACE.rawValue }
-        if eq("CONNECT") { return EVHTTP_REQ_CONNECT.rawValue }
-        if eq("PATCH") { return EVHTTP_REQ_PATCH.rawValue }
-        return reqUnknownType
+        func eq(_ s: StaticString) -> Bool {
+            if m.count != s.utf8CodeUnitCount { return false }
+            var i = 0
+            for c in m { if c != s.utf8Start[i] { return false }; i += 1 }
+            return true
+        }
+        switch m.count {
+        case 3: return eq("GET") ? EVHTTP_REQ_GET.rawValue : eq("PUT") ? EVHTTP_REQ_PUT.rawValue : reqUnknownType
+        case 4: return eq("POST") ? EVHTTP_REQ_POST.rawValue : eq("HEAD") ? EVHTTP_REQ_HEAD.rawValue : reqUnknownType
+        case 5: return eq("PATCH") ? EVHTTP_REQ_PATCH.rawValue : eq("TRACE") ? EVHTTP_REQ_TRACE.rawValue : reqUnknownType
+        case 6: return eq("DELETE") ? EVHTTP_REQ_DELETE.rawValue : reqUnknownType
+        case 7: return eq("OPTIONS") ? EVHTTP_REQ_OPTIONS.rawValue : eq("CONNECT") ? EVHTTP_REQ_CONNECT.rawValue : reqUnknownType
+        default: return reqUnknownType
+        }
     }
 
     /// METHOD SP target SP version, single spaces, as libevent splits it.
@@ -124,40 +134,41 @@ enum HttpParser {
     @inline(__always)
     static func isLWS(_ c: UInt8) -> Bool { return c == 32 || c == 9 || c == 13 || c == 10 }
 
-    /// Header lines up to the empty line, into req->input_headers.
+    /// Header lines up to the empty line, into req->input_headers. Each
+    /// line is cut in place in readln's block: no copies but the list's.
     static func headers(_ r: HReq, _ buf: OpaquePointer?, maxHeaders: Int, into: HKVQ? = nil) -> HttpParseResult {
         guard let q = into ?? r.pointee.input_headers else { return .corrupted }
-        while let (line, nul) = readLine(buf) {
-            r.pointee.headers_size += line.count
+        while let (p, n) = readRawLine(buf) {
+            defer { Memory.free(p) }
+            r.pointee.headers_size += n
             if r.pointee.headers_size > maxHeaders { return .tooLong }
-            if line.isEmpty { return .done }
-            if nul { return .corrupted }
-            if line[0] == 32 || line[0] == 9 {
-                if !appendToLast(q, line) { return .corrupted }
+            if n == 0 { return .done }
+            if strlen(p) != n { return .corrupted }
+            let u = UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt8.self)
+            if u[0] == 32 || u[0] == 9 {
+                if !appendToLast(q, UnsafeBufferPointer(start: u, count: n)) { return .corrupted }
                 continue
             }
-            guard let colon = line.firstIndex(of: 58), colon > 0 else { return .corrupted }
-            for c in line[0..<colon] where !isTchar(c) { return .corrupted }
-            var vs = colon + 1
-            while vs < line.count && line[vs] == 32 { vs += 1 }
-            var ve = line.count
-            while ve > vs && isLWS(line[ve - 1]) { ve -= 1 }
-            var key = Array(line[0..<colon]); key.append(0)
-            var value = Array(line[vs..<ve]); value.append(0)
-            let rc = key.withUnsafeBytes { kb in
-                value.withUnsafeBytes { vb in
-                    HttpHeaders.add(q, kb.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                vb.baseAddress!.assumingMemoryBound(to: CChar.self))
-                }
+            var colon = 0
+            while colon < n && u[colon] != 58 {
+                if !isTchar(u[colon]) { return .corrupted }
+                colon += 1
             }
-            if rc != 0 { return .corrupted }
+            if colon == 0 || colon == n { return .corrupted }
+            var vs = colon + 1
+            while vs < n && u[vs] == 32 { vs += 1 }
+            var ve = n
+            while ve > vs && isLWS(u[ve - 1]) { ve -= 1 }
+            u[colon] = 0
+            u[ve] = 0
+            if HttpHeaders.add(q, p, p + vs) != 0 { return .corrupted }
         }
         if r.pointee.headers_size + evbuffer_get_length(buf) > maxHeaders { return .tooLong }
         return .more
     }
 
     /// An obsolete folded line: joined to the previous value with a space.
-    static func appendToLast(_ q: HKVQ, _ line: [UInt8]) -> Bool {
+    static func appendToLast(_ q: HKVQ, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let last = HttpHeaders.last(q), let old = last.pointee.value else { return false }
         var s = 0
         while s < line.count && (line[s] == 32 || line[s] == 9) { s += 1 }

@@ -6,35 +6,39 @@ import CEventExtra
 enum HttpReply {
     static func addDate(_ h: HKVQ) {
         if HttpHeaders.find(h, "Date") != nil { return }
-        var date = [CChar](repeating: 0, count: 50)
-        let n = date.withUnsafeMutableBufferPointer { evutil_date_rfc1123($0.baseAddress, 50, nil) }
-        if n < 50 { date.withUnsafeBufferPointer { HttpHeaders.add(h, "Date", $0.baseAddress!) } }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 50) { date in
+            let n = evutil_date_rfc1123(date.baseAddress, 50, nil)
+            if n < 50 { HttpHeaders.add(h, "Date", date.baseAddress!) }
+        }
     }
 
     static func addContentLength(_ h: HKVQ, _ len: Int) {
         if HttpHeaders.find(h, "Transfer-Encoding") != nil || HttpHeaders.find(h, "Content-Length") != nil { return }
-        var a = [UInt8]()
-        HttpBytes.appendUnsigned(a: &a, UInt64(len))
-        a.append(0)
-        a.withUnsafeBytes { HttpHeaders.add(h, "Content-Length", $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { t in
+            var n = 23
+            var x = UInt64(len)
+            t[23] = 0
+            repeat { n -= 1; t[n] = UInt8(48 + x % 10); x /= 10 } while x != 0
+            HttpHeaders.add(h, "Content-Length", UnsafeRawPointer(t.baseAddress! + n).assumingMemoryBound(to: CChar.self))
+        }
     }
 
-    static func appendVersion(_ a: inout [UInt8], _ req: HReq) {
-        HttpBytes.append(&a, "HTTP/")
-        HttpBytes.appendDecimal(&a, Int64(req.pointee.major))
-        a.append(46)
-        HttpBytes.appendDecimal(&a, Int64(req.pointee.minor))
+    static func addVersion(_ o: OutBuf, _ req: HReq) {
+        o.add("HTTP/")
+        o.addDecimal(Int64(req.pointee.major))
+        o.add(".")
+        o.addDecimal(Int64(req.pointee.minor))
     }
 
-    static func makeHeaderRequest(_ c: HttpConnection, _ req: HReq, _ a: inout [UInt8]) {
+    static func makeHeaderRequest(_ c: HttpConnection, _ req: HReq, _ o: OutBuf) {
         guard let out = req.pointee.output_headers else { return }
         HttpHeaders.remove(out, "Proxy-Connection")
-        if let m = HttpRequest.methodName(req.pointee.type) { HttpBytes.append(&a, m) } else { HttpBytes.append(&a, "NULL") }
-        a.append(32)
-        if let u = req.pointee.uri { HttpBytes.append(&a, u) } else { HttpBytes.append(&a, "(null)") }
-        a.append(32)
-        appendVersion(&a, req)
-        HttpBytes.append(&a, "\r\n")
+        if let m = HttpRequest.methodName(req.pointee.type) { o.add(m) } else { o.add("NULL") }
+        o.add(" ")
+        o.add(req.pointee.uri.map { UnsafePointer($0) }, orNull: true)
+        o.add(" ")
+        addVersion(o, req)
+        o.add("\r\n")
         if (req.pointee.type == EVHTTP_REQ_POST || req.pointee.type == EVHTTP_REQ_PUT)
             && HttpHeaders.find(out, "Content-Length") == nil {
             var n = [UInt8]()
@@ -44,23 +48,24 @@ enum HttpReply {
         }
     }
 
-    static func makeHeaderResponse(_ c: HttpConnection, _ req: HReq, _ a: inout [UInt8]) {
+    static func makeHeaderResponse(_ c: HttpConnection, _ req: HReq, _ o: OutBuf) {
         guard let out = req.pointee.output_headers else { return }
         let keepAlive = HttpRequest.isKeepAlive(req.pointee.input_headers)
-        appendVersion(&a, req)
-        a.append(32)
-        HttpBytes.appendDecimal(&a, Int64(req.pointee.response_code))
-        a.append(32)
-        if let l = req.pointee.response_code_line { HttpBytes.append(&a, l) } else { HttpBytes.append(&a, "(null)") }
-        HttpBytes.append(&a, "\r\n")
+        addVersion(o, req)
+        o.add(" ")
+        o.addDecimal(Int64(req.pointee.response_code))
+        o.add(" ")
+        o.add(req.pointee.response_code_line.map { UnsafePointer($0) }, orNull: true)
+        o.add("\r\n")
+        let needsBody = HttpRequest.needsBody(req)
         if req.pointee.major == 1 {
             if req.pointee.minor >= 1 { addDate(out) }
             if req.pointee.minor == 0 && keepAlive { HttpHeaders.add(out, "Connection", HttpBytes.cstr("keep-alive")) }
-            if (req.pointee.minor >= 1 || keepAlive) && HttpRequest.needsBody(req) {
+            if (req.pointee.minor >= 1 || keepAlive) && needsBody {
                 addContentLength(out, evbuffer_get_length(req.pointee.output_buffer))
             }
         }
-        if HttpRequest.needsBody(req), HttpHeaders.find(out, "Content-Type") == nil,
+        if needsBody, HttpHeaders.find(out, "Content-Type") == nil,
            let server = c.server, let ct = server.defaultContentType {
             HttpHeaders.add(out, "Content-Type", ct)
         }
@@ -74,26 +79,24 @@ enum HttpReply {
     /// evhttp_make_header: first line and headers into the connection's
     /// output, then the body (held back while a 100-continue is awaited).
     static func makeHeader(_ c: HttpConnection, _ req: HReq) {
-        var a = [UInt8]()
-        a.reserveCapacity(256)
+        let output = c.output
+        let o = OutBuf(buf: output)
         if req.pointee.kind == EVHTTP_REQUEST {
-            makeHeaderRequest(c, req, &a)
+            makeHeaderRequest(c, req, o)
         } else {
-            makeHeaderResponse(c, req, &a)
+            makeHeaderResponse(c, req, o)
         }
         if let out = req.pointee.output_headers {
             var h = out.pointee.tqh_first
             while let e = h {
-                if let k = e.pointee.key { HttpBytes.append(&a, k) } else { HttpBytes.append(&a, "(null)") }
-                HttpBytes.append(&a, ": ")
-                if let v = e.pointee.value { HttpBytes.append(&a, v) } else { HttpBytes.append(&a, "(null)") }
-                HttpBytes.append(&a, "\r\n")
+                o.add(e.pointee.key.map { UnsafePointer($0) }, orNull: true)
+                o.add(": ")
+                o.add(e.pointee.value.map { UnsafePointer($0) }, orNull: true)
+                o.add("\r\n")
                 h = e.pointee.next.tqe_next
             }
         }
-        HttpBytes.append(&a, "\r\n")
-        let output = c.output
-        bufAdd(output, a)
+        o.add("\r\n")
         if HttpConnection.expect(req, input: false) != .cont && evbuffer_get_length(req.pointee.output_buffer) > 0 {
             evbuffer_add_buffer(output, req.pointee.output_buffer)
         }

@@ -147,7 +147,7 @@ final class HttpServer {
         }
         var http = self
         if let host = HttpRequest.host(req) { http = findVhost(host).server }
-        if let u = req.pointee.uri_elems, let path = HttpUri.from(u).path {
+        if !http.callbacks.isEmpty, let u = req.pointee.uri_elems, let path = HttpUri.from(u).path {
             var decoded = HttpEncoding.decode(UnsafeRawPointer(path), strlen(path), plusMode: 0)
             decoded.append(0)
             let hit: PathCb? = decoded.withUnsafeBytes { d in
