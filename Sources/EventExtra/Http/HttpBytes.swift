@@ -43,7 +43,7 @@ enum HttpBytes {
 
     /// ASCII case-insensitive equality of a C string and a literal.
     static func caseEq(_ p: UnsafePointer<CChar>, _ s: StaticString) -> Bool {
-        return evutil_ascii_strcasecmp(p, cstr(s)) == 0
+        return HttpHeaders.caseEqual(p, cstr(s))
     }
 
     static func isDigit(_ c: UInt8) -> Bool { return c >= 48 && c <= 57 }
@@ -106,21 +106,55 @@ func bufAdd(_ buf: OpaquePointer?, _ a: [UInt8]) {
     a.withUnsafeBytes { _ = evbuffer_add(buf, $0.baseAddress, $0.count) }
 }
 
-/// Writes straight into an evbuffer, piece by piece (no intermediate array).
+/// Builds a message head in a scratch block the connection keeps (grown
+/// with the program's allocator), handed to the output buffer in one
+/// evbuffer_add: each add on a bufferevent's output runs its callbacks.
 struct OutBuf {
-    let buf: OpaquePointer?
-    @inline(__always) func add(_ s: StaticString) { _ = evbuffer_add(buf, s.utf8Start, s.utf8CodeUnitCount) }
-    @inline(__always) func add(_ p: UnsafePointer<CChar>) { _ = evbuffer_add(buf, p, strlen(p)) }
-    @inline(__always) func add(_ p: UnsafePointer<CChar>?, orNull: Bool) {
-        if let p { add(p) } else { add("(null)") }
+    var p: UnsafeMutableRawPointer?
+    var n = 0
+    var cap: Int
+    var failed = false
+
+    init(scratch: UnsafeMutableRawPointer?, cap: Int) {
+        self.p = scratch
+        self.cap = scratch == nil ? 0 : cap
     }
-    func addDecimal(_ v: Int64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { t in
-            var n = 24
-            var x = v < 0 ? UInt64(bitPattern: 0 &- v) : UInt64(v)
-            repeat { n -= 1; t[n] = UInt8(48 + x % 10); x /= 10 } while x != 0
-            if v < 0 { n -= 1; t[n] = 45 }
-            _ = evbuffer_add(buf, t.baseAddress! + n, 24 - n)
+
+    mutating func room(_ k: Int) -> Bool {
+        if failed { return false }
+        if cap - n >= k { return true }
+        var c = Swift.max(cap, 512)
+        while c - n < k {
+            let (d, o) = c.multipliedReportingOverflow(by: 2)
+            if o { failed = true; return false }
+            c = d
         }
+        guard let q = Memory.realloc(p, c) else { failed = true; return false }
+        p = q
+        cap = c
+        return true
+    }
+
+    mutating func add(_ src: UnsafeRawPointer, _ k: Int) {
+        if k == 0 || !room(k) { return }
+        memcpy(p! + n, src, k)
+        n += k
+    }
+    mutating func add(_ s: StaticString) { add(UnsafeRawPointer(s.utf8Start), s.utf8CodeUnitCount) }
+    mutating func add(_ c: UnsafePointer<CChar>) { add(UnsafeRawPointer(c), strlen(c)) }
+    mutating func add(_ c: UnsafePointer<CChar>?, orNull: Bool) {
+        if let c { add(c) } else { add("(null)") }
+    }
+    mutating func addDecimal(_ v: Int64) {
+        if !room(24) { return }
+        var x = v < 0 ? UInt64(bitPattern: 0 &- v) : UInt64(v)
+        var digits = 0
+        var t = x
+        repeat { digits += 1; t /= 10 } while t != 0
+        let q = p!.assumingMemoryBound(to: UInt8.self) + n
+        var i = digits + (v < 0 ? 1 : 0)
+        n += i
+        repeat { i -= 1; q[i] = UInt8(48 + x % 10); x /= 10 } while x != 0
+        if v < 0 { q[0] = 45 }
     }
 }

@@ -63,6 +63,9 @@ final class HttpConnection {
     var chunkNeedsCRLF = false
     /// Close only after the peer stopped sending (answered a body we refused).
     var lingerOnClose = false
+    /// Where message heads are built (HttpReply.makeHeader), kept for reuse.
+    var scratch: UnsafeMutableRawPointer? = nil
+    var scratchCap = 0
 
     // Lingering (a refused body): drain at most this much, this long.
     static let lingerBytes = 1 << 20
@@ -685,6 +688,7 @@ final class HttpConnection {
         }
         HMem.free(address); address = nil
         HMem.free(bindAddress); bindAddress = nil
+        HMem.free(scratch); scratch = nil; scratchCap = 0
     }
 
     /// evhttp_connection_free.

@@ -46,10 +46,22 @@ enum HttpHeaders {
     static func findEntry(_ q: UnsafePointer<evkeyvalq>, _ key: UnsafePointer<CChar>) -> HKV? {
         var h = q.pointee.tqh_first
         while let e = h {
-            if let k = e.pointee.key, evutil_ascii_strcasecmp(k, key) == 0 { return e }
+            if let k = e.pointee.key, caseEqual(k, key) { return e }
             h = e.pointee.next.tqe_next
         }
         return nil
+    }
+
+    /// ASCII case-insensitive equality (evutil_ascii_strcasecmp() == 0).
+    @inline(__always)
+    static func caseEqual(_ a: UnsafePointer<CChar>, _ b: UnsafePointer<CChar>) -> Bool {
+        var i = 0
+        while true {
+            let x = UInt8(bitPattern: a[i]), y = UInt8(bitPattern: b[i])
+            if x != y && HttpBytes.lower(x) != HttpBytes.lower(y) { return false }
+            if x == 0 { return true }
+            i += 1
+        }
     }
 
     static func find(_ q: UnsafePointer<evkeyvalq>, _ key: UnsafePointer<CChar>) -> UnsafePointer<CChar>? {

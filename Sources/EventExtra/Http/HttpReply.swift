@@ -4,8 +4,24 @@ import CEventExtra
 /// (Date, Content-Length, Content-Type, Connection), the body; and the
 /// server's reply functions (evhttp_send_reply & co, error pages).
 enum HttpReply {
-    static func addDate(_ h: HKVQ) {
+    /// The Date header, formatted once per second per server (the text
+    /// only changes with the second; evutil_date_rfc1123 is not cheap).
+    static func addDate(_ h: HKVQ, _ server: HttpServer?) {
         if HttpHeaders.find(h, "Date") != nil { return }
+        if let server {
+            let now = time(nil)
+            if now != server.dateSecond {
+                let n = withUnsafeMutableBytes(of: &server.dateText) {
+                    evutil_date_rfc1123($0.baseAddress!.assumingMemoryBound(to: CChar.self), 50, nil)
+                }
+                if n >= 50 { return }
+                server.dateSecond = now
+            }
+            withUnsafeBytes(of: &server.dateText) {
+                HttpHeaders.add(h, "Date", $0.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            return
+        }
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 50) { date in
             let n = evutil_date_rfc1123(date.baseAddress, 50, nil)
             if n < 50 { HttpHeaders.add(h, "Date", date.baseAddress!) }
@@ -23,21 +39,21 @@ enum HttpReply {
         }
     }
 
-    static func addVersion(_ o: OutBuf, _ req: HReq) {
+    static func addVersion(_ o: inout OutBuf, _ req: HReq) {
         o.add("HTTP/")
         o.addDecimal(Int64(req.pointee.major))
         o.add(".")
         o.addDecimal(Int64(req.pointee.minor))
     }
 
-    static func makeHeaderRequest(_ c: HttpConnection, _ req: HReq, _ o: OutBuf) {
+    static func makeHeaderRequest(_ c: HttpConnection, _ req: HReq, _ o: inout OutBuf) {
         guard let out = req.pointee.output_headers else { return }
         HttpHeaders.remove(out, "Proxy-Connection")
         if let m = HttpRequest.methodName(req.pointee.type) { o.add(m) } else { o.add("NULL") }
         o.add(" ")
         o.add(req.pointee.uri.map { UnsafePointer($0) }, orNull: true)
         o.add(" ")
-        addVersion(o, req)
+        addVersion(&o, req)
         o.add("\r\n")
         if (req.pointee.type == EVHTTP_REQ_POST || req.pointee.type == EVHTTP_REQ_PUT)
             && HttpHeaders.find(out, "Content-Length") == nil {
@@ -48,10 +64,10 @@ enum HttpReply {
         }
     }
 
-    static func makeHeaderResponse(_ c: HttpConnection, _ req: HReq, _ o: OutBuf) {
+    static func makeHeaderResponse(_ c: HttpConnection, _ req: HReq, _ o: inout OutBuf) {
         guard let out = req.pointee.output_headers else { return }
         let keepAlive = HttpRequest.isKeepAlive(req.pointee.input_headers)
-        addVersion(o, req)
+        addVersion(&o, req)
         o.add(" ")
         o.addDecimal(Int64(req.pointee.response_code))
         o.add(" ")
@@ -59,7 +75,7 @@ enum HttpReply {
         o.add("\r\n")
         let needsBody = HttpRequest.needsBody(req)
         if req.pointee.major == 1 {
-            if req.pointee.minor >= 1 { addDate(out) }
+            if req.pointee.minor >= 1 { addDate(out, c.server) }
             if req.pointee.minor == 0 && keepAlive { HttpHeaders.add(out, "Connection", HttpBytes.cstr("keep-alive")) }
             if (req.pointee.minor >= 1 || keepAlive) && needsBody {
                 addContentLength(out, evbuffer_get_length(req.pointee.output_buffer))
@@ -80,11 +96,11 @@ enum HttpReply {
     /// output, then the body (held back while a 100-continue is awaited).
     static func makeHeader(_ c: HttpConnection, _ req: HReq) {
         let output = c.output
-        let o = OutBuf(buf: output)
+        var o = OutBuf(scratch: c.scratch, cap: c.scratchCap)
         if req.pointee.kind == EVHTTP_REQUEST {
-            makeHeaderRequest(c, req, o)
+            makeHeaderRequest(c, req, &o)
         } else {
-            makeHeaderResponse(c, req, o)
+            makeHeaderResponse(c, req, &o)
         }
         if let out = req.pointee.output_headers {
             var h = out.pointee.tqh_first
@@ -97,6 +113,9 @@ enum HttpReply {
             }
         }
         o.add("\r\n")
+        c.scratch = o.p
+        c.scratchCap = o.cap
+        if let p = o.p, !o.failed { _ = evbuffer_add(output, p, o.n) }
         if HttpConnection.expect(req, input: false) != .cont && evbuffer_get_length(req.pointee.output_buffer) > 0 {
             evbuffer_add_buffer(output, req.pointee.output_buffer)
         }

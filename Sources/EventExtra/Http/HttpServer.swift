@@ -40,6 +40,9 @@ final class HttpServer {
     var allowedMethods: UInt16 = UInt16(EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_POST.rawValue | EVHTTP_REQ_HEAD.rawValue
                                         | EVHTTP_REQ_PUT.rawValue | EVHTTP_REQ_DELETE.rawValue)
     var flags: Int32 = 0
+    /// Date header text of the second `dateSecond` (HttpReply.addDate).
+    var dateSecond: time_t = -1
+    var dateText: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0)
 
     init(base: OpaquePointer?) { self.base = base }
 
