@@ -710,9 +710,9 @@ final class HttpConnection {
     // MARK: server side
 
     /// A new request object waits for the next message on this connection.
-    func associateNewRequest() -> Bool {
+    func associateNewRequest(reusing old: HReq? = nil) -> Bool {
         guard let server else { return false }
-        guard let req = HttpRequest.new(HttpServer.handleRequestTrampoline, server.arg) else { return false }
+        guard let req = old ?? HttpRequest.new(HttpServer.handleRequestTrampoline, server.arg) else { return false }
         guard let host = address, let rh = HttpBytes.dup(UnsafePointer(host)) else {
             HttpRequest.free(req)
             return false
@@ -735,12 +735,14 @@ final class HttpConnection {
         if let cb = req.pointee.on_complete_cb { cb(req, req.pointee.on_complete_cb_arg) }
         let needClose = (HttpRequest.versionBefore(req, 1, 1) && !HttpRequest.isKeepAlive(req.pointee.input_headers))
             || HttpRequest.wantsClose(req)
-        HttpRequest.free(req)
         if needClose {
+            HttpRequest.free(req)
             if lingerOnClose { linger() } else { free() }
             return
         }
-        if !associateNewRequest() { free() }
+        let spare = HttpRequest.recycle(req)
+        if spare == nil { HttpRequest.free(req) }
+        if !associateNewRequest(reusing: spare) { free() }
     }
 
     /// Closes our side, then reads and drops what the peer still sends

@@ -58,6 +58,35 @@ enum HttpRequest {
         HMem.free(r)
     }
 
+    /// Makes a finished server request like new for the connection's next
+    /// message: its header lists and buffers are kept (emptied) instead of
+    /// freed and allocated again. nil when it must be freed instead (a chunk
+    /// callback is running).
+    static func recycle(_ r: HReq) -> HReq? {
+        if r.pointee.flags & reqDeferFree != 0 { return nil }
+        guard let ih = r.pointee.input_headers, let oh = r.pointee.output_headers,
+              let ib = r.pointee.input_buffer, let ob = r.pointee.output_buffer else { return nil }
+        HMem.free(r.pointee.remote_host)
+        HMem.free(r.pointee.uri)
+        if let u = r.pointee.uri_elems { HttpUri.release(u) }
+        HMem.free(r.pointee.response_code_line)
+        HMem.free(r.pointee.host_cache)
+        HttpHeaders.clear(ih)
+        HttpHeaders.clear(oh)
+        _ = evbuffer_drain(ib, evbuffer_get_length(ib))
+        _ = evbuffer_drain(ob, evbuffer_get_length(ob))
+        let cb = r.pointee.cb, arg = r.pointee.cb_arg
+        memset(r, 0, MemoryLayout<evhttp_request>.size)
+        r.pointee.kind = EVHTTP_RESPONSE
+        r.pointee.input_headers = ih
+        r.pointee.output_headers = oh
+        r.pointee.input_buffer = ib
+        r.pointee.output_buffer = ob
+        r.pointee.cb = cb
+        r.pointee.cb_arg = arg
+        return r
+    }
+
     /// Frees unless the program took ownership with evhttp_request_own.
     static func freeAuto(_ r: HReq) {
         if r.pointee.flags & reqUserOwned == 0 { free(r) }
