@@ -11,7 +11,7 @@ secs=${FUZZ_SECONDS:-10}
 ours=$PWD/build/lib
 [ -f "$ours/libevent.so" ] || { echo "fuzz_http: $ours missing: run make lib"; exit 1; }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${FUZZ_KEEP:-}" ] || rm -rf "$work"' EXIT
 if ! ${CLANG:-clang} -g -O1 -fsanitize=fuzzer,address -Iinclude tests/fuzz/fuzz_http.c -o "$work/fuzz_http" \
      -L"$ours" -levent -Wl,-rpath,"$ours" 2>"$work/cc.log"; then
   grep -q "error" "$work/cc.log" || true

@@ -17,6 +17,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 #include <arpa/inet.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,7 +55,7 @@ static void raw_accept(struct evconnlistener *l, evutil_socket_t fd, struct sock
 	(void)l; (void)sa; (void)len; (void)arg;
 	if (raw_fd >= 0) close(raw_fd);
 	raw_fd = fd;
-	if (resp_len) (void)!write(fd, resp_data, resp_len);
+	if (resp_len) (void)!send(fd, resp_data, resp_len, MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
 }
 
@@ -63,6 +64,7 @@ static void setup(void)
 	struct sockaddr_in sin;
 	struct evhttp_bound_socket *b;
 	if (base) return;
+	signal(SIGPIPE, SIG_IGN);
 	base = event_base_new();
 	http = evhttp_new(base);
 	b = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
@@ -98,7 +100,10 @@ static void fuzz_request(const uint8_t *d, size_t n)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(http_port);
 	sin.sin_addr.s_addr = htonl(0x7f000001);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) abort();
+	struct linger lg = { 1, 0 };
+	/* closing with a reset leaves no TIME_WAIT: ports last the whole run */
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) { close(fd); return; }
 	if (n) (void)!send(fd, d, n, MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
 	evutil_make_socket_nonblocking(fd);
