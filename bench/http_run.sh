@@ -53,3 +53,30 @@ if command -v valgrind >/dev/null; then
     echo "callgrind $impl: $ir instructions / $served requests = $(( ${ir:-0} / (served > 0 ? served : 1) )) per request" | tee -a $out/http_summary.txt
   done
 fi
+# Memory per idle connection: heap in use before and after IDLE connections
+# that sent one keep-alive request each and stay open.
+IDLE=${IDLE:-1000}
+for impl in lib ours; do
+  coproc SRV { exec "$out/http_server_$impl"; }
+  pid=$SRV_PID
+  read -r line <&"${SRV[0]}"; port=${line#port=}
+  kill -USR1 "$pid"; read -r h0 <&"${SRV[0]}"
+  python3 - "$port" "$IDLE" "$pid" <<'PY' &
+import socket, sys, time, os, signal
+port, n, pid = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+socks = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /small HTTP/1.1\r\nHost: x\r\n\r\n")
+    socks.append(s)
+for s in socks:
+    s.recv(4096)
+time.sleep(0.5)
+os.kill(pid, signal.SIGUSR1)
+time.sleep(1)
+PY
+  read -r h1 <&"${SRV[0]}"
+  wait $!
+  kill -TERM "$pid"; read -r srv <&"${SRV[0]}"; wait "$pid" 2>/dev/null
+  echo "idle memory $impl: $(( (${h1#heap=} - ${h0#heap=}) / IDLE )) bytes per idle keep-alive connection ($IDLE connections)" | tee -a $out/http_summary.txt
+done

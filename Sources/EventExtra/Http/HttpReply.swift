@@ -96,7 +96,10 @@ enum HttpReply {
     /// output, then the body (held back while a 100-continue is awaited).
     static func makeHeader(_ c: HttpConnection, _ req: HReq) {
         let output = c.output
-        var o = OutBuf(scratch: c.scratch, cap: c.scratchCap)
+        // A server's connections share its scratch block (one loop, one
+        // thread); a client connection keeps its own.
+        let owner = c.server
+        var o = owner.map { OutBuf(scratch: $0.scratch, cap: $0.scratchCap) } ?? OutBuf(scratch: c.scratch, cap: c.scratchCap)
         if req.pointee.kind == EVHTTP_REQUEST {
             makeHeaderRequest(c, req, &o)
         } else {
@@ -113,8 +116,13 @@ enum HttpReply {
             }
         }
         o.add("\r\n")
-        c.scratch = o.p
-        c.scratchCap = o.cap
+        if let owner {
+            owner.scratch = o.p
+            owner.scratchCap = o.cap
+        } else {
+            c.scratch = o.p
+            c.scratchCap = o.cap
+        }
         if let p = o.p, !o.failed { _ = evbuffer_add(output, p, o.n) }
         if HttpConnection.expect(req, input: false) != .cont && evbuffer_get_length(req.pointee.output_buffer) > 0 {
             evbuffer_add_buffer(output, req.pointee.output_buffer)

@@ -42,6 +42,9 @@ final class HttpServer {
     var flags: Int32 = 0
     /// Date header text of the second `dateSecond` (HttpReply.addDate).
     var dateSecond: time_t = -1
+    /// Where replies' heads are built (HttpReply.makeHeader).
+    var scratch: UnsafeMutableRawPointer? = nil
+    var scratchCap = 0
     var dateText: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0)
 
     init(base: OpaquePointer?) { self.base = base }
@@ -226,6 +229,7 @@ final class HttpServer {
         HMem.free(vhostPattern); vhostPattern = nil
         for a in aliases { HMem.free(a) }
         aliases.removeAll()
+        HMem.free(scratch); scratch = nil
         Unmanaged.passUnretained(self).release()
     }
 }
