@@ -181,17 +181,27 @@ final class DnsBase {
         let issuingNow = inflightList.count < maxInflight
         if name.count >= 256 { return nil }
         let id: UInt16 = issuingNow ? pickTransId() : 0xffff
+        guard let block = Memory.malloc(Request.eventSize + DnsPacket.queryCapacity(name.count)) else { return nil }
         var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let packet: [UInt8]? = withUnsafeMutableBytes(of: &bits) { b in
+        let len: Int? = withUnsafeMutableBytes(of: &bits) { b in
             if randomizeCase != 0 { evutil_secure_rng_get_bytes(b.baseAddress, (name.count + 7) / 8) }
-            return DnsPacket.query(name: name, id: id, type: type, randomBits: randomizeCase != 0 ? UnsafeRawBufferPointer(b) : nil)
+            return DnsPacket.writeQuery((block + Request.eventSize).assumingMemoryBound(to: UInt8.self), name: name, id: id, type: type,
+                                        randomBits: randomizeCase != 0 ? UnsafeRawBufferPointer(b) : nil)
         }
-        guard let packet, let req = Memory.build({
-            Request(base: self, packet: packet, type: type, callback: callback, user: user, handle: handle)
-        }) else { return nil }
+        guard let len, let req = Memory.build({
+            Request(base: self, type: type, callback: callback, user: user, handle: handle)
+        }) else {
+            Memory.free(block)
+            return nil
+        }
+        req.packetLen = len
         req.transId = id
-        req.timer = event_new(eventBase, -1, 0, DnsBase.timeoutCallback, Unmanaged.passUnretained(req).toOpaque())
-        if req.timer == nil { return nil }
+        if event_assign(block.assumingMemoryBound(to: event.self), eventBase, -1, 0, DnsBase.timeoutCallback,
+                        Unmanaged.passUnretained(req).toOpaque()) != 0 {
+            Memory.free(block)
+            return nil
+        }
+        req.block = block
         req.ns = issuingNow ? pickNameserver() : nil
         handle?.current = req
         return req
@@ -229,15 +239,14 @@ final class DnsBase {
             if event_add(ns.event, nil) < 0 { return 1 }
             ns.eventAdded = true
         }
-        let (n, err) = req.packet.withUnsafeBytes { pb in
-            ns.addr.with { sa in DnsSock.retry { sendto(ns.fd, pb.baseAddress, pb.count, 0, __CONST_SOCKADDR_ARG(__sockaddr__: sa), ns.addr.len) } }
-        }
+        let pb = req.packet
+        let (n, err) = ns.addr.with { sa in DnsSock.retry { sendto(ns.fd, pb.baseAddress, pb.count, 0, __CONST_SOCKADDR_ARG(__sockaddr__: sa), ns.addr.len) } }
         if n < 0 {
             if DnsSock.isRetriable(err) { r = 1 } else {
                 ns.failed(cBytes(strerror(err)))
                 r = 2
             }
-        } else if n != req.packet.count {
+        } else if n != req.packetLen {
             r = 1
         }
         if r == 1 {
@@ -328,7 +337,7 @@ final class DnsBase {
             h.current = nil
         }
         req.handle = nil
-        if let t = req.timer { event_free(t); req.timer = nil }
+        req.releaseBlock()
         pumpWaiting()
     }
 
@@ -460,7 +469,7 @@ final class DnsBase {
     }
 
     private func finishBookkeepingForFree(_ req: Request) {
-        if let t = req.timer { event_del(t); event_free(t); req.timer = nil }
+        req.releaseBlock()
         req.handle?.current = nil
         req.handle?.search = nil
         req.handle = nil

@@ -45,52 +45,56 @@ enum DnsPacket {
     static func put16(_ b: inout [UInt8], _ v: UInt16) { b.append(UInt8(v >> 8)); b.append(UInt8(v & 0xff)) }
     static func put32(_ b: inout [UInt8], _ v: UInt32) { put16(&b, UInt16(v >> 16)); put16(&b, UInt16(v & 0xffff)) }
 
-    /// The query for one question, recursion desired, as libevent builds it;
-    /// with `randomBits`, letters get the case of the matching bit (0x20).
-    /// nil when a label is longer than 63 bytes or the name too long.
-    static func query(name: UnsafeBufferPointer<UInt8>, id: UInt16, type: UInt16,
-                      randomBits: UnsafeRawBufferPointer? = nil) -> [UInt8]? {
-        if name.count > 255 { return nil }
-        var ok = true
+    /// Room `writeQuery` needs for a name of `n` bytes.
+    static func queryCapacity(_ n: Int) -> Int { 12 + n + 2 + 4 }
+
+    /// Write the query for one question, recursion desired, as libevent
+    /// builds it, at `b` (queryCapacity bytes); with `randomBits`, letters
+    /// get the case of the matching bit (0x20). Its length, or nil when a
+    /// label is longer than 63 bytes or the name too long.
+    static func writeQuery(_ b: UnsafeMutablePointer<UInt8>, name: UnsafeBufferPointer<UInt8>, id: UInt16, type: UInt16,
+                           randomBits: UnsafeRawBufferPointer? = nil) -> Int? {
         let n = name.count
-        // Labels and their terminator take at most name.count + 2 bytes.
-        let out = [UInt8](unsafeUninitializedCapacity: 12 + n + 2 + 4) { buf, count in
-            let b = buf.baseAddress!
-            b[0] = UInt8(id >> 8); b[1] = UInt8(id & 0xff); b[2] = 1; b[3] = 0
-            b[4] = 0; b[5] = 1; b[6] = 0; b[7] = 0; b[8] = 0; b[9] = 0; b[10] = 0; b[11] = 0
-            // The name's bytes go to b[13...] (each '.' is where a length
-            // byte goes), then the lengths are filled in.
-            if n > 0 { UnsafeMutableRawPointer(b + 13).copyMemory(from: name.baseAddress!, byteCount: n) }
-            if let r = randomBits {
-                let bits = r.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                for k in 0..<n {
-                    let c = b[13 + k]
-                    if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a {
-                        b[13 + k] = bits[k &>> 3] & UInt8(1 &<< (k & 7)) != 0 ? c | 0x20 : c & ~0x20
-                    }
+        if n > 255 { return nil }
+        b[0] = UInt8(id >> 8); b[1] = UInt8(id & 0xff); b[2] = 1; b[3] = 0
+        b[4] = 0; b[5] = 1; b[6] = 0; b[7] = 0; b[8] = 0; b[9] = 0; b[10] = 0; b[11] = 0
+        // The name's bytes go to b[13...] (each '.' is where a length byte
+        // goes), then the lengths are filled in.
+        if n > 0 { UnsafeMutableRawPointer(b + 13).copyMemory(from: name.baseAddress!, byteCount: n) }
+        if let r = randomBits {
+            let bits = r.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for k in 0..<n {
+                let c = b[13 + k]
+                if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a {
+                    b[13 + k] = bits[k &>> 3] & UInt8(1 &<< (k & 7)) != 0 ? c | 0x20 : c & ~0x20
                 }
             }
-            var lenAt = 12
-            var j = 13
-            let end = 13 + n
-            while true {
-                while j < end && b[j] != 0x2e { j += 1 }
-                let len = j - lenAt - 1
-                if len > 63 { ok = false; break }
-                b[lenAt] = UInt8(len)
-                if j >= end { break }
-                lenAt = j
-                j += 1
-                if j >= end { b[lenAt] = 0; break }   // "a." ends with an empty label
-            }
-            if ok {
-                var e = end
-                if b[e - 1] != 0 { b[e] = 0; e += 1 }
-                b[e] = UInt8(type >> 8); b[e + 1] = UInt8(type & 0xff); b[e + 2] = 0; b[e + 3] = 1
-                count = e + 4
-            } else {
-                count = 0
-            }
+        }
+        var lenAt = 12
+        var j = 13
+        let end = 13 + n
+        while true {
+            while j < end && b[j] != 0x2e { j += 1 }
+            let len = j - lenAt - 1
+            if len > 63 { return nil }
+            b[lenAt] = UInt8(len)
+            if j >= end { break }
+            lenAt = j
+            j += 1
+            if j >= end { b[lenAt] = 0; break }   // "a." ends with an empty label
+        }
+        var e = end
+        if b[e - 1] != 0 { b[e] = 0; e += 1 }
+        b[e] = UInt8(type >> 8); b[e + 1] = UInt8(type & 0xff); b[e + 2] = 0; b[e + 3] = 1
+        return e + 4
+    }
+
+    /// The same query as an array.
+    static func query(name: UnsafeBufferPointer<UInt8>, id: UInt16, type: UInt16,
+                      randomBits: UnsafeRawBufferPointer? = nil) -> [UInt8]? {
+        var ok = true
+        let out = [UInt8](unsafeUninitializedCapacity: queryCapacity(name.count)) { buf, count in
+            if let n = writeQuery(buf.baseAddress!, name: name, id: id, type: type, randomBits: randomBits) { count = n } else { ok = false; count = 0 }
         }
         return ok ? out : nil
     }
@@ -128,6 +132,11 @@ enum DnsPacket {
     /// `exactCase`: the 0x20 check, names must match byte for byte.
     static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question: [UInt8],
                            type: UInt16, exactCase: Bool, wantCname: Bool) -> Reply {
+        question.withUnsafeBytes { parseReply(p, header: h, question: $0, type: type, exactCase: exactCase, wantCname: wantCname) }
+    }
+
+    static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question q: UnsafeRawBufferPointer,
+                           type: UInt16, exactCase: Bool, wantCname: Bool) -> Reply {
         var reply = Reply()
         reply.flags = h.flags
         let err = h.flags & (rcodeMask | flagTC)
@@ -135,7 +144,7 @@ enum DnsPacket {
         var r = Reader(p, at: 12)
         var ttlMin: UInt32 = 0xffff_ffff
         var nameMatches = false
-        let ok: Bool = question.withUnsafeBytes { q -> Bool in
+        let ok: Bool = { () -> Bool in
             for _ in 0..<h.qd {
                 // libevent reads the query's name at the reply question's offset.
                 var k = r.j
@@ -154,7 +163,7 @@ enum DnsPacket {
                 if r.j > p.count { return false }
             }
             return nameMatches
-        }
+        }()
         if !ok { return reply }
         let unit = type == typeA ? 4 : 16
         for _ in 0..<h.an {

@@ -89,24 +89,33 @@ final class DnsDeferred {
         self.handle = handle
     }
 
+    /// A request's block (its event first) this callback runs in and frees;
+    /// nil when the event came from event_new.
+    var block: UnsafeMutableRawPointer? = nil
+
     static let run: event_callback_fn = { _, _, arg in
         let d = Unmanaged<DnsDeferred>.fromOpaque(arg!).takeRetainedValue()
-        event_free(d.ev)
+        if let b = d.block { Memory.free(b) } else { event_free(d.ev) }
+        d.block = nil
         d.ev = nil
         DnsHandleCallback.run(d.cb, d.user, d.type, d.outcome)
     }
 
-    /// Make it active on `base`, in `reusing` (an event of ours no longer
-    /// needed) or a new event.
-    func schedule(_ base: OpaquePointer?, reusing old: EvPtr?) {
+    /// Make it active on `base`, in the event at the start of `block` (a
+    /// finished request's, no longer pending) or a new event.
+    func schedule(_ base: OpaquePointer?, reusing block: UnsafeMutableRawPointer?) {
         let arg = Unmanaged.passRetained(self).toOpaque()
-        var ev = old
-        if let e = ev {
-            event_del(e)
-            if event_assign(e, base, -1, 0, DnsDeferred.run, arg) != 0 { event_free(e); ev = nil }
+        if let b = block {
+            let e = b.assumingMemoryBound(to: event.self)
+            if event_assign(e, base, -1, 0, DnsDeferred.run, arg) == 0 {
+                self.block = b
+                self.ev = e
+                event_active(e, Int32(EV_TIMEOUT), 1)
+                return
+            }
+            Memory.free(b)
         }
-        if ev == nil { ev = event_new(base, -1, 0, DnsDeferred.run, arg) }
-        guard let ev else {
+        guard let ev = event_new(base, -1, 0, DnsDeferred.run, arg) else {
             Unmanaged<DnsDeferred>.fromOpaque(arg).release()
             return
         }

@@ -25,7 +25,10 @@ final class DnsHandle {
 /// nameserver it went to, its retransmit timer.
 final class Request {
     unowned(unsafe) let base: DnsBase
-    var packet: [UInt8]
+    /// One block from the program's allocator: the request's timer event
+    /// (`struct event`, event_assign'ed) followed by the query's bytes.
+    var block: UnsafeMutableRawPointer? = nil
+    var packetLen = 0
     let type: UInt16
     var txCount = 0
     var reissueCount = 0
@@ -33,7 +36,11 @@ final class Request {
     var transId: UInt16 = 0xffff
     var transmitMe = false
     var inflight = false
-    var timer: EvPtr? = nil
+    var timer: EvPtr? { block?.assumingMemoryBound(to: event.self) }
+    var packet: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: block.map { $0 + Request.eventSize }, count: packetLen) }
+
+    /// Where the query starts in the block: past the event, 16-aligned.
+    static let eventSize: Int = (Int(event_get_struct_event_size()) + 15) & ~15
     let callback: DnsCallback?
     let userPointer: UnsafeMutableRawPointer?
     var handle: DnsHandle?
@@ -41,9 +48,8 @@ final class Request {
     /// as libevent's put_cname_in_ptr).
     var cnameSink: GetAddrInfoRequest? = nil
 
-    init(base: DnsBase, packet: [UInt8], type: UInt16, callback: DnsCallback?, user: UnsafeMutableRawPointer?, handle: DnsHandle?) {
+    init(base: DnsBase, type: UInt16, callback: DnsCallback?, user: UnsafeMutableRawPointer?, handle: DnsHandle?) {
         self.base = base
-        self.packet = packet
         self.type = type
         self.callback = callback
         self.userPointer = user
@@ -51,13 +57,22 @@ final class Request {
     }
 
     /// A request dropped before it was finished still frees its timer.
-    deinit { if let t = timer { event_del(t); event_free(t) } }
+    deinit { releaseBlock() }
+
+    func releaseBlock() {
+        if let t = timer { event_del(t) }
+        Memory.free(block)
+        block = nil
+    }
 
     func stopTimer() { if let t = timer { event_del(t) } }
 
     func setTransId(_ id: UInt16) {
         transId = id
-        if packet.count >= 2 { packet[0] = UInt8(id >> 8); packet[1] = UInt8(id & 0xff) }
+        if let b = block, packetLen >= 2 {
+            b.storeBytes(of: UInt8(id >> 8), toByteOffset: Request.eventSize, as: UInt8.self)
+            b.storeBytes(of: UInt8(id & 0xff), toByteOffset: Request.eventSize + 1, as: UInt8.self)
+        }
     }
 
 }
@@ -78,9 +93,10 @@ extension Request {
             return
         }
         // The request is about to finish: its timer event carries the callback.
-        let ev = timer
-        timer = nil
-        d.schedule(base.eventBase, reusing: ev)
+        if let t = timer { event_del(t) }
+        let blk = block
+        block = nil
+        d.schedule(base.eventBase, reusing: blk)
     }
 }
 
