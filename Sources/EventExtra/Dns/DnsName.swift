@@ -143,16 +143,22 @@ enum DnsName {
                 n += 1
             }
             if n + len > g || j + len > q.count { return false }
-            var t = 0
-            while t < len {
-                let c = got[n + t], d = q[j + t]
-                if c != d {
-                    if exact { return false }
-                    let lc = c &- 0x41 < 26 ? c | 0x20 : c
-                    let ld = d &- 0x41 < 26 ? d | 0x20 : d
-                    if lc != ld { return false }
+            if exact {
+                if memcmp(got.baseAddress! + n, q.baseAddress! + j, len) != 0 { return false }
+            } else {
+                var x = got.baseAddress! + n
+                var y = (q.baseAddress! + j).assumingMemoryBound(to: UInt8.self)
+                let stop = x + len
+                while x < stop {
+                    let c = x.pointee, d = y.pointee
+                    if c != d {
+                        let lc = c &- 0x41 < 26 ? c | 0x20 : c
+                        let ld = d &- 0x41 < 26 ? d | 0x20 : d
+                        if lc != ld { return false }
+                    }
+                    x += 1
+                    y += 1
                 }
-                t += 1
             }
             n += len
             j += len

@@ -63,19 +63,24 @@ enum DnsPacket {
         if n > 0 { UnsafeMutableRawPointer(b + 13).copyMemory(from: name.baseAddress!, byteCount: n) }
         if let r = randomBits {
             let bits = r.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            for k in 0..<n {
-                let c = b[13 + k]
-                if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a {
-                    b[13 + k] = bits[k &>> 3] & UInt8(1 &<< (k & 7)) != 0 ? c | 0x20 : c & ~0x20
+            var p = b + 13
+            var k = 0
+            while k < n {
+                let c = p.pointee
+                let l = c | 0x20
+                if l &- 0x61 < 26 {
+                    p.pointee = (bits[k &>> 3] &>> UInt8(truncatingIfNeeded: k & 7)) & 1 != 0 ? l : c & 0xdf
                 }
+                p += 1
+                k &+= 1
             }
         }
         var lenAt = 12
         var j = 13
         let end = 13 + n
         while true {
-            while j < end && b[j] != 0x2e { j += 1 }
-            let len = j - lenAt - 1
+            while j < end && b[j] != 0x2e { j &+= 1 }
+            let len = j &- lenAt &- 1
             if len > 63 { return nil }
             b[lenAt] = UInt8(len)
             if j >= end { break }
