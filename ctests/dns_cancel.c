@@ -4,7 +4,8 @@
  * waiting), max-inflight queueing, evdns_base_clear_nameservers_and_suspend
  * with queries in flight and evdns_base_resume after a new nameserver,
  * EVDNS_BASE_DISABLE_WHEN_INACTIVE (the loop ends by itself; events counted
- * with event_base_get_num_events), an unknown flag to evdns_base_new.
+ * with event_base_get_num_events), an unknown flag to evdns_base_new,
+ * evdns_base_free from inside a callback of the base.
  * ctest-timeout: 20
  */
 #include "dns_common.h"
@@ -15,6 +16,19 @@ static int pending, dispatching;
 static void cb(int result, char type, int count, int ttl, void *addresses, void *arg)
 {
 	dns_print_result((const char *)arg, result, type, count, ttl, addresses);
+	if (--pending <= 0 && dispatching)
+		event_base_loopexit(base, NULL);
+}
+
+static struct evdns_base *to_free;
+
+/* Frees the dns base from inside one of its callbacks. */
+static void freeing_cb(int result, char type, int count, int ttl, void *addresses, void *arg)
+{
+	dns_print_result((const char *)arg, result, type, count, ttl, addresses);
+	printf("freeing the base from its callback\n");
+	evdns_base_free(to_free, 1);
+	to_free = NULL;
 	if (--pending <= 0 && dispatching)
 		event_base_loopexit(base, NULL);
 }
@@ -107,6 +121,13 @@ int main(void)
 	dns = evdns_base_new(base, 0x4000);
 	printf("unknown flag: %s\n", dns ? "base" : "NULL");
 	if (dns) evdns_base_free(dns, 0);
+
+	to_free = evdns_base_new(base, 0);
+	evdns_base_nameserver_ip_add(to_free, dns_server_addr(&srv));
+	pending = 2;
+	evdns_base_resolve_ipv4(to_free, "a5.test", 0, freeing_cb, "a5");
+	evdns_base_resolve_ipv4(to_free, "drop5.test", 0, cb, "drop5 (base freed)");
+	run();
 
 	event_base_free(base);
 	dns_server_stop(&srv);
