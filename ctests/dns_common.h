@@ -17,6 +17,7 @@
  *   half*     A 10.0.0.8; other types get no reply
  *   local*    A 127.0.0.1 (AAAA: no data)
  *   upper*    A 10.0.0.6, the question echoed in upper case (fails the 0x20 check)
+ *   otherport* A 10.0.0.5, sent from another socket (same address, other port)
  *   anything in *.in-addr.arpa / *.ip6.arpa: PTR host.test
  *   anything else: NXDOMAIN without SOA
  *
@@ -167,6 +168,19 @@ static void dns_answer(struct dns_server *s, const unsigned char *q, int n,
 		j = dns_rr(r, j, 5, 50, real, sizeof(real));
 		if (qtype == 1) { j = dns_rr(r, j, 1, 40, a, 4); dns_put16(r + 6, 2); }
 		else dns_put16(r + 6, 1);
+	} else if (dns_prefix(name, "otherport")) {
+		unsigned char a[4] = {10, 0, 0, 5};
+		int o = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in me;
+		memset(&me, 0, sizeof(me));
+		me.sin_family = AF_INET;
+		me.sin_addr.s_addr = htonl(0x7f000001);
+		bind(o, (struct sockaddr *)&me, sizeof(me));
+		j = dns_rr(r, j, 1, 5, a, 4);
+		dns_put16(r + 6, 1);
+		sendto(o, r, j, 0, (struct sockaddr *)from, fromlen);
+		close(o);
+		return;
 	} else if (dns_prefix(name, "upper")) {
 		unsigned char a[4] = {10, 0, 0, 6};
 		for (i = 12; i < qend - 4; ++i) r[i] = (unsigned char)toupper(r[i]);

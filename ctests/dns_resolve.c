@@ -4,7 +4,9 @@
  * NXDOMAIN), NODATA, REFUSED, truncated replies, malformed replies (a label
  * past the end: CVE-2016-10195, a compression loop, a short packet, a
  * question that does not match), ignored wrong ids, dropped queries timing
- * out, 40 answers capped at 32, callback order; evdns_err_to_string.
+ * out, 40 answers capped at 32, callback order; a reply from the
+ * server's address but another port (libevent compares addresses without
+ * the port); evdns_err_to_string.
  * ctest-timeout: 20
  */
 #include "dns_common.h"
@@ -25,7 +27,7 @@ int main(void)
 	struct evdns_base *dns;
 	struct in_addr in4;
 	struct in6_addr in6;
-	static const char *names[] = {"a.test", "nx.test", "nodata.test", "refused.test", "trunc.test",
+	static const char *names[] = {"a.test", "otherport.test", "nx.test", "nodata.test", "refused.test", "trunc.test",
 	    "overflow.test", "loop.test", "short.test", "wrongname.test", "many.test", "cname.test", NULL};
 	int i;
 
