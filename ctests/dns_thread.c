@@ -64,6 +64,9 @@ int main(void)
 	struct timeval cap = {20, 0};
 
 	evthread_use_pthreads();
+#ifdef DNS_LOCK_DEBUG
+	evthread_enable_lock_debugging();
+#endif
 	if (dns_server_start(&srv) < 0) { printf("no server\n"); return 1; }
 	base = event_base_new();
 	dns = evdns_base_new(base, 0);
