@@ -2,7 +2,8 @@
  * attempts), a dead and a live nameserver (retransmits move to the next
  * server, the dead one marked failed after max-timeouts, later queries
  * avoid it), evdns_set_log_fn (the nameserver state messages, addresses
- * shown as DEAD/LIVE), evdns_base_nameserver_add and
+ * shown as DEAD/LIVE), round robin over two live servers,
+ * evdns_base_nameserver_add and
  * evdns_base_nameserver_sockaddr_add, the error codes of a bad address.
  * ctest-timeout: 20
  */
@@ -83,6 +84,31 @@ int main(void)
 		event_base_dispatch(base);
 	}
 	evdns_base_free(dns, 0);
+
+	printf("round robin:\n");
+	{
+		/* Two live servers: libevent picks the first added, then the
+		 * second, and so on. Each server's log shows its share. */
+		struct dns_server srv2;
+		char a2[64];
+		dns_server_start(&srv2);
+		dns = evdns_base_new(base, 0);
+		evdns_base_nameserver_ip_add(dns, dns_server_addr(&srv));
+		snprintf(a2, sizeof(a2), "127.0.0.1:%d", srv2.port);
+		evdns_base_nameserver_ip_add(dns, a2);
+		for (i = 0; i < 5; ++i) {
+			char tag[32];
+			snprintf(tag, sizeof(tag), "rr%d.test", i);
+			evdns_base_resolve_ipv4(dns, tag, DNS_QUERY_NO_SEARCH, cb, tag);
+			event_base_dispatch(base);
+		}
+		evdns_base_free(dns, 0);
+		printf("first server ");
+		dns_server_log(&srv);
+		printf("second server ");
+		dns_server_log(&srv2);
+		dns_server_stop(&srv2);
+	}
 
 	printf("probe:\n");
 	/* REFUSED marks the only server down; the probe (google.com, answered
