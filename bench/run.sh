@@ -299,3 +299,11 @@ if [ "${SKIP_THREADS:-0}" != 1 ]; then
     OURS_LIBDIR=$OURS_LIBDIR OURS_INCDIR=$OURS_INCDIR QUICK=$QUICK PER_RUN_TIMEOUT=$PER_RUN_TIMEOUT \
         CC=$CC bash "$ROOT/bench/thread_run.sh" | tee -a "$SUMMARY"
 fi
+
+# ---------------------------------------------------------------- evdns
+# Lookups per second and instructions per lookup (bench/dns_run.sh).
+if [ "${SKIP_DNS:-0}" != 1 ]; then
+    echo | tee -a "$SUMMARY"
+    echo "evdns lookups (bench/dns_run.sh)" | tee -a "$SUMMARY"
+    bash "$ROOT/bench/dns_run.sh" | tee -a "$SUMMARY"
+fi
