@@ -154,6 +154,20 @@ final class DnsWireTests: XCTestCase {
         many += [UInt8](repeating: 7, count: 160)
         let m = run(reply(qa, flags: 0x8180, an: 1, many), qa, type: DnsPacket.typeA)
         XCTAssertEqual(m.count, 32, "libevent keeps 32 addresses")
+        // Addresses that fit go to the caller's area, without an array.
+        var area = [UInt8](repeating: 0, count: 64)
+        let small = area.withUnsafeMutableBytes { a -> [UInt8] in
+            let q1 = DnsPacket.query(name: bytes("one"), id: 1, type: DnsPacket.typeA)!
+            let pkt = reply(q1, flags: 0x8180, an: 1, [0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 5, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8])
+            let r = pkt.withUnsafeBytes { p -> DnsPacket.Reply in
+                var rr = DnsPacket.Reader(p)
+                let h = DnsPacket.header(&rr)!
+                return q1.withUnsafeBytes { DnsPacket.parseReply(p, header: h, question: $0, type: DnsPacket.typeA, exactCase: true, wantCname: false, area: a.baseAddress, areaCapacity: 64) }
+            }
+            XCTAssertTrue(r.addrs.isEmpty, "in the area")
+            return r.withAddressBytes { Array(UnsafeRawBufferPointer(start: $0, count: 8)) }
+        }
+        XCTAssertEqual(small, [1, 2, 3, 4, 5, 6, 7, 8])
     }
 
     /// The in-place comparison with our own query agrees with parsing it.

@@ -181,7 +181,8 @@ final class DnsBase {
         let issuingNow = inflightList.count < maxInflight
         if name.count >= 256 { return nil }
         let id: UInt16 = issuingNow ? pickTransId() : 0xffff
-        guard let block = Memory.malloc(Request.eventSize + DnsPacket.queryCapacity(name.count)) else { return nil }
+        let capacity = DnsPacket.queryCapacity(name.count)
+        guard let block = Memory.malloc(Request.eventSize + ((capacity + 15) & ~15) + Request.addressArea) else { return nil }
         var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         let len: Int? = withUnsafeMutableBytes(of: &bits) { b in
             if randomizeCase != 0 { evutil_secure_rng_get_bytes(b.baseAddress, (name.count + 7) / 8) }
@@ -195,6 +196,7 @@ final class DnsBase {
             return nil
         }
         req.packetLen = len
+        req.packetCapacity = capacity
         req.transId = id
         if event_assign(block.assumingMemoryBound(to: event.self), eventBase, -1, 0, DnsBase.timeoutCallback,
                         Unmanaged.passUnretained(req).toOpaque()) != 0 {
@@ -391,7 +393,8 @@ final class DnsBase {
         // libevent 2.1.12 compares the names exactly only when randomize-case
         // is off, and ignoring case when it is on (its test is inverted): so do we.
         let reply = DnsPacket.parseReply(p, header: h, question: req.packet, type: req.type,
-                                         exactCase: randomizeCase == 0, wantCname: wantCname)
+                                         exactCase: randomizeCase == 0, wantCname: wantCname,
+                                         area: req.addressArea, areaCapacity: Request.addressArea)
         if let c = reply.cname, let sink = req.cnameSink, sink.cname == nil { sink.cname = c }
         withExtendedLifetime(req) { handleOutcome(req, reply) }
     }

@@ -128,6 +128,32 @@ enum DnsPacket {
         var ttl: UInt32 = 0
         /// A: 4 bytes per address, AAAA: 16, network order.
         var addrs: [UInt8] = []
+        /// Where the addresses are while they fit `areaCapacity` bytes of the
+        /// caller's area (then `addrs` is empty); nil once they spilled.
+        var area: UnsafeMutableRawPointer? = nil
+        var areaCapacity = 0
+        var areaBytes = 0
+
+        /// Run `body` on the address bytes (a valid pointer even for none).
+        func withAddressBytes<R>(_ body: (UnsafeRawPointer) -> R) -> R {
+            if let a = area, addrs.isEmpty { return body(a) }
+            let a = addrs.isEmpty ? [0] : addrs
+            return a.withUnsafeBytes { body($0.baseAddress!) }
+        }
+
+        mutating func appendAddresses(_ bytes: UnsafeRawBufferPointer) {
+            if let a = area {
+                if areaBytes + bytes.count <= areaCapacity {
+                    (a + areaBytes).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                    areaBytes += bytes.count
+                    return
+                }
+                addrs.reserveCapacity(areaBytes + bytes.count)
+                addrs.append(contentsOf: UnsafeRawBufferPointer(start: a, count: areaBytes))
+                area = nil
+            }
+            addrs.append(contentsOf: bytes)
+        }
         var count = 0
         var ptrName: [UInt8] = []
         var cname: [UInt8]? = nil
@@ -140,9 +166,13 @@ enum DnsPacket {
         question.withUnsafeBytes { parseReply(p, header: h, question: $0, type: type, exactCase: exactCase, wantCname: wantCname) }
     }
 
+    /// `area`: room for the addresses while they fit (`areaCapacity` bytes).
     static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question q: UnsafeRawBufferPointer,
-                           type: UInt16, exactCase: Bool, wantCname: Bool) -> Reply {
+                           type: UInt16, exactCase: Bool, wantCname: Bool,
+                           area: UnsafeMutableRawPointer? = nil, areaCapacity: Int = 0) -> Reply {
         var reply = Reply()
+        reply.area = area
+        reply.areaCapacity = areaCapacity
         reply.flags = h.flags
         let err = h.flags & (rcodeMask | flagTC)
         if err != 0 && err != 3 { return reply }      // NXDOMAIN is parsed for its SOA TTL
@@ -179,8 +209,7 @@ enum DnsPacket {
                 let n = min(maxAddrs - reply.count, Int(len) / unit)
                 ttlMin = min(ttlMin, ttl)
                 if r.j + unit * n > p.count { return reply }
-                if reply.addrs.isEmpty { reply.addrs.reserveCapacity(unit * n) }
-                reply.addrs.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[r.j..<(r.j + unit * n)]))
+                reply.appendAddresses(UnsafeRawBufferPointer(rebasing: p[r.j..<(r.j + unit * n)]))
                 r.j += unit * n
                 reply.count += n
                 reply.haveAnswer = true

@@ -89,31 +89,39 @@ final class DnsDeferred {
         self.handle = handle
     }
 
-    /// A request's block (its event first) this callback runs in and frees;
-    /// nil when the event came from event_new.
+    /// A finished request's block (its event first, the reply's addresses
+    /// after its query), freed once the callback has run.
     var block: UnsafeMutableRawPointer? = nil
+    /// The event lives in the block (else it came from event_new).
+    var inBlock = false
+
+    /// Not scheduled after all (no event): the block goes with us.
+    deinit { Memory.free(block) }
 
     static let run: event_callback_fn = { _, _, arg in
         let d = Unmanaged<DnsDeferred>.fromOpaque(arg!).takeRetainedValue()
-        if let b = d.block { Memory.free(b) } else { event_free(d.ev) }
+        // The event is done with (not pending): free it after the callback,
+        // which may read the addresses in the block.
+        DnsHandleCallback.run(d.cb, d.user, d.type, d.outcome)
+        if !d.inBlock { event_free(d.ev) }
+        Memory.free(d.block)
         d.block = nil
         d.ev = nil
-        DnsHandleCallback.run(d.cb, d.user, d.type, d.outcome)
     }
 
     /// Make it active on `base`, in the event at the start of `block` (a
     /// finished request's, no longer pending) or a new event.
     func schedule(_ base: OpaquePointer?, reusing block: UnsafeMutableRawPointer?) {
         let arg = Unmanaged.passRetained(self).toOpaque()
+        self.block = block
         if let b = block {
             let e = b.assumingMemoryBound(to: event.self)
             if event_assign(e, base, -1, 0, DnsDeferred.run, arg) == 0 {
-                self.block = b
+                self.inBlock = true
                 self.ev = e
                 event_active(e, Int32(EV_TIMEOUT), 1)
                 return
             }
-            Memory.free(b)
         }
         guard let ev = event_new(base, -1, 0, DnsDeferred.run, arg) else {
             Unmanaged<DnsDeferred>.fromOpaque(arg).release()

@@ -41,6 +41,11 @@ final class Request {
 
     /// Where the query starts in the block: past the event, 16-aligned.
     static let eventSize: Int = (Int(event_get_struct_event_size()) + 15) & ~15
+    /// Room after the query for a reply's addresses (the block goes to the
+    /// deferred callback, so they stay valid until it has run).
+    static let addressArea = 64
+    var addressArea: UnsafeMutableRawPointer? { block.map { $0 + Request.eventSize + ((packetCapacity + 15) & ~15) } }
+    var packetCapacity = 0
     let callback: DnsCallback?
     let userPointer: UnsafeMutableRawPointer?
     var handle: DnsHandle?
@@ -120,9 +125,8 @@ enum DnsHandleCallback {
             }
         default:
             // The callback gets a pointer even for no address, as libevent's.
-            let a = r.addrs.isEmpty ? [0] : r.addrs
             let t = CChar(type == DnsPacket.typeAAAA ? DNS_IPv6_AAAA : DNS_IPv4_A)
-            a.withUnsafeBytes { cb(0, t, Int32(r.count), ttl, UnsafeMutableRawPointer(mutating: $0.baseAddress), user) }
+            r.withAddressBytes { cb(0, t, Int32(r.count), ttl, UnsafeMutableRawPointer(mutating: $0), user) }
         }
     }
 }
