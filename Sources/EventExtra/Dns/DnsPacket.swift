@@ -141,6 +141,14 @@ enum DnsPacket {
             return a.withUnsafeBytes { body($0.baseAddress!) }
         }
 
+        /// Copy addresses held in the area into `addrs` (the area is going).
+        mutating func detachArea() {
+            if let a = area, addrs.isEmpty, areaBytes > 0 {
+                addrs = Array(UnsafeRawBufferPointer(start: a, count: areaBytes))
+            }
+            area = nil
+        }
+
         mutating func appendAddresses(_ bytes: UnsafeRawBufferPointer) {
             if let a = area {
                 if areaBytes + bytes.count <= areaCapacity {

@@ -46,6 +46,11 @@ final class Request {
     static let addressArea = 64
     var addressArea: UnsafeMutableRawPointer? { block.map { $0 + Request.eventSize + ((packetCapacity + 15) & ~15) } }
     var packetCapacity = 0
+    /// Set while the timer event carries the user callback (scheduleCallback).
+    var delivering = false
+    var outcome: DnsOutcome? = nil
+    /// The C handle stays valid until its callback has run, as in libevent.
+    var heldHandle: DnsHandle? = nil
     let callback: DnsCallback?
     let userPointer: UnsafeMutableRawPointer?
     var handle: DnsHandle?
@@ -65,12 +70,14 @@ final class Request {
     deinit { releaseBlock() }
 
     func releaseBlock() {
+        if delivering { return }   // its event carries the callback; freed after it
         if let t = timer { event_del(t) }
         Memory.free(block)
         block = nil
     }
 
-    func stopTimer() { if let t = timer { event_del(t) } }
+    /// Stop the retransmit timer (not the callback it may be carrying).
+    func stopTimer() { if !delivering, let t = timer { event_del(t) } }
 
     func setTransId(_ id: UInt16) {
         transId = id
@@ -90,18 +97,42 @@ struct DnsOutcome {
 }
 
 extension Request {
-    /// Deliver `outcome` through the loop (libevent's reply_schedule_callback).
+    /// Deliver `outcome` through the loop (libevent's reply_schedule_callback):
+    /// the request, about to finish, lives on until then and its timer event
+    /// carries the callback (its block holds the reply's addresses).
     func scheduleCallback(_ outcome: DnsOutcome) {
         handle?.pendingCallback = true
-        guard let d = Memory.build({ DnsDeferred(cb: callback, user: userPointer, type: type, outcome: outcome, handle: handle) }) else {
+        if let t = timer {
+            event_del(t)
+            let arg = Unmanaged.passRetained(self).toOpaque()
+            if event_assign(t, base.eventBase, -1, 0, Request.deliver, arg) == 0 {
+                self.outcome = outcome
+                heldHandle = handle
+                delivering = true
+                event_active(t, Int32(EV_TIMEOUT), 1)
+                return
+            }
+            Unmanaged<Request>.fromOpaque(arg).release()
+        }
+        // No event of ours to use: a separate one, the addresses copied out.
+        var o = outcome
+        o.reply?.detachArea()
+        guard let d = Memory.build({ DnsDeferred(cb: callback, user: userPointer, type: type, outcome: o, handle: handle) }) else {
             Log.warnx("reply_schedule_callback: Couldn't allocate space for deferred callback.")
             return
         }
-        // The request is about to finish: its timer event carries the callback.
-        if let t = timer { event_del(t) }
-        let blk = block
-        block = nil
-        d.schedule(base.eventBase, reusing: blk)
+        d.schedule(base.eventBase, reusing: nil)
+    }
+
+    static let deliver: event_callback_fn = { _, _, arg in
+        let req = Unmanaged<Request>.fromOpaque(arg!).takeRetainedValue()
+        if let o = req.outcome {
+            req.outcome = nil
+            DnsHandleCallback.run(req.callback, req.userPointer, req.type, o)
+        }
+        req.delivering = false
+        req.heldHandle = nil
+        // Dropping `req` frees its block, event included (no longer in use).
     }
 }
 
