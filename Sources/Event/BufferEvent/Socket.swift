@@ -82,25 +82,7 @@ final class SocketBufferEvent: BufferEvent {
         return 0
     }
 
-    /// Only a pending event's timeout changes: set, moved, or removed.
-    override func adjustTimeouts() -> Int32 {
-        var r: Int32 = 0
-        if BufferEvent.pending(evRead, EV.read) {
-            if BufferEvent.isSet(bev.pointee.timeout_read) {
-                if BufferEvent.add(evRead, bev.pointee.timeout_read) < 0 { r = -1 }
-            } else {
-                BufferEvent.removeTimer(evRead)
-            }
-        }
-        if BufferEvent.pending(evWrite, EV.write) {
-            if BufferEvent.isSet(bev.pointee.timeout_write) {
-                if BufferEvent.add(evWrite, bev.pointee.timeout_write) < 0 { r = -1 }
-            } else {
-                BufferEvent.removeTimer(evWrite)
-            }
-        }
-        return r
-    }
+    override func adjustTimeouts() -> Int32 { adjustExistingTimeouts() }
 
     override func kindFlush(_ iotype: Int16, _ mode: Int32) -> Int32 { 0 }
 
@@ -268,7 +250,11 @@ final class SocketBufferEvent: BufferEvent {
         }
         return 1
     }
+}
 
+// Connecting works on any bufferevent whose kind has an fd (socket and
+// TLS-over-socket kinds): libevent does not check the kind either.
+extension BufferEvent {
     // MARK: connect
 
     /// bufferevent_socket_connect. With no address, the fd the bufferevent
@@ -280,7 +266,7 @@ final class SocketBufferEvent: BufferEvent {
             decref()
             unlockBev()
         }
-        var fd = evRead.fd
+        var fd = getFd() ?? -1
         var ownFd = false
         var r: Int32 = 0
         if fd < 0 {
@@ -302,7 +288,9 @@ final class SocketBufferEvent: BufferEvent {
         }
         _ = setFd(fd)
         if r == ConnectResult.inProgress {
-            if kindEnable(EV.write) == 0 {
+            // Watch for writability (the socket kind's own enable; a TLS
+            // kind's handshake event).
+            if BufferEvent.addWithTimeout(evWrite, bev.pointee.timeout_write) == 0 {
                 connecting = true
                 return 0
             }
