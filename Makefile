@@ -10,6 +10,11 @@ ARCHIVE   := $(SCRATCH)/release/libEventEmbedded.a
 MAPFILE   := Sources/libevent.map
 SONAMES   := libevent-2.1.so.7 libevent_core-2.1.so.7
 GLUE      := Sources/PthreadsGlue/evthread_pthreads.c
+# libevent_openssl: the EventTls + CEventTls objects, plus a private copy of
+# the runtime allocation hooks (runtime_alloc.c), linked against
+# libevent_core and OpenSSL 3.
+TLS_MAP   := Sources/libevent_openssl.map
+TLS_OBJS   = $(wildcard $(SCRATCH)/release/EventTls.build/*.o) $(wildcard $(SCRATCH)/release/CEventTls.build/*.o)
 SOURCES   := $(shell find Sources include -type f) Package.swift
 
 .PHONY: all lib test swift-test ctest check-symbols coverage install uninstall demo examples bench clean size
@@ -26,8 +31,9 @@ lib: $(LIBDIR)/.stamp
 $(ARCHIVE): $(SOURCES)
 	@rm -f $(ARCHIVE)  # SwiftPM appends to a stale archive: start clean
 	SWIFT_LIBEVENT_EMBEDDED=1 $(SWIFT) build -c release --scratch-path $(SCRATCH) --product EventEmbedded
+	SWIFT_LIBEVENT_EMBEDDED=1 $(SWIFT) build -c release --scratch-path $(SCRATCH) --product EventTlsEmbedded
 
-$(LIBDIR)/.stamp: $(ARCHIVE) $(MAPFILE) $(GLUE)
+$(LIBDIR)/.stamp: $(ARCHIVE) $(MAPFILE) $(GLUE) $(TLS_MAP)
 	@mkdir -p $(LIBDIR)
 	@for so in $(SONAMES); do \
 	  $(LINKCC) -shared -o $(LIBDIR)/$$so.0.1 -Wl,--whole-archive $(ARCHIVE) -Wl,--no-whole-archive \
@@ -50,6 +56,13 @@ $(LIBDIR)/.stamp: $(ARCHIVE) $(MAPFILE) $(GLUE)
 	$(CC) -c -fPIC -O2 -Iinclude -o $(BUILD)/evthread_pthreads.o $(GLUE)
 	rm -f $(LIBDIR)/libevent_pthreads.a && ar rcs $(LIBDIR)/libevent_pthreads.a $(BUILD)/evthread_pthreads.o
 	rm -f $(LIBDIR)/libevent_extra.a && ar rcs $(LIBDIR)/libevent_extra.a  # empty, as the .so: for libevent::extra static
+	$(LINKCC) -c -fPIC -O2 -DCEV_EMBEDDED -o $(BUILD)/tls_runtime_alloc.o Sources/CEventSys/runtime_alloc.c
+	$(LINKCC) -shared -o $(LIBDIR)/libevent_openssl-2.1.so.7.0.1 $(TLS_OBJS) $(BUILD)/tls_runtime_alloc.o \
+	  -L$(LIBDIR) -l:libevent_core-2.1.so.7 -lssl -lcrypto -Wl,-soname,libevent_openssl-2.1.so.7 \
+	  -Wl,--version-script=$(TLS_MAP) -Wl,--gc-sections -Wl,-z,now -Wl,--no-undefined
+	ln -sf libevent_openssl-2.1.so.7.0.1 $(LIBDIR)/libevent_openssl-2.1.so.7
+	ln -sf libevent_openssl-2.1.so.7.0.1 $(LIBDIR)/libevent_openssl.so
+	rm -f $(LIBDIR)/libevent_openssl.a && ar rcs $(LIBDIR)/libevent_openssl.a $(TLS_OBJS) $(BUILD)/tls_runtime_alloc.o
 	@touch $@
 
 size: lib
@@ -102,7 +115,7 @@ pkgconfigdir ?= $(libdir)/pkgconfig
 cmakedir     ?= $(libdir)/cmake/libevent
 MANIFEST_DIR := $(PREFIX)/share/swift-libevent
 MANIFEST     := $(MANIFEST_DIR)/install-manifest.txt
-PC_FILES     := libevent libevent_core libevent_extra libevent_pthreads
+PC_FILES     := libevent libevent_core libevent_extra libevent_pthreads libevent_openssl
 CMAKE_FILES  := LibeventConfig LibeventConfigVersion LibeventTargets-shared LibeventTargets-shared-release \
                 LibeventTargets-static LibeventTargets-static-release
 VERSION      := 2.1.12

@@ -23,7 +23,8 @@ struct bufferevent_ops {
 	/* Start / stop the directions in `events` (only those not suspended). */
 	int (*enable)(struct bufferevent *bev, short events);
 	int (*disable)(struct bufferevent *bev, short events);
-	/* The last reference is gone: let go of other bufferevents. */
+	/* The last reference is gone: let go of other bufferevents. With
+	 * BEV_OPT_CLOSE_ON_FREE the core has just freed the underlying one. */
 	void (*unlink)(struct bufferevent *bev);
 	/* Finalizing: release what the kind owns (the SSL, the fd). */
 	void (*destruct)(struct bufferevent *bev);

@@ -39,7 +39,19 @@ final class OpsBufferEvent: BufferEvent {
 
     override func kindEnable(_ events: Int16) -> Int32 { ops.pointee.enable?(bev, events) ?? 0 }
     override func kindDisable(_ events: Int16) -> Int32 { ops.pointee.disable?(bev, events) ?? 0 }
-    override func unlink() { ops.pointee.unlink?(bev) }
+    /// With BEV_OPT_CLOSE_ON_FREE the underlying bufferevent is freed here,
+    /// by the rule filters follow (only the core knows its references);
+    /// then the kind lets go of the rest.
+    override func unlink() {
+        if options & BevOpt.closeOnFree != 0, let u = underlying {
+            if u.refcnt < 2 {
+                Log.warnx("BEV_OPT_CLOSE_ON_FREE set on an bufferevent with too few references")
+            } else {
+                bufferevent_free(u.bev)
+            }
+        }
+        ops.pointee.unlink?(bev)
+    }
     override func destruct() { ops.pointee.destruct?(bev) }
 
     override func adjustTimeouts() -> Int32 {
