@@ -1,12 +1,27 @@
 /* C helpers of the TLS library: the kind table (its entries are Swift
- * functions, TlsOps.swift), the BIO method, variadic logging, and in the
- * embedded build the allocation hooks the Swift runtime of this library
- * uses (runtime_alloc.c, linked in privately), routed to the program's
- * allocator through the core. */
+ * functions, TlsOps.swift), the BIO method, variadic logging, and the
+ * allocation hooks of this library's private runtime allocator
+ * (runtime_alloc.c built as build/tls_runtime.o).
+ *
+ * The core's internal logging and allocator names (libevent's event_warnx,
+ * event_mm_malloc_, event_mm_free_) are referenced weakly: a core that does
+ * not export them yet leaves the library on libc's malloc and silent. */
 #include "CEventTls.h"
 #include <pthread.h>
+#include <stdlib.h>
 
-void event_warnx(const char *fmt, ...);
+void event_warnx(const char *fmt, ...) __attribute__((weak));
+void *event_mm_malloc_(size_t sz) __attribute__((weak));
+void event_mm_free_(void *p) __attribute__((weak));
+
+void *cevtls_mem_alloc(size_t size) { return event_mm_malloc_ ? event_mm_malloc_(size) : malloc(size); }
+void cevtls_mem_free(void *p)
+{
+	if (event_mm_free_)
+		event_mm_free_(p);
+	else
+		free(p);
+}
 
 int cevtls_op_enable(struct bufferevent *bev, short events);
 int cevtls_op_disable(struct bufferevent *bev, short events);
@@ -65,11 +80,14 @@ BIO_METHOD *cevtls_bio_method(void)
 	return bio_method;
 }
 
-void cevtls_warn(const char *msg) { event_warnx("%s", msg); }
-void cevtls_warn_code(const char *msg, int code) { event_warnx("%s %d", msg, code); }
+void cevtls_warn(const char *msg)
+{
+	if (event_warnx)
+		event_warnx("%s", msg);
+}
 
-#ifdef CEV_EMBEDDED
-/* What runtime_alloc.c calls: the program's allocator (event_set_mem_functions). */
-void *cev_mem_alloc(size_t size) { return event_mm_malloc_(size); }
-void cev_mem_free(void *p) { event_mm_free_(p); }
-#endif
+void cevtls_warn_code(const char *msg, int code)
+{
+	if (event_warnx)
+		event_warnx("%s %d", msg, code);
+}

@@ -29,10 +29,6 @@
 #include <openssl/err.h>
 #include <openssl/bio.h>
 
-/* ---- the core's internal names used here (libevent's) ---- */
-void *event_mm_malloc_(size_t sz);
-void event_mm_free_(void *p);
-
 /* ---- tls_shim.c ---- */
 /* The kind table every TLS bufferevent carries in be_ops. */
 extern const struct bufferevent_ops cevtls_ops;
