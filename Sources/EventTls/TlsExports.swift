@@ -48,7 +48,7 @@ private func newTls(_ base: OpaquePointer?, _ under: BevPtr?, _ fd: Int32, _ ssl
         _ = bufferevent_enable(u, EV.read | EV.write)
         if state == TlsState.open { bufferevent_suspend_read_(u, suspendFilterRead) }
     } else {
-        bev.pointee.enabled = EV.read | EV.write
+        // (enabled stays the core's EV_WRITE, as libevent 2.1.12 leaves it.)
         if t.fdIsSet {
             if state != TlsState.open && event_add(&bev.pointee.ev_read, nil) < 0 { return fail(t, bev) }
             if event_add(&bev.pointee.ev_write, nil) < 0 { return fail(t, bev) }
