@@ -11,6 +11,9 @@ import CEventTls
 // 4 KiB slice; a peer closing without close_notify is a dirty shutdown on
 // OpenSSL 3 too (its "unexpected eof" error), so allow_dirty_shutdown works.
 
+/// BEV_OPT_DEFER_CALLBACKS.
+let deferCallbacks: Int32 = 0x04
+
 /// A failed SSL call, reported after the data before it.
 struct Closing {
     var when: Int16
@@ -313,7 +316,9 @@ extension Tls {
             if under != nil { resetGenericWriteTimeout() }
         }
         if let c = closing { connectionClosed(c.when, c.code, c.ret) }
-        if written > 0 { bufferevent_trigger_nolock_(bev, EV.write, 0) }
+        // Deferred, as libevent 2.1.12 does: a write callback that refills
+        // the output does not recurse into the next SSL_write.
+        if written > 0 { bufferevent_trigger_nolock_(bev, EV.write, deferCallbacks) }
         return result
     }
 

@@ -79,7 +79,9 @@ let underEventCallback: @convention(c) (BevPtr?, Int16, UnsafeMutableRawPointer?
     _ = bufferevent_decref_and_unlock_(p)
 }
 
-/// Our output grew: send it (the handshake sends it when done).
+/// Our output grew: a socket waits for writability (ev_write), a filter
+/// encrypts into the underlying output now. (The handshake sends what
+/// waits when it is done.)
 let outputCallback: @convention(c) (OpaquePointer?, UnsafePointer<evbuffer_cb_info>?, UnsafeMutableRawPointer?) -> Void = { _, info, arg in
     guard let info, let p = arg?.assumingMemoryBound(to: bufferevent.self), let t = Tls.of(p) else { return }
     guard info.pointee.n_added != 0 else { return }
@@ -87,7 +89,7 @@ let outputCallback: @convention(c) (OpaquePointer?, UnsafePointer<evbuffer_cb_in
     defer { _ = bufferevent_decref_and_unlock_(p) }
     guard t.state == TlsState.open else { return }
     if info.pointee.orig_size == 0 { _ = bufferevent_add_event_(&p.pointee.ev_write, &p.pointee.timeout_write) }
-    t.considerWriting()
+    if t.under != nil { t.considerWriting() }
 }
 
 extension Tls {
@@ -230,9 +232,12 @@ public func cevtls_op_adj_timeouts(_ p: BevPtr?) -> Int32 {
 @_cdecl("cevtls_op_flush")
 public func cevtls_op_flush(_ p: BevPtr?, _ iotype: Int16, _ mode: bufferevent_flush_mode) -> Int32 { 0 }
 
+/// A filter answers with its underlying bufferevent's fd (as libevent 2.1.12).
 @_cdecl("cevtls_op_get_fd")
 public func cevtls_op_get_fd(_ p: BevPtr?) -> Int32 {
-    guard let t = Tls.of(p), let p, t.under == nil, t.fdIsSet else { return -1 }
+    guard let t = Tls.of(p), let p else { return -1 }
+    if let u = t.under { return bufferevent_getfd(u) }
+    guard t.fdIsSet else { return -1 }
     return event_get_fd(&p.pointee.ev_read)
 }
 
