@@ -21,6 +21,8 @@ static X509 *tls_cert;
 static void tls_make_cert(void)
 {
     X509_NAME *name;
+    /* Writing to a peer that closed must be an error, not a signal. */
+    signal(SIGPIPE, SIG_IGN);
     tls_key = EVP_EC_gen("P-256");
     tls_cert = X509_new();
     if (!tls_key || !tls_cert) {
@@ -96,7 +98,10 @@ static void tls_print_errors(const char *tag, struct bufferevent *bev)
     int n = 0;
     while ((e = bufferevent_get_openssl_error(bev)) != 0) {
         const char *r = ERR_reason_error_string(e);
-        printf("%s: openssl error %s\n", tag, r ? r : "?");
+        if (r)
+            printf("%s: openssl error %s\n", tag, r);
+        else
+            printf("%s: openssl error 0x%lx\n", tag, e);
         n++;
     }
     printf("%s: %d openssl errors\n", tag, n);

@@ -92,19 +92,23 @@ extension Tls {
     func connectionClosed(_ when: Int16, _ code: Int32, _ ret: Int32) {
         var event = BevEvent.error
         var dirty = false
+        // The SSL_get_error code goes first among the kept errors (as
+        // libevent 2.1.12 keeps it) for I/O and protocol failures.
         switch code {
         case SSL_ERROR_ZERO_RETURN:
             if SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN != 0 { event = BevEvent.eof } else { dirty = true }
         case SSL_ERROR_SYSCALL:
-            if ret == 0 && ERR_peek_error() == 0 { dirty = true }
+            if (ret == 0 || ret == -1) && ERR_peek_error() == 0 { dirty = true }
+            putError(UInt(code))
         case SSL_ERROR_SSL:
             // OpenSSL 3 reports a close without close_notify as this error.
             let e = ERR_peek_error()
             if e != 0 && ERR_GET_LIB(e) == ERR_LIB_SSL && cevtls_err_reason(e) == cevtls_unexpected_eof_reason() {
                 dirty = true
             }
+            putError(UInt(code))
         case SSL_ERROR_WANT_X509_LOOKUP:
-            break
+            putError(UInt(code))
         default:
             warn("BUG: Unexpected OpenSSL error code", code)
         }
