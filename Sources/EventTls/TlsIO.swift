@@ -147,7 +147,7 @@ extension Tls {
     /// SSL_read into the input until `want` bytes came, the SSL object
     /// blocks, or reading gets stopped. A failure is left in `closing` for
     /// the caller to report once what came before it is in the input.
-    func doRead(_ want: Int, _ closing: inout Closing?) -> Int32 {
+    func doRead(_ want: Int, _ closing: inout Closing?, _ total: inout Int) -> Int32 {
         if readStopped { return 0 }
         var atmost = bufferevent_get_read_max_(bev)
         if want < atmost { atmost = want }
@@ -204,6 +204,7 @@ extension Tls {
                         used = Int32(i + 1)
                     }
                     left -= got
+                    total += got
                     if got < cap { break }
                     i += 1
                 }
@@ -241,15 +242,24 @@ extension Tls {
             if r & (Op.blocked | Op.error) != 0 { break }
         }
         if writeBlockedOnRead { return }
+        // Over a socket: up to the read maximum (bufferevent_set_max_single_read,
+        // rate limits) and the watermark's room, then what OpenSSL already
+        // decrypted (the fd would not wake us for it). Over a bufferevent:
+        // until its input is empty, as libevent (it would not call again).
         var all: Int32 = 0
         var closing: Closing? = nil
-        var want = bytesToRead()
-        while want > 0 {
-            let r = doRead(want, &closing)
+        var budget = bytesToRead()
+        while budget > 0 {
+            var got = 0
+            let r = doRead(budget, &closing, &got)
             all |= r
             if r & (Op.blocked | Op.error) != 0 || readStopped { break }
-            want = bytesToRead()
-            if want == 0 { want = Int(sslPending) }
+            if under != nil {
+                budget = bytesToRead()
+            } else {
+                budget -= got
+            }
+            if budget <= 0 { budget = Int(sslPending) }
         }
         // The data first, then how the connection ended.
         if all & Op.progress != 0 { bufferevent_trigger_nolock_(bev, EV.read, 0) }
@@ -331,7 +341,8 @@ extension Tls {
     func considerWriting() {
         while readBlockedOnWrite {
             var closing: Closing? = nil
-            let r = doRead(1024, &closing)
+            var got = 0
+            let r = doRead(1024, &closing, &got)
             if r & Op.progress != 0 { bufferevent_trigger_nolock_(bev, EV.read, 0) }
             if let c = closing {
                 connectionClosed(c.when, c.code, c.ret)

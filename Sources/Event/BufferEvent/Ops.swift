@@ -33,6 +33,10 @@ final class OpsBufferEvent: BufferEvent {
             return nil
         }
         b.bev.pointee.be_ops = ops
+        // The kind assigns ev_read / ev_write its own way; until it does
+        // they are timers, so finalization has events to take off the base
+        // even when the kind gives up before assigning them.
+        b.assignGenericTimeouts()
         (UnsafeMutableRawPointer(b.raw) + contextOffset).assumingMemoryBound(to: UnsafeMutableRawPointer?.self).pointee = context
         return b
     }
