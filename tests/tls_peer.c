@@ -1,7 +1,8 @@
 /* One side of a TLS echo over TCP, for tests/tls_cross.sh, which builds it
  * against libevent and against ours and pairs the builds every way.
- *   tls_peer server        listen on 127.0.0.1 (port 0, printed first),
- *                          accept one client, echo, report its end
+ *   tls_peer server [N]    listen on 127.0.0.1 (port 0, printed first),
+ *                          echo to N clients (default 1) one after the
+ *                          other, report each end
  *   tls_peer client PORT N connect with bufferevent_socket_connect on a
  *                          TLS bufferevent made with fd -1, send N bytes in
  *                          lines, check the echo, close cleanly
@@ -11,6 +12,7 @@
 
 static struct bufferevent *bev;
 static SSL_CTX *ctx;
+static int clients_left = 1;
 static size_t total, sent, echoed;
 static unsigned long long sum_out, sum_in;
 static unsigned int rng_out = 5, rng_in = 5;
@@ -35,7 +37,7 @@ static void srv_event(struct bufferevent *b, short what, void *arg)
         tls_print_errors("server", b);
         bufferevent_free(b);
         bev = NULL;
-        event_base_loopexit(base, NULL);
+        if (--clients_left == 0) event_base_loopexit(base, NULL);
     }
 }
 
@@ -114,6 +116,7 @@ int main(int argc, char **argv)
         struct evconnlistener *l;
         evutil_make_socket_nonblocking(fd);
         ctx = tls_server_ctx(0);
+        if (argc >= 3) clients_left = atoi(argv[2]);
         l = evconnlistener_new(base, on_accept, NULL, LEV_OPT_CLOSE_ON_FREE, -1, fd);
         printf("%d\n", ntohs(sin.sin_port));
         event_base_dispatch(base);
