@@ -23,6 +23,7 @@ static void tls_make_cert(void)
     X509_NAME *name;
     /* Writing to a peer that closed must be an error, not a signal. */
     signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, NULL, _IOLBF, 0);
     tls_key = EVP_EC_gen("P-256");
     tls_cert = X509_new();
     if (!tls_key || !tls_cert) {

@@ -7,6 +7,7 @@
  *    the input and the read callback has run before the event callback
  *    (libevent reports the close first and commits the data after it);
  *  - an unknown state is refused with NULL (libevent crashes);
+ *  - renegotiation (TLS 1.2) of a filter completes (libevent's stalls);
  *  - a large bufferevent_set_max_single_read reads more than one record per
  *    readable event (libevent: about one, its issue 1446).
  */
@@ -101,6 +102,61 @@ static void run(const char *name, int mode, int filter)
     SSL_CTX_free(cctx);
 }
 
+static int reneg_connected;
+
+static void rn_srv_read(struct bufferevent *b, void *arg)
+{
+    (void)arg;
+    evbuffer_drain(bufferevent_get_input(b), inlen(b));
+    bufferevent_write(b, "pong", 4);
+}
+
+static void rn_cli_read(struct bufferevent *b, void *arg)
+{
+    (void)arg;
+    printf("renegotiated filter: got %zu after %d CONNECTED\n", inlen(b), reneg_connected);
+    evbuffer_drain(bufferevent_get_input(b), inlen(b));
+    event_base_loopexit(base, NULL);
+}
+
+static void rn_cli_event(struct bufferevent *b, short what, void *arg)
+{
+    (void)arg;
+    if (!(what & BEV_EVENT_CONNECTED)) {
+        printf("renegotiated filter: event %s\n", tls_what(what));
+        event_base_loopexit(base, NULL);
+        return;
+    }
+    if (++reneg_connected == 1) bufferevent_ssl_renegotiate(b);
+    else bufferevent_write(b, "ping", 4);
+}
+
+static void renegotiate_filter(void)
+{
+    evutil_socket_t sv[2];
+    SSL_CTX *sctx = tls_server_ctx(TLS1_2_VERSION), *cctx = tls_client_ctx(0);
+    struct timeval limit = {5, 0};
+    SSL_CTX_set_options(sctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
+    base = event_base_new();
+    bev_socketpair(sv);
+    srv = bufferevent_openssl_filter_new(base, bufferevent_socket_new(base, sv[0], BEV_OPT_CLOSE_ON_FREE),
+                                         SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+    cli = bufferevent_openssl_filter_new(base, bufferevent_socket_new(base, sv[1], BEV_OPT_CLOSE_ON_FREE),
+                                         SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+    bufferevent_setcb(srv, rn_srv_read, NULL, NULL, NULL);
+    bufferevent_setcb(cli, rn_cli_read, NULL, rn_cli_event, NULL);
+    bufferevent_enable(srv, EV_READ | EV_WRITE);
+    bufferevent_enable(cli, EV_READ | EV_WRITE);
+    event_base_loopexit(base, &limit);
+    event_base_dispatch(base);
+    bufferevent_free(cli);
+    bufferevent_free(srv);
+    cli = srv = NULL;
+    event_base_free(base);
+    SSL_CTX_free(sctx);
+    SSL_CTX_free(cctx);
+}
+
 int main(void)
 {
     SSL *ssl;
@@ -109,6 +165,7 @@ int main(void)
     run("dirty close with data, allowed (socket)", 2, 0);
     run("dirty close with data, allowed (filter)", 2, 1);
     run("max_single_read 1 MiB", 3, 0);
+    renegotiate_filter();
     base = event_base_new();
     ssl = SSL_new(tls_client_ctx(0));
     printf("unknown state: %s\n",

@@ -18,6 +18,7 @@ expected='clean close with data (socket): event READING|EOF, read before it 1000
 dirty close with data, allowed (socket): event READING|EOF, read before it 1000
 dirty close with data, allowed (filter): event EOF, read before it 1000
 max_single_read 1 MiB: 150000 bytes in 1 read callbacks, largest above 16 KiB
+renegotiated filter: got 4 after 2 CONNECTED
 unknown state: NULL'
 if [ $st != 0 ] || [ "$(cat "$out/stdout")" != "$expected" ]; then
   echo "tls_ours.sh: FAIL (status $st)"; diff <(echo "$expected") "$out/stdout"; cat "$out/stderr"; exit 1
@@ -26,4 +27,4 @@ if command -v valgrind > /dev/null; then
   valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 "$out/t" > /dev/null 2> "$out/vg"
   if [ $? != 0 ]; then echo "tls_ours.sh: FAIL under valgrind"; head -40 "$out/vg"; exit 1; fi
 fi
-echo "tls_ours.sh: ok (dirty shutdown allowed = EOF, data before the close delivered first, unknown state refused, reads beyond 16 KiB)"
+echo "tls_ours.sh: ok (dirty shutdown allowed = EOF, data before the close delivered first, unknown state refused, reads beyond 16 KiB, filter renegotiation)"
