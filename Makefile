@@ -82,7 +82,7 @@ $(LIBDIR)/.stamp: $(ARCHIVE) $(XARCHIVE) $(BUILD)/extra_runtime.o $(BUILD)/tls_r
 	rm -f $(LIBDIR)/libevent_pthreads.a && ar rcs $(LIBDIR)/libevent_pthreads.a $(BUILD)/evthread_pthreads.o
 	$(LINKCC) -shared -o $(LIBDIR)/libevent_openssl-2.1.so.7.0.1 -Wl,--whole-archive $(TARCHIVE) -Wl,--no-whole-archive \
 	  $(BUILD)/tls_runtime.o -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-2.1.so.7 -lssl -lcrypto \
-	  -Wl,-soname,libevent_openssl-2.1.so.7 -Wl,--version-script=$(TLS_MAP) -Wl,--gc-sections -Wl,-z,now -Wl,--no-undefined
+	  -Wl,-soname,libevent_openssl-2.1.so.7 -Wl,-rpath,'$$ORIGIN' -Wl,--version-script=$(TLS_MAP) -Wl,--gc-sections -Wl,-z,now -Wl,--no-undefined
 	ln -sf libevent_openssl-2.1.so.7.0.1 $(LIBDIR)/libevent_openssl-2.1.so.7
 	ln -sf libevent_openssl-2.1.so.7.0.1 $(LIBDIR)/libevent_openssl.so
 	rm -rf $(BUILD)/tobj && mkdir -p $(BUILD)/tobj && cd $(BUILD)/tobj && ar x $(abspath $(TARCHIVE))
