@@ -84,6 +84,20 @@ extension Tls {
         return enabled & EV.write != 0 ? startWriting() : 0
     }
 
+    /// libevent's bufferevent_trigger_nolock_ (an inline function there,
+    /// so ours too, over the exported run_*cb_): the read callback at the
+    /// low watermark or more, the write callback at its low watermark or less.
+    func trigger(_ iotype: Int16, _ options: Int32) {
+        if iotype & EV.read != 0 &&
+            UInt(bitPattern: evbuffer_get_length(input)) >= UInt(bitPattern: bev.pointee.wm_read.low) {
+            bufferevent_run_readcb_(bev, options)
+        }
+        if iotype & EV.write != 0 &&
+            UInt(bitPattern: evbuffer_get_length(output)) <= UInt(bitPattern: bev.pointee.wm_write.low) {
+            bufferevent_run_writecb_(bev, options)
+        }
+    }
+
     // MARK: failure
 
     /// The connection ended (`code`: SSL_get_error of return value `ret`):
@@ -262,7 +276,7 @@ extension Tls {
             if budget <= 0 { budget = Int(sslPending) }
         }
         // The data first, then how the connection ended.
-        if all & Op.progress != 0 { bufferevent_trigger_nolock_(bev, EV.read, 0) }
+        if all & Op.progress != 0 { trigger(EV.read, 0) }
         if let c = closing {
             connectionClosed(c.when, c.code, c.ret)
             return
@@ -332,7 +346,7 @@ extension Tls {
         if let c = closing { connectionClosed(c.when, c.code, c.ret) }
         // Deferred, as libevent 2.1.12 does: a write callback that refills
         // the output does not recurse into the next SSL_write.
-        if written > 0 { bufferevent_trigger_nolock_(bev, EV.write, deferCallbacks) }
+        if written > 0 { trigger(EV.write, deferCallbacks) }
         return result
     }
 
@@ -343,7 +357,7 @@ extension Tls {
             var closing: Closing? = nil
             var got = 0
             let r = doRead(1024, &closing, &got)
-            if r & Op.progress != 0 { bufferevent_trigger_nolock_(bev, EV.read, 0) }
+            if r & Op.progress != 0 { trigger(EV.read, 0) }
             if let c = closing {
                 connectionClosed(c.when, c.code, c.ret)
                 return

@@ -96,7 +96,7 @@ final class KindOpsTests: XCTestCase {
         XCTAssertEqual(calls, 2)
         // Watermark rule of bufferevent_trigger_nolock_: below the low mark, nothing.
         bufferevent_setwatermark(bev, EV.read, 4, 0)
-        bufferevent_trigger_nolock_(bev, EV.read, 0)
+        BufferEvent.from(bev).trigger(EV.read, 0)
         XCTAssertEqual(calls, 2)
         bufferevent_free(bev)
         _ = event_base_loop(base, 2)

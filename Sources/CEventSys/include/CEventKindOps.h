@@ -53,7 +53,6 @@ struct bufferevent *bufferevent_init_common_(struct event_base *base, const stru
 void bufferevent_run_readcb_(struct bufferevent *bev, int options);
 void bufferevent_run_writecb_(struct bufferevent *bev, int options);
 void bufferevent_run_eventcb_(struct bufferevent *bev, short what, int options);
-void bufferevent_trigger_nolock_(struct bufferevent *bev, short iotype, int options);
 void bufferevent_suspend_read_(struct bufferevent *bev, unsigned short what);
 void bufferevent_unsuspend_read_(struct bufferevent *bev, unsigned short what);
 void bufferevent_suspend_write_(struct bufferevent *bev, unsigned short what);

@@ -30,11 +30,6 @@ public func bufferevent_run_eventcb_(_ p: BevPtr?, _ what: Int16, _ options: Int
     bevOf(p, "bufferevent_run_eventcb_")?.runEventCallback(what, options)
 }
 
-@_cdecl("bufferevent_trigger_nolock_")
-public func bufferevent_trigger_nolock_(_ p: BevPtr?, _ iotype: Int16, _ options: Int32) {
-    bevOf(p, "bufferevent_trigger_nolock_")?.trigger(iotype, options)
-}
-
 @_cdecl("bufferevent_suspend_read_")
 public func bufferevent_suspend_read_(_ p: BevPtr?, _ what: UInt16) {
     bevOf(p, "bufferevent_suspend_read_")?.locked { $0.suspendRead(UInt8(truncatingIfNeeded: what)) }
