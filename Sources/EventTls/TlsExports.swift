@@ -10,8 +10,14 @@ import CEventTls
 private func newTls(_ base: OpaquePointer?, _ under: BevPtr?, _ fd: Int32, _ ssl: OpaquePointer,
                     _ state: UInt32, _ options: Int32) -> BevPtr? {
     if under != nil && fd >= 0 { return nil }
+    let mark = cev_alloc_failure_count()
     let t = Tls(ssl: ssl, under: under, state: state, options: options)
     let ctx = Unmanaged.passRetained(t).toOpaque()
+    if cev_alloc_failure_count() != mark {
+        // Out of memory: the object lives in the reserve; give up now.
+        Unmanaged<Tls>.fromOpaque(ctx).release()
+        return nil
+    }
     var offset = 0
     guard let bev = bufferevent_init_common_(base, cevtls_ops_ptr(), options & ~BevOpt.threadsafe, ctx, &offset) else {
         Unmanaged<Tls>.fromOpaque(ctx).release()

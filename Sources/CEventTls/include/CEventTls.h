@@ -29,6 +29,11 @@
 #include <openssl/err.h>
 #include <openssl/bio.h>
 
+/* Allocations this thread's Swift runtime could not get (runtime_alloc.c,
+ * this library's private copy): objects built while it moved came from the
+ * emergency reserve and must not be handed out. */
+unsigned long cev_alloc_failure_count(void);
+
 /* ---- tls_shim.c ---- */
 /* The kind table every TLS bufferevent carries in be_ops. */
 extern const struct bufferevent_ops cevtls_ops;
