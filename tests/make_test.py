@@ -177,6 +177,9 @@ NEEDED = [
     ("memcached", ["memcached", "-h"]),
     ("tmux", ["tmux", "-V"]),
     ("cmake", ["cmake", "--version"]),
+    ("libssl-dev", ["test", "-f", "/usr/include/openssl/ssl.h"]),
+    ("openssl", ["openssl", "version"]),
+    ("sslsplit", ["test", "-x", "/usr/bin/sslsplit"]),
 ]
 
 
