@@ -3,7 +3,7 @@
 # against Debian's libevent (A) and against ours (B); a server of one kind
 # echoes 16 MiB (in lines, checksummed) to a client of another over TCP on
 # 127.0.0.1, every pairing, plus binary A run on our libraries
-# (LD_LIBRARY_PATH, "C"). Each side's output must equal the all-libevent run.
+# (LD_LIBRARY_PATH, "C") and ours linked statically ("S"). Each side's output must equal the all-libevent run.
 # Exit 0 passed, 77 libevent_openssl / OpenSSL headers missing, 1 failed.
 set -u
 cd "$(dirname "$0")/.."
@@ -16,6 +16,9 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 gcc -g -O1 -w -o "$tmp/A" tests/tls_peer.c $(pkg-config --cflags --libs libevent libevent_openssl) -lssl -lcrypto || exit 1
 gcc -g -O1 -w -Iinclude -o "$tmp/B" tests/tls_peer.c -Lbuild/lib -levent -levent_openssl -lssl -lcrypto \
   -Wl,-rpath,"$ROOT/build/lib" || exit 1
+# S: ours linked statically (libevent_openssl.a over libevent_core.a).
+gcc -g -O1 -w -Iinclude -o "$tmp/S" tests/tls_peer.c build/lib/libevent_openssl.a build/lib/libevent_core.a \
+  -lssl -lcrypto -lm -lpthread || exit 1
 BYTES=$((16 << 20))
 
 # run SERVERKIND CLIENTKIND: kinds A, B, or C (binary A on our libraries).
@@ -39,13 +42,13 @@ run() {
 fail=0
 run A A || exit 1
 if ! grep -q "checksum matches" "$tmp/AA.out"; then echo "tls_cross.sh: FAIL: the all-libevent run itself failed"; cat "$tmp/AA.out"; exit 1; fi
-for p in BB AB BA CC AC CA BC CB; do
+for p in BB AB BA CC AC CA BC CB SA AS; do
   run ${p:0:1} ${p:1:1} || { fail=1; continue; }
   if ! diff -u "$tmp/AA.out" "$tmp/$p.out" > "$tmp/diff"; then
     echo "tls_cross.sh: FAIL: server ${p:0:1}, client ${p:1:1} differs from libevent's:"; cat "$tmp/diff"; fail=1
   fi
 done
 if [ $fail = 0 ]; then
-  echo "tls_cross.sh: ok (16 MiB echo, server/client pairs AA BB AB BA CC AC CA BC CB identical)"
+  echo "tls_cross.sh: ok (16 MiB echo, server/client pairs AA BB AB BA CC AC CA BC CB SA AS identical)"
 fi
 exit $fail
