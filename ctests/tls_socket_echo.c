@@ -4,7 +4,8 @@
  * (close_notify: BEV_EVENT_EOF), bufferevent_openssl_get_ssl,
  * bufferevent_get_underlying (NULL), bufferevent_getfd, enabled flags,
  * allow_dirty_shutdown get/set, bufferevent_get_openssl_error (none), the
- * ssl functions on a non-TLS bufferevent; with and without deferred callbacks.
+ * ssl functions on a non-TLS bufferevent; with and without deferred callbacks;
+ * a client made without an fd that gets one through bufferevent_setfd.
  * ctest-libs: -levent_openssl -lssl -lcrypto
  */
 #include "tls_common.h"
@@ -74,20 +75,25 @@ static void cli_event(struct bufferevent *b, short what, void *arg)
     }
 }
 
-static void run(int opts)
+static void run(int opts, int late_fd)
 {
     evutil_socket_t sv[2];
     SSL_CTX *sctx = tls_server_ctx(0), *cctx = tls_client_ctx(0);
     struct bufferevent *plain;
 
-    printf("--- options %d\n", opts);
+    printf("--- options %d%s\n", opts, late_fd ? ", client fd set later" : "");
     replies = 0;
     base = event_base_new();
     bev_socketpair(sv);
     ssl_s = SSL_new(sctx);
     ssl_c = SSL_new(cctx);
     srv = bufferevent_openssl_socket_new(base, sv[0], ssl_s, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE | opts);
-    cli = bufferevent_openssl_socket_new(base, sv[1], ssl_c, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE | opts);
+    cli = bufferevent_openssl_socket_new(base, late_fd ? -1 : sv[1], ssl_c, BUFFEREVENT_SSL_CONNECTING,
+                                         BEV_OPT_CLOSE_ON_FREE | opts);
+    if (late_fd) {
+        printf("getfd before %d\n", bufferevent_getfd(cli));
+        printf("setfd %d\n", bufferevent_setfd(cli, sv[1]));
+    }
     printf("made %d %d\n", srv != NULL, cli != NULL);
     printf("get_ssl %d %d\n", bufferevent_openssl_get_ssl(srv) == ssl_s, bufferevent_openssl_get_ssl(cli) == ssl_c);
     printf("underlying %p\n", (void *)bufferevent_get_underlying(cli));
@@ -123,8 +129,9 @@ static void run(int opts)
 int main(void)
 {
     tls_make_cert();
-    run(0);
-    run(BEV_OPT_DEFER_CALLBACKS);
+    run(0, 0);
+    run(BEV_OPT_DEFER_CALLBACKS, 0);
+    run(0, 1);
     tls_free_cert();
     libevent_global_shutdown();
     return 0;

@@ -246,10 +246,18 @@ public func cevtls_op_get_fd(_ p: BevPtr?) -> Int32 {
 @_cdecl("cevtls_op_set_fd")
 public func cevtls_op_set_fd(_ p: BevPtr?, _ fd: Int32) -> Int32 {
     guard let t = Tls.of(p), t.under == nil else { return -1 }
-    guard let bio = BIO_new_socket(fd, BIO_NOCLOSE) else { return -1 }
+    guard let p, let bio = BIO_new_socket(fd, BIO_NOCLOSE) else { return -1 }
     SSL_set_bio(t.ssl, bio, bio)
     t.resetCounts()
-    t.fdIsSet = fd != -1
+    if fd == -1 {
+        // No fd any more: the old fd's events go now (libevent leaves them
+        // pending and assigns over them).
+        _ = event_del(&p.pointee.ev_read)
+        _ = event_del(&p.pointee.ev_write)
+        t.fdIsSet = false
+    } else {
+        t.fdIsSet = true
+    }
     return t.state == TlsState.open ? t.setOpenCallbacks(fd) : t.setHandshakeCallbacks(fd)
 }
 
