@@ -122,11 +122,13 @@ extension Tls {
         return r1 < 0 || r2 < 0 ? -1 : 0
     }
 
-    /// Before and during the handshake: both directions drive it.
-    func setHandshakeCallbacks(_ given: Int32) -> Int32 {
+    /// Before and during the handshake: both directions drive it. A filter
+    /// takes its first step at once (libevent 2.1.12), unless `start` is
+    /// false: then the underlying bufferevent's next callback takes it.
+    func setHandshakeCallbacks(_ given: Int32, start: Bool = true) -> Int32 {
         if let u = under {
             bufferevent_setcb(u, underHandshakeCallback, underHandshakeCallback, underEventCallback, arg)
-            return doHandshake()
+            return start ? doHandshake() : 0
         }
         var fd = given
         if fd < 0 && fdIsSet { fd = event_get_fd(&bev.pointee.ev_read) }
