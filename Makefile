@@ -7,54 +7,77 @@ BUILD     := build
 LIBDIR    := $(BUILD)/lib
 SCRATCH   := .build-embedded
 ARCHIVE   := $(SCRATCH)/release/libEventEmbedded.a
+XARCHIVE_ALL := $(SCRATCH)/release/libEventExtraEmbedded.a
+XARCHIVE  := $(BUILD)/libEventExtraOnly.a
 MAPFILE   := Sources/libevent.map
-SONAMES   := libevent-2.1.so.7 libevent_core-2.1.so.7
 GLUE      := Sources/PthreadsGlue/evthread_pthreads.c
 SOURCES   := $(shell find Sources include -type f) Package.swift
 
-.PHONY: all lib test swift-test ctest check-symbols coverage install uninstall demo examples bench clean size
+.PHONY: fuzz all lib test swift-test ctest check-symbols coverage install uninstall demo examples bench clean size
 
 all: lib
 
 lib: $(LIBDIR)/.stamp
 
-# Embedded Swift, whole module: one archive, linked twice, once per SONAME a
-# binary may ask for (libevent and libevent_core carry everything).
-# libevent_pthreads and libevent_extra are small objects that depend on
-# libevent_core, as libevent's own are: the first holds only
-# evthread_use_pthreads, the second the extra API (none implemented yet).
-$(ARCHIVE): $(SOURCES)
-	@rm -f $(ARCHIVE)  # SwiftPM appends to a stale archive: start clean
+# Embedded Swift, whole module, two Swift modules:
+#   Event (+ CEventSys)           -> libevent_core-2.1.so.7: libc only
+#   EventExtra (+ CEventExtra)    -> libevent_extra-2.1.so.7: dns, http, tag,
+#     rpc; NEEDED libevent_core, which it reaches through libevent's C names
+#     only (Sources/README.md), plus a private copy of the runtime allocator
+#     (runtime_alloc.c routed to event_mm_*_ so its objects honour
+#     event_set_mem_functions too)
+#   both                          -> libevent-2.1.so.7 (the all-in-one)
+# libevent_pthreads holds only evthread_use_pthreads, over libevent_core.
+# SwiftPM's archive of a product also carries its C dependencies' objects:
+# the extra archive is taken without CEventSys's (they are the core's).
+$(ARCHIVE) $(XARCHIVE): $(SOURCES)
+	@rm -f $(ARCHIVE) $(XARCHIVE_ALL)  # SwiftPM appends to a stale archive: start clean
 	SWIFT_LIBEVENT_EMBEDDED=1 $(SWIFT) build -c release --scratch-path $(SCRATCH) --product EventEmbedded
+	SWIFT_LIBEVENT_EMBEDDED=1 $(SWIFT) build -c release --scratch-path $(SCRATCH) --product EventExtraEmbedded
+	@mkdir -p $(BUILD)
+	cp $(XARCHIVE_ALL) $(XARCHIVE) && ar d $(XARCHIVE) $$(cd Sources/CEventSys && ls *.c | sed 's/$$/.o/')
 
-$(LIBDIR)/.stamp: $(ARCHIVE) $(MAPFILE) $(GLUE)
+$(BUILD)/extra_runtime.o: Sources/CEventSys/runtime_alloc.c
+	@mkdir -p $(BUILD)
+	$(LINKCC) -c -fPIC -O2 -fvisibility=hidden -DCEV_EMBEDDED -D_GNU_SOURCE \
+	  -Dcev_mem_alloc=event_mm_malloc_ -Dcev_mem_free=event_mm_free_ -o $@ $<
+
+LINKFLAGS := -Wl,--version-script=$(MAPFILE) -Wl,--gc-sections -Wl,-z,now -Wl,--no-undefined
+
+$(LIBDIR)/.stamp: $(ARCHIVE) $(XARCHIVE) $(BUILD)/extra_runtime.o $(MAPFILE) $(GLUE)
 	@mkdir -p $(LIBDIR)
-	@for so in $(SONAMES); do \
-	  $(LINKCC) -shared -o $(LIBDIR)/$$so.0.1 -Wl,--whole-archive $(ARCHIVE) -Wl,--no-whole-archive \
-	    -Wl,-soname,$$so -Wl,--version-script=$(MAPFILE) -Wl,--gc-sections -Wl,-z,now -Wl,--no-undefined \
-	    -lm -lpthread || exit 1; \
-	  ln -sf $$so.0.1 $(LIBDIR)/$$so; \
-	done
+	$(LINKCC) -shared -o $(LIBDIR)/libevent_core-2.1.so.7.0.1 -Wl,--whole-archive $(ARCHIVE) -Wl,--no-whole-archive \
+	  -Wl,-soname,libevent_core-2.1.so.7 $(LINKFLAGS) -lm -lpthread
+	$(LINKCC) -shared -o $(LIBDIR)/libevent-2.1.so.7.0.1 -Wl,--whole-archive $(ARCHIVE) $(XARCHIVE) -Wl,--no-whole-archive \
+	  -Wl,-soname,libevent-2.1.so.7 $(LINKFLAGS) -lm -lpthread
+	ln -sf libevent_core-2.1.so.7.0.1 $(LIBDIR)/libevent_core-2.1.so.7
+	ln -sf libevent-2.1.so.7.0.1 $(LIBDIR)/libevent-2.1.so.7
+	$(LINKCC) -shared -o $(LIBDIR)/libevent_extra-2.1.so.7.0.1 -Wl,--whole-archive $(XARCHIVE) -Wl,--no-whole-archive \
+	  $(BUILD)/extra_runtime.o -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-2.1.so.7 \
+	  -Wl,-soname,libevent_extra-2.1.so.7 $(LINKFLAGS) -lm -lpthread
+	ln -sf libevent_extra-2.1.so.7.0.1 $(LIBDIR)/libevent_extra-2.1.so.7
 	$(CC) -shared -fPIC -O2 -Iinclude -o $(LIBDIR)/libevent_pthreads-2.1.so.7.0.1 $(GLUE) \
 	  -L$(LIBDIR) -l:libevent_core-2.1.so.7 -Wl,-soname,libevent_pthreads-2.1.so.7 -Wl,--no-undefined -lpthread
 	ln -sf libevent_pthreads-2.1.so.7.0.1 $(LIBDIR)/libevent_pthreads-2.1.so.7
-	$(CC) -shared -fPIC -o $(LIBDIR)/libevent_extra-2.1.so.7.0.1 -x c /dev/null \
-	  -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-2.1.so.7 -Wl,-soname,libevent_extra-2.1.so.7
-	ln -sf libevent_extra-2.1.so.7.0.1 $(LIBDIR)/libevent_extra-2.1.so.7
 	ln -sf libevent-2.1.so.7.0.1 $(LIBDIR)/libevent.so
 	ln -sf libevent_core-2.1.so.7.0.1 $(LIBDIR)/libevent_core.so
 	ln -sf libevent_extra-2.1.so.7.0.1 $(LIBDIR)/libevent_extra.so
 	ln -sf libevent_pthreads-2.1.so.7.0.1 $(LIBDIR)/libevent_pthreads.so
-	cp $(ARCHIVE) $(LIBDIR)/libevent.a
+	rm -rf $(BUILD)/xobj && mkdir -p $(BUILD)/xobj && cd $(BUILD)/xobj && ar x $(abspath $(XARCHIVE))
+	cp $(ARCHIVE) $(LIBDIR)/libevent.a && ar qs $(LIBDIR)/libevent.a $$(ar t $(XARCHIVE) | sed 's|^|$(BUILD)/xobj/|')
 	cp $(ARCHIVE) $(LIBDIR)/libevent_core.a
+	cp $(XARCHIVE) $(LIBDIR)/libevent_extra.a
 	$(CC) -c -fPIC -O2 -Iinclude -o $(BUILD)/evthread_pthreads.o $(GLUE)
 	rm -f $(LIBDIR)/libevent_pthreads.a && ar rcs $(LIBDIR)/libevent_pthreads.a $(BUILD)/evthread_pthreads.o
-	rm -f $(LIBDIR)/libevent_extra.a && ar rcs $(LIBDIR)/libevent_extra.a  # empty, as the .so: for libevent::extra static
 	@touch $@
 
+# Stripped size of each library file against Debian's (already stripped).
+DEBLIBDIR ?= /usr/lib/x86_64-linux-gnu
 size: lib
-	@strip -o $(BUILD)/stripped.so $(LIBDIR)/libevent-2.1.so.7.0.1 && \
-	  echo "stripped libevent-2.1.so.7: $$(stat -c %s $(BUILD)/stripped.so) bytes"
+	@for so in libevent_core libevent_extra libevent libevent_pthreads; do \
+	  strip -o $(BUILD)/stripped.so $(LIBDIR)/$$so-2.1.so.7.0.1; ours=$$(stat -c %s $(BUILD)/stripped.so); \
+	  deb=$$(stat -L -c %s $(DEBLIBDIR)/$$so-2.1.so.7 2>/dev/null || echo '?'); \
+	  printf '%-27s ours %8s bytes   debian %8s bytes\n' $$so-2.1.so.7 $$ours $$deb; done
 
 clean:
 	rm -rf $(BUILD) $(SCRATCH) .build
@@ -75,6 +98,13 @@ CTEST_ARGS       ?=
 
 test:
 	@$(PYTHON) tests/make_test.py
+
+# Fuzzing: every tests/fuzz_*.sh (one per parser: dns, http, tag, ...) runs
+# FUZZ_SECONDS long; `make test` runs the same scripts briefly (their default).
+FUZZ_SECONDS ?= 600
+fuzz: lib
+	@set -e; for f in tests/fuzz_*.sh; do [ -f "$$f" ] || continue; \
+	  echo "--- $$f ($(FUZZ_SECONDS) s)"; FUZZ_SECONDS=$(FUZZ_SECONDS) bash "$$f"; done
 
 swift-test:
 	$(SWIFT) test

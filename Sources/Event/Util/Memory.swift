@@ -125,19 +125,3 @@ public func cev_mem_alloc(_ size: Int) -> UnsafeMutableRawPointer? {
 public func cev_mem_free(_ p: UnsafeMutableRawPointer?) {
     if let f = Memory.userFree { f(p) } else { free(p) }
 }
-
-extension Array {
-    /// Room for one more element, taken through the allocator; false (the
-    /// array unchanged) when memory ran out. The append that follows then
-    /// allocates nothing, so a growing array never lives in the reserve.
-    mutating func reserveOneMore() -> Bool {
-        if count < capacity { return true }
-        let mark = Memory.failureMark()
-        var bigger: [Element] = []
-        bigger.reserveCapacity(Swift.max(4, capacity &* 2))
-        if Memory.failed(since: mark) { return false }
-        bigger.append(contentsOf: self)
-        self = bigger
-        return true
-    }
-}
