@@ -152,6 +152,7 @@ enum Tag {
         guard len >= 0, tag == needTag else { return -1 }
         let n = Int(len)
         guard let p = Memory.malloc(n + 1) else {
+            pstring?.pointee = nil
             Log.warnErrno("evtag_unmarshal_string: malloc")
             return -1
         }
