@@ -5,6 +5,7 @@
  * mismatched tags, non-canonical encodings, and evtag_peek_length's
  * wrap-around: for each input, every decoding call's result, what it
  * stored and what it left in the buffer.
+ * ctest-backends: epoll
  */
 #include "tag_common.h"
 

@@ -7,6 +7,7 @@
  * matching evtag_unmarshal_* call, evtag_peek, evtag_peek_length,
  * evtag_payload_length, evtag_unmarshal_header, evtag_unmarshal,
  * evtag_consume, evtag_decode_tag, evtag_decode_int, evtag_decode_int64.
+ * ctest-backends: epoll
  */
 #include "tag_common.h"
 

@@ -2,6 +2,7 @@
  * comes from the program's malloc (and is freed with its free), and when
  * that malloc fails the call returns -1 with the header consumed and the
  * payload left in the buffer.
+ * ctest-backends: epoll
  */
 #include "tag_common.h"
 

@@ -5,6 +5,7 @@
  * evtag_unmarshal_* / peek / consume / decode call, digesting every
  * result, stored value and the bytes left. A fixed-seed generator makes the
  * inputs the same in every build.
+ * ctest-backends: epoll
  */
 #include "tag_common.h"
 
