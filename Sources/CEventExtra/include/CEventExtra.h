@@ -22,6 +22,7 @@
 #include <event2/tag.h>
 #include <event2/rpc.h>
 #include <event2/rpc_struct.h>
+#include "CEventRpc.h"
 
 /* ---- Internal names the core exports for this library (libevent's). ---- */
 
