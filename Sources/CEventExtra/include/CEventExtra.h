@@ -9,6 +9,9 @@
 #define CEVENTEXTRA_H
 
 #include "CEventSys.h"
+/* The core's libevent-internal exports (event_mm_*_, event_warn..., the
+ * evthread_*_ data objects, the evdns getaddrinfo hooks). */
+#include "CEventInternal.h"
 #include <event2/event.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
