@@ -35,8 +35,12 @@ static void message_cb(EVRPC_STRUCT(Message) *rpc, void *arg)
 	EVTAG_ASSIGN(reply, text, text);
 	if (strcmp(req->to_name_data, "incomplete") != 0)
 		EVTAG_ASSIGN(reply, total, msg_sum(req));
-	if (EVTAG_GET(req, count, &count) == 0)
+	if (EVTAG_GET(req, count, &count) == 0) {
+		struct timeval when = { 1234567, 890 };
 		EVTAG_ASSIGN_WITH_LEN(reply, blob, (const ev_uint8_t *)"\x00\x01\x02\xff", count > 4 ? 4 : count);
+		EVTAG_ASSIGN(reply, echo, req);
+		EVTAG_ASSIGN(reply, when, &when);
+	}
 	EVRPC_REQUEST_DONE(rpc);
 }
 
@@ -57,6 +61,19 @@ static void reply_cb(struct evrpc_status *status, struct rpc_msg *msg, struct rp
 		printf(", blob");
 		for (i = 0; i < n; i++)
 			printf(" %02x", b[i]);
+	}
+	if (EVTAG_HAS(reply, echo)) {
+		struct rpc_msg *e;
+		ev_uint64_t big = 0;
+		EVTAG_GET(reply, echo, &e);
+		EVTAG_GET(e, big, &big);
+		printf(", echo %s->%s values %d big %#llx", e->from_name_data, e->to_name_data,
+		    EVTAG_ARRAY_LEN(e, values), (unsigned long long)big);
+	}
+	if (EVTAG_HAS(reply, when)) {
+		struct timeval tv;
+		EVTAG_GET(reply, when, &tv);
+		printf(", when %ld.%06ld", (long)tv.tv_sec, (long)tv.tv_usec);
 	}
 	printf("\n");
 	rpc_msg_free(msg);

@@ -8,7 +8,8 @@
  *   struct rpc_msg   { string from_name = 1; string to_name = 2;
  *                      optional int count = 3; optional int64 big = 4;
  *                      array int values = 5; }
- *   struct rpc_reply { string text = 1; int total = 2; optional bytes blob = 3; }
+ *   struct rpc_reply { string text = 1; int total = 2; optional bytes blob = 3;
+ *                      optional struct[rpc_msg] echo = 4; optional timeval when = 5; }
  */
 #ifndef RPC_COMMON_H
 #define RPC_COMMON_H
@@ -258,8 +259,33 @@ static int rpc_msg_unmarshal(struct rpc_msg *m, struct evbuffer *evbuf)
 	return rpc_msg_complete(m);
 }
 
+/* A tagged rpc_msg inside another message (the generator's nested-struct
+ * helpers). */
+static void evtag_marshal_rpc_msg(struct evbuffer *evbuf, ev_uint32_t tag, const struct rpc_msg *msg)
+{
+	struct evbuffer *tmp = evbuffer_new();
+	rpc_msg_marshal(tmp, msg);
+	evtag_marshal_buffer(evbuf, tag, tmp);
+	evbuffer_free(tmp);
+}
+static int evtag_unmarshal_rpc_msg(struct evbuffer *evbuf, ev_uint32_t need_tag, struct rpc_msg *msg)
+{
+	ev_uint32_t tag;
+	int res = -1;
+	struct evbuffer *tmp = evbuffer_new();
+	if (evtag_unmarshal(evbuf, &tag, tmp) == -1 || tag != need_tag)
+		goto error;
+	if (rpc_msg_unmarshal(msg, tmp) == -1)
+		goto error;
+	res = 0;
+error:
+	evbuffer_free(tmp);
+	return res;
+}
+
 /* ---- struct rpc_reply ---- */
-enum rpc_reply_ { RPC_REPLY_TEXT = 1, RPC_REPLY_TOTAL = 2, RPC_REPLY_BLOB = 3, RPC_REPLY_MAX_TAGS };
+enum rpc_reply_ { RPC_REPLY_TEXT = 1, RPC_REPLY_TOTAL = 2, RPC_REPLY_BLOB = 3, RPC_REPLY_ECHO = 4,
+	RPC_REPLY_WHEN = 5, RPC_REPLY_MAX_TAGS };
 
 struct rpc_reply;
 struct rpc_reply_access_ {
@@ -269,6 +295,10 @@ struct rpc_reply_access_ {
 	int (*total_get)(struct rpc_reply *, ev_uint32_t *);
 	int (*blob_assign)(struct rpc_reply *, const ev_uint8_t *, ev_uint32_t);
 	int (*blob_get)(struct rpc_reply *, ev_uint8_t **, ev_uint32_t *);
+	int (*echo_assign)(struct rpc_reply *, const struct rpc_msg *);
+	int (*echo_get)(struct rpc_reply *, struct rpc_msg **);
+	int (*when_assign)(struct rpc_reply *, const struct timeval *);
+	int (*when_get)(struct rpc_reply *, struct timeval *);
 };
 
 struct rpc_reply {
@@ -277,9 +307,13 @@ struct rpc_reply {
 	ev_uint32_t total_data;
 	ev_uint8_t *blob_data;
 	ev_uint32_t blob_length;
+	struct rpc_msg *echo_data;
+	struct timeval when_data;
 	ev_uint8_t text_set;
 	ev_uint8_t total_set;
 	ev_uint8_t blob_set;
+	ev_uint8_t echo_set;
+	ev_uint8_t when_set;
 };
 
 static int rpc_reply_text_assign(struct rpc_reply *m, const char *v)
@@ -329,10 +363,55 @@ static int rpc_reply_blob_get(struct rpc_reply *m, ev_uint8_t **v, ev_uint32_t *
 	*len = m->blob_length;
 	return 0;
 }
+/* Copies the message through its own encoding, as the generator does. */
+static int rpc_reply_echo_assign(struct rpc_reply *m, const struct rpc_msg *v)
+{
+	struct evbuffer *tmp = evbuffer_new();
+	if (m->echo_set) {
+		rpc_msg_clear(m->echo_data);
+		m->echo_set = 0;
+	} else if ((m->echo_data = rpc_msg_new()) == NULL) {
+		evbuffer_free(tmp);
+		return -1;
+	}
+	rpc_msg_marshal(tmp, v);
+	if (rpc_msg_unmarshal(m->echo_data, tmp) == -1) {
+		evbuffer_free(tmp);
+		return -1;
+	}
+	evbuffer_free(tmp);
+	m->echo_set = 1;
+	return 0;
+}
+static int rpc_reply_echo_get(struct rpc_reply *m, struct rpc_msg **v)
+{
+	if (m->echo_set != 1) {
+		if ((m->echo_data = rpc_msg_new()) == NULL)
+			return -1;
+		m->echo_set = 1;
+	}
+	*v = m->echo_data;
+	return 0;
+}
+static int rpc_reply_when_assign(struct rpc_reply *m, const struct timeval *v)
+{
+	m->when_set = 1;
+	m->when_data = *v;
+	return 0;
+}
+static int rpc_reply_when_get(struct rpc_reply *m, struct timeval *v)
+{
+	if (m->when_set != 1)
+		return -1;
+	*v = m->when_data;
+	return 0;
+}
 static struct rpc_reply_access_ rpc_reply_base__ = {
 	rpc_reply_text_assign, rpc_reply_text_get,
 	rpc_reply_total_assign, rpc_reply_total_get,
 	rpc_reply_blob_assign, rpc_reply_blob_get,
+	rpc_reply_echo_assign, rpc_reply_echo_get,
+	rpc_reply_when_assign, rpc_reply_when_get,
 };
 static struct rpc_reply *rpc_reply_new(void)
 {
@@ -354,7 +433,10 @@ static void rpc_reply_clear(struct rpc_reply *m)
 	m->text_data = NULL;
 	m->blob_data = NULL;
 	m->blob_length = 0;
-	m->text_set = m->total_set = m->blob_set = 0;
+	if (m->echo_data)
+		rpc_msg_free(m->echo_data);
+	m->echo_data = NULL;
+	m->text_set = m->total_set = m->blob_set = m->echo_set = m->when_set = 0;
 }
 static void rpc_reply_free(struct rpc_reply *m)
 {
@@ -367,6 +449,10 @@ static void rpc_reply_marshal(struct evbuffer *evbuf, const struct rpc_reply *m)
 	evtag_marshal_int(evbuf, RPC_REPLY_TOTAL, m->total_data);
 	if (m->blob_set)
 		evtag_marshal(evbuf, RPC_REPLY_BLOB, m->blob_data, m->blob_length);
+	if (m->echo_set)
+		evtag_marshal_rpc_msg(evbuf, RPC_REPLY_ECHO, m->echo_data);
+	if (m->when_set)
+		evtag_marshal_timeval(evbuf, RPC_REPLY_WHEN, (struct timeval *)&m->when_data);
 }
 static int rpc_reply_complete(struct rpc_reply *m)
 {
@@ -405,6 +491,22 @@ static int rpc_reply_unmarshal(struct rpc_reply *m, struct evbuffer *evbuf)
 			if (evtag_unmarshal_fixed(evbuf, RPC_REPLY_BLOB, m->blob_data, m->blob_length) == -1)
 				return -1;
 			m->blob_set = 1;
+			break;
+		case RPC_REPLY_ECHO:
+			if (m->echo_set)
+				return -1;
+			if ((m->echo_data = rpc_msg_new()) == NULL)
+				return -1;
+			if (evtag_unmarshal_rpc_msg(evbuf, RPC_REPLY_ECHO, m->echo_data) == -1)
+				return -1;
+			m->echo_set = 1;
+			break;
+		case RPC_REPLY_WHEN:
+			if (m->when_set)
+				return -1;
+			if (evtag_unmarshal_timeval(evbuf, RPC_REPLY_WHEN, &m->when_data) == -1)
+				return -1;
+			m->when_set = 1;
 			break;
 		default:
 			return -1;

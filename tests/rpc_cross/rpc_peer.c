@@ -53,8 +53,12 @@ static void message_cb(EVRPC_STRUCT(Message) *rpc, void *arg)
 	snprintf(text, sizeof text, "hello %s", req->from_name_data);
 	EVTAG_ASSIGN(rpc->reply, text, text);
 	EVTAG_ASSIGN(rpc->reply, total, msg_sum(req) + count);
-	if (count)
+	if (count) {
+		struct timeval when = { 86400 + count, count % 1000000 };
 		EVTAG_ASSIGN_WITH_LEN(rpc->reply, blob, (const ev_uint8_t *)"\x00\xff\x10\x7f\x80", count % 6);
+		EVTAG_ASSIGN(rpc->reply, echo, req);
+		EVTAG_ASSIGN(rpc->reply, when, &when);
+	}
 	EVRPC_REQUEST_DONE(rpc);
 	if (++answered == COUNT) {
 		struct timeval tv = { 0, 200000 };
@@ -64,9 +68,11 @@ static void message_cb(EVRPC_STRUCT(Message) *rpc, void *arg)
 
 static void reply_cb(struct evrpc_status *status, struct rpc_msg *msg, struct rpc_reply *reply, void *arg)
 {
-	printf("client %ld: status %d, http %d, text %s, total %u, blob %u bytes\n", (long)arg, status->error,
-	    status->http_req ? evhttp_request_get_response_code(status->http_req) : -1,
-	    reply->text_data ? reply->text_data : "-", reply->total_data, reply->blob_length);
+	printf("client %ld: status %d, http %d, text %s, total %u, blob %u bytes, echo %d values, when %ld.%ld\n",
+	    (long)arg, status->error, status->http_req ? evhttp_request_get_response_code(status->http_req) : -1,
+	    reply->text_data ? reply->text_data : "-", reply->total_data, reply->blob_length,
+	    reply->echo_set ? EVTAG_ARRAY_LEN(reply->echo_data, values) : -1,
+	    (long)reply->when_data.tv_sec, (long)reply->when_data.tv_usec);
 	rpc_msg_free(msg);
 	rpc_reply_free(reply);
 	if (++received == COUNT)
