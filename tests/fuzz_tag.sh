@@ -27,8 +27,10 @@ for item in '\x01\x03\x34\x32\x10' '\x01\x05\x80\x00\x00\x00\x01' '\x01\x03abc' 
     printf "\\x$(printf %02x $call)\\x01\\x21$item$item" > "$work/corpus/seed$i"; i=$((i + 1))
   done
 done
+# A failing input is kept as build/fuzz_tag-crash-* (and printed in hex).
+mkdir -p build
 FUZZ_TAG_REAL=$real FUZZ_TAG_OURS=$ours "$work/fuzz_tag" -max_total_time="$secs" -max_len=200 \
-  -print_final_stats=1 "$work/corpus" >"$work/log" 2>&1
+  -artifact_prefix=build/fuzz_tag- -print_final_stats=1 "$work/corpus" >"$work/log" 2>&1
 rc=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 if [ $rc -ne 0 ]; then
