@@ -87,12 +87,12 @@ final class RpcTests: XCTestCase {
         XCTAssertEqual(evrpc_register_generic(base, "One", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil), 0)
         XCTAssertEqual(evrpc_register_generic(base, "Two", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil), 0)
         // The path is taken in the evhttp: setting it again fails.
-        XCTAssertEqual(evhttp_set_cb(http, "/.rpc.One", nil, nil), -1)
+        XCTAssertEqual(CEventExtra.evhttp_set_cb(http, "/.rpc.One", nil, nil), -1)
         XCTAssertEqual(evrpc_unregister_rpc(base, "One"), 0)
         XCTAssertEqual(evrpc_unregister_rpc(base, "One"), -1)
-        XCTAssertEqual(evhttp_set_cb(http, "/.rpc.One", nil, nil), 0)
+        XCTAssertEqual(CEventExtra.evhttp_set_cb(http, "/.rpc.One", nil, nil), 0)
         evrpc_free(base)   // unregisters Two
-        XCTAssertEqual(evhttp_set_cb(http, "/.rpc.Two", nil, nil), 0)
+        XCTAssertEqual(CEventExtra.evhttp_set_cb(http, "/.rpc.Two", nil, nil), 0)
         evhttp_free(http)
         event_base_free(eb)
     }
