@@ -64,6 +64,13 @@ final class RpcPool: RpcHookOwner {
     func tearDown() {
         for ctx in queued { RpcClient.freeWrapper(ctx) }
         queued = []
+        // A request paused before it was sent, or holding its reply (owned
+        // by us for the pause), has an evhttp request no one else frees.
+        for p in paused {
+            let ctx = p.ctx.assumingMemoryBound(to: evrpc_request_wrapper.self)
+            if let req = ctx.pointee.req { evhttp_request_free(req) }
+            ctx.pointee.req = nil
+        }
         paused = []
         // Freeing a connection drops its requests without callbacks: the
         // requests it carried are done with.

@@ -52,14 +52,16 @@ final class RpcBase: RpcHookOwner {
         return 0
     }
 
-    /// evrpc_free: every RPC unregistered, pause records and hooks dropped.
-    /// As libevent, requests still paused are not freed (the program may
-    /// not resume them any more).
+    /// evrpc_free: every RPC unregistered, hooks removed. Requests still
+    /// paused can no longer be resumed: they are freed unanswered (libevent
+    /// leaks them; the HTTP request stays with evhttp either way).
     func tearDown() {
+        let stuck = paused
+        paused = []
+        for p in stuck { RpcServer.freeState(p.ctx.assumingMemoryBound(to: evrpc_req_generic.self)) }
         while let rpc = rpcs.first {
             _ = unregister(rpc.pointee.uri)
         }
-        paused = []
         removeAllHooks()
     }
 }
