@@ -114,9 +114,12 @@ enum RpcServer {
               unmarshal(request, evhttp_request_get_input_buffer(state.pointee.http_req)) != -1 else { return fail(state) }
         state.pointee.reply = rplNew(rpc.pointee.reply_new_arg)
         guard state.pointee.reply != nil else { return fail(state) }
-        if let cb = rpc.pointee.cb {
-            cb(state, rpc.pointee.cb_arg)
+        guard let cb = rpc.pointee.cb else {
+            // libevent would call through NULL; nobody could answer it.
+            Log.warnx("evrpc: \(rpc.pointee.uri) has no callback")
+            return fail(state)
         }
+        cb(state, rpc.pointee.cb_arg)
     }
 
     /// evrpc_request_done: the program filled in the reply.
