@@ -454,3 +454,67 @@ public func evutil_getaddrinfo_common_(_ node: UnsafePointer<CChar>?, _ service:
         return AddrInfo.eaiNeedResolve
     }
 }
+
+/// libevent's socketpair for systems without one: a connected pair of TCP
+/// sockets over 127.0.0.1 (family AF_INET or AF_UNIX accepted, protocol 0).
+@_cdecl("evutil_ersatz_socketpair_")
+public func evutil_ersatz_socketpair_(_ family: Int32, _ type: Int32, _ proto: Int32, _ fds: UnsafeMutablePointer<Int32>?) -> Int32 {
+    if proto != 0 || (family != AF_INET && family != AF_UNIX) {
+        Sys.errno = EAFNOSUPPORT
+        return -1
+    }
+    guard let fds else {
+        Sys.errno = EINVAL
+        return -1
+    }
+    var listener: Int32 = -1, connector: Int32 = -1, acceptor: Int32 = -1
+    func fail() -> Int32 {
+        let e = Sys.errno
+        for fd in [listener, connector, acceptor] where fd >= 0 { Sys.close(fd) }
+        Sys.errno = e
+        return -1
+    }
+    listener = socket(AF_INET, type, 0)
+    if listener < 0 { return fail() }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+    let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, __CONST_SOCKADDR_ARG(__sockaddr__: $0), size) }
+    }
+    if bound < 0 || listen(listener, 1) < 0 { return fail() }
+    connector = socket(AF_INET, type, 0)
+    if connector < 0 { return fail() }
+    var listenAddr = sockaddr_in()
+    var len = size
+    let named = withUnsafeMutablePointer(to: &listenAddr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, __SOCKADDR_ARG(__sockaddr__: $0), &len) }
+    }
+    if named < 0 || len != size { return fail() }
+    let joined = withUnsafePointer(to: &listenAddr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(connector, __CONST_SOCKADDR_ARG(__sockaddr__: $0), size) }
+    }
+    if joined < 0 { return fail() }
+    var peer = sockaddr_in()
+    len = size
+    acceptor = withUnsafeMutablePointer(to: &peer) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener, __SOCKADDR_ARG(__sockaddr__: $0), &len) }
+    }
+    if acceptor < 0 || len != size { return fail() }
+    // The peer must be our connector, not someone racing for the port.
+    var mine = sockaddr_in()
+    len = size
+    let own = withUnsafeMutablePointer(to: &mine) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(connector, __SOCKADDR_ARG(__sockaddr__: $0), &len) }
+    }
+    if own < 0 || len != size || mine.sin_family != peer.sin_family || mine.sin_addr.s_addr != peer.sin_addr.s_addr
+        || mine.sin_port != peer.sin_port {
+        Sys.errno = ECONNABORTED
+        return fail()
+    }
+    Sys.close(listener)
+    fds[0] = connector
+    fds[1] = acceptor
+    return 0
+}
