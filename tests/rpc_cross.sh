@@ -9,6 +9,8 @@ set -u
 cd "$(dirname "$0")/.."
 pkg-config --exists libevent 2>/dev/null || { echo "rpc_cross: no libevent pkg-config: skipped"; exit 77; }
 [ -f build/lib/libevent-2.1.so.7 ] || { echo "rpc_cross: build/lib missing: run make lib"; exit 1; }
+nm -D --defined-only build/lib/libevent-2.1.so.7 | grep -q ' evhttp_new$' ||
+  { echo "rpc_cross: our library has no evhttp yet: skipped"; exit 77; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc=${CC:-gcc}
