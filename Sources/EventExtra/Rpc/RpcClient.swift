@@ -24,6 +24,10 @@ final class RpcPool: RpcHookOwner {
     var handle: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
 
     func addConnection(_ evcon: OpaquePointer) {
+        if RpcHttp.isServerSide(evcon) {
+            Log.warnx("evrpc_pool_add_connection: a server's connection cannot carry requests")
+            return
+        }
         guard connections.reserveOneMore() else {
             Log.warnx("evrpc_pool_add_connection: out of memory")
             return

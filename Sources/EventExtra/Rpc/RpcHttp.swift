@@ -9,4 +9,5 @@ enum RpcHttp {
     static func isIdle(_ evcon: OpaquePointer) -> Bool { true }
     static func hasTimeout(_ evcon: OpaquePointer) -> Bool { false }
     static func failTimedOut(_ evcon: OpaquePointer) {}
+    static func isServerSide(_ evcon: OpaquePointer) -> Bool { false }
 }
