@@ -2,10 +2,10 @@ import CEventExtra
 
 /// evtag on evbuffers (tag.h): tagged, length-prefixed items, encoded as
 /// TagCodec describes. The buffer is reached through the core's public
-/// evbuffer calls only. Decoding looks at the front of the buffer through a
-/// small copy (evbuffer_copyout), so nothing is ever read beyond what the
-/// buffer holds; what the decoders consume on failure, and what they return,
-/// is libevent's (the header of a mismatched item is gone, for instance).
+/// evbuffer calls only. Decoders look at no more than the buffer holds (at
+/// most 14 front bytes, made contiguous by evbuffer_pullup); what they
+/// consume on failure, and what they return, is libevent's (the header of a
+/// mismatched item is gone, for instance).
 enum Tag {
     typealias Buf = OpaquePointer
 
@@ -14,17 +14,16 @@ enum Tag {
 
     // MARK: reading the front of a buffer
 
-    /// Runs `body` over a copy of up to `count` bytes at `offset` from the
-    /// buffer's front (fewer when the buffer is shorter).
+    /// Runs `body` over up to `count` bytes at `offset` from the buffer's
+    /// front (fewer when the buffer is shorter), made contiguous with
+    /// evbuffer_pullup as libevent's decoders do (usually no copy at all).
     @inline(__always)
     static func peekFront<R>(_ buf: Buf, offset: Int, count: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        var scratch: (UInt64, UInt64) = (0, 0)  // offset (<= 5) + count (<= 9) fits
-        return withUnsafeMutableBytes(of: &scratch) { raw in
-            let want = min(offset + count, raw.count)
-            let got = evbuffer_copyout(buf, raw.baseAddress, want)
-            guard got > offset else { return body(UnsafeRawBufferPointer(start: raw.baseAddress, count: 0)) }
-            return body(UnsafeRawBufferPointer(rebasing: raw[offset..<got]))
+        let want = min(offset + count, length(buf))
+        guard want > offset, let p = evbuffer_pullup(buf, want) else {
+            return body(UnsafeRawBufferPointer(start: nil, count: 0))
         }
+        return body(UnsafeRawBufferPointer(start: UnsafeRawPointer(p) + offset, count: want - offset))
     }
 
     /// The tag at the front and its encoded length, or nil.

@@ -20,22 +20,26 @@ enum TagCodec {
 
     /// Writes the encoding of `value` into `out`; returns its length (1...9).
     static func encodeInt(_ value: UInt64, into out: inout IntBytes) -> Int {
-        out = zeroIntBytes
-        var nibbles = 0
-        var v = value
-        while v != 0 { nibbles += 1; v >>= 4 }
-        return withUnsafeMutableBytes(of: &out) { raw in
-            raw[0] = UInt8(truncatingIfNeeded: (nibbles == 0 ? 0 : nibbles - 1) << 4)
-            var k = 1
-            var rest = value
-            while k <= nibbles {
-                let nib = UInt8(truncatingIfNeeded: rest & 0xf)
-                raw[k >> 1] |= (k & 1 == 1) ? nib : nib << 4
-                rest >>= 4
-                k += 1
-            }
-            return nibbles / 2 + 1
+        withUnsafeMutableBytes(of: &out) { encodeInt(value, to: $0.baseAddress!) }
+    }
+
+    /// Writes the encoding of `value` at `p` (room for 9 bytes); its length.
+    /// Byte j >= 1 holds nibble 2j in its high half and nibble 2j+1 (or the
+    /// zero padding) in its low half.
+    @inline(__always)
+    static func encodeInt(_ value: UInt64, to p: UnsafeMutableRawPointer) -> Int {
+        let nibbles = (64 - value.leadingZeroBitCount + 3) >> 2
+        let length = nibbles / 2 + 1
+        let count = UInt64(nibbles == 0 ? 0 : nibbles - 1)
+        p.storeBytes(of: UInt8(truncatingIfNeeded: count << 4 | value & 0xf), as: UInt8.self)
+        var j = 1
+        while j < length {
+            let pair = value >> UInt64(8 * j - 4)   // nibble 2j in bits 0..3, 2j+1 in 4..7
+            p.storeBytes(of: UInt8(truncatingIfNeeded: (pair & 0xf) << 4 | (pair >> 4) & 0xf),
+                         toByteOffset: j, as: UInt8.self)
+            j += 1
         }
+        return length
     }
 
     /// Decodes an integer from the start of `bytes` (what the buffer holds
@@ -43,15 +47,17 @@ enum TagCodec {
     /// or longer than `bytes` are refused. Returns (value, encoded length).
     static func decodeInt(_ bytes: UnsafeRawBufferPointer, maxNibbles: Int) -> (value: UInt64, length: Int)? {
         guard bytes.count > 0 else { return nil }
-        let nibbles = Int(bytes[0] >> 4) + 1
+        let first = bytes[0]
+        let nibbles = Int(first >> 4) + 1
         let length = nibbles / 2 + 1
         guard nibbles <= maxNibbles, length <= bytes.count else { return nil }
-        var value: UInt64 = 0
-        var k = nibbles
-        while k > 0 {
-            let b = bytes[k >> 1]
-            value = value << 4 | UInt64((k & 1 == 1) ? b & 0xf : b >> 4)
-            k -= 1
+        var value = UInt64(first & 0xf)
+        var j = 1
+        while j < length {
+            let b = UInt64(bytes[j])
+            value |= (b >> 4) << UInt64(8 * j - 4)
+            if 2 * j + 1 <= nibbles { value |= (b & 0xf) << UInt64(8 * j) }
+            j += 1
         }
         return (value, length)
     }
