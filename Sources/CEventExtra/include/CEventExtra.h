@@ -39,7 +39,23 @@ static inline void cevx_log(int severity, const char *msg)
 	else cev_log_warnx(msg);
 }
 
+/* The getaddrinfo pieces evdns_getaddrinfo shares with evutil_getaddrinfo
+ * (exported by the core, as libevent's). */
+#define EVUTIL_EAI_NEED_RESOLVE -90002
+int evutil_getaddrinfo_common_(const char *nodename, const char *servname,
+    struct evutil_addrinfo *hints, struct evutil_addrinfo **res, int *portnum);
+struct evutil_addrinfo *evutil_new_addrinfo_(struct sockaddr *sa,
+    ev_socklen_t socklen, const struct evutil_addrinfo *hints);
+struct evutil_addrinfo *evutil_addrinfo_append_(struct evutil_addrinfo *first,
+    struct evutil_addrinfo *append);
+void evutil_adjust_hints_for_addrconfig_(struct evutil_addrinfo *hints);
+
 /* Whether event_enable_debug_logging turned debug messages on. */
 static inline int cevx_debug_on(void) { return event_debug_logging_mask_ != 0; }
+
+#include <fcntl.h>
+#include <unistd.h>
+/* open(2) is variadic: read-only, close-on-exec. */
+static inline int cevx_open_read(const char *path) { return open(path, O_RDONLY | O_CLOEXEC); }
 
 #endif
