@@ -42,29 +42,4 @@ struct evrpc_request_wrapper {
 	struct event ev_timeout;
 };
 
-/* TEMPORARY, until the HTTP code is merged: evrpc's references to evhttp
- * are weak so that the library and the unit tests link without it (an
- * evrpc call needs evhttp objects, which cannot exist then). Harmless once
- * evhttp is in the same link; remove with the merge. */
-#pragma weak evhttp_set_cb
-#pragma weak evhttp_del_cb
-#pragma weak evhttp_send_error
-#pragma weak evhttp_send_reply
-#pragma weak evhttp_request_get_command
-#pragma weak evhttp_request_get_input_buffer
-#pragma weak evhttp_request_get_output_buffer
-#pragma weak evhttp_request_get_connection
-#pragma weak evhttp_request_get_output_headers
-#pragma weak evhttp_find_header
-#pragma weak evhttp_add_header
-#pragma weak evhttp_request_new
-#pragma weak evhttp_make_request
-#pragma weak evhttp_request_own
-#pragma weak evhttp_request_is_owned
-#pragma weak evhttp_request_free
-#pragma weak evhttp_connection_free
-#pragma weak evhttp_connection_set_base
-#pragma weak evhttp_connection_set_timeout
-#pragma weak evhttp_new
-#pragma weak evhttp_free
 #endif
