@@ -180,6 +180,7 @@ NEEDED = [
     ("libssl-dev", ["test", "-f", "/usr/include/openssl/ssl.h"]),
     ("openssl", ["openssl", "version"]),
     ("sslsplit", ["test", "-x", "/usr/bin/sslsplit"]),
+    ("tor", ["tor", "--version"]),
 ]
 
 

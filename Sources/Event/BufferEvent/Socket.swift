@@ -31,6 +31,26 @@ private let socketWriteCallback: EventCallback = { fd, what, arg in
 func isRetriable(_ e: Int32) -> Bool { e == EINTR || e == EAGAIN || e == EWOULDBLOCK }
 
 final class SocketBufferEvent: BufferEvent {
+    /// The evdns lookup of connectHostname still to call back, if any.
+    var dnsRequest: OpaquePointer? = nil
+    /// libevent's conn_address (the peer connectHostname resolved, or what
+    /// bufferevent_socket_set_conn_address_* recorded): made when first needed.
+    var connAddress: UnsafeMutablePointer<sockaddr_in6>? = nil
+
+    /// The record, zeroed when new; nil when memory ran out.
+    func connAddressStorage() -> UnsafeMutablePointer<sockaddr_in6>? {
+        if let a = connAddress { return a }
+        guard let raw = Memory.calloc(1, MemoryLayout<sockaddr_in6>.size) else { return nil }
+        connAddress = raw.bindMemory(to: sockaddr_in6.self, capacity: 1)
+        return connAddress
+    }
+
+    /// bufferevent_socket_set_conn_address_: only an address that fits.
+    func setConnAddress(_ sa: UnsafeRawPointer, _ len: Int) {
+        if len < 0 || len > MemoryLayout<sockaddr_in6>.size { return }
+        guard let a = connAddressStorage() else { return }
+        UnsafeMutableRawPointer(a).copyMemory(from: sa, byteCount: len)
+    }
     /// bufferevent_socket_new. `base` may be nil (bufferevent_new): the
     /// events then belong to event_init's base, if there is one.
     static func create(base: OpaquePointer?, fd: Int32, options: Int32) -> SocketBufferEvent? {
@@ -89,6 +109,15 @@ final class SocketBufferEvent: BufferEvent {
     override func destruct() {
         let fd = evRead.fd
         if options & BevOpt.closeOnFree != 0 && fd >= 0 { Sys.close(fd) }
+        if let a = connAddress {
+            connAddress = nil
+            Memory.free(a)
+        }
+        // As libevent: a lookup holds a reference, so by now it is over.
+        if let req = dnsRequest {
+            dnsRequest = nil
+            evutil_getaddrinfo_cancel_async_(req)
+        }
     }
 
     override func getFd() -> Int32? { evRead.fd }
@@ -320,6 +349,11 @@ extension BufferEvent {
         return -1
     }
 
+}
+
+// Resolving first needs the socket kind's lookup state (the evdns request,
+// the address it found).
+extension SocketBufferEvent {
     /// bufferevent_socket_connect_hostname: reading and writing wait for the
     /// lookup; without an evdns base it is a blocking evutil_getaddrinfo.
     func connectHostname(_ dnsBase: OpaquePointer?, _ family: Int32, _ host: UnsafePointer<CChar>?, _ port: Int32) -> Int32 {
@@ -335,21 +369,30 @@ extension BufferEvent {
         suspendWrite(Suspend.lookup)
         suspendRead(Suspend.lookup)
         incref()
-        var result: UnsafeMutablePointer<addrinfo>? = nil
-        var portText = String(port)
-        let err = portText.withUTF8 { u -> Int32 in
-            withUnsafeTemporaryAllocation(of: CChar.self, capacity: u.count + 1) { buf in
-                for i in 0..<u.count { buf[i] = CChar(bitPattern: u[i]) }
-                buf[u.count] = 0
-                return evutil_getaddrinfo(host, buf.baseAddress, &hints, &result)
+        // evutil_getaddrinfo_async_: evdns's lookup when a dns base is given
+        // and libevent_extra registered it (the callback then comes from
+        // the loop), else a blocking lookup whose callback runs in there.
+        var portText: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
+        let req = withUnsafeMutableBytes(of: &portText) { buf -> OpaquePointer? in
+            var v = Int(port), digits = 0
+            repeat { digits += 1; v /= 10 } while v > 0
+            v = Int(port)
+            for i in stride(from: digits - 1, through: 0, by: -1) {
+                buf[i] = UInt8(48 + v % 10)
+                v /= 10
             }
+            return evutil_getaddrinfo_async_(dnsBase, host, buf.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                             &hints, socketLookupCallback,
+                                             Unmanaged.passUnretained(self).toOpaque())
         }
-        lookupDone(err, result)
+        // Set only when the callback is still to come (it clears it).
+        if req != nil { dnsRequest = req }
         return 0
     }
 
-    /// bufferevent_connect_getaddrinfo_cb.
-    private func lookupDone(_ result: Int32, _ ai: UnsafeMutablePointer<addrinfo>?) {
+    /// bufferevent_connect_getaddrinfo_cb, under the bufferevent's lock.
+    fileprivate func lookupDone(_ result: Int32, _ ai: UnsafeMutablePointer<addrinfo>?) {
+        dnsRequest = nil
         unsuspendWrite(Suspend.lookup)
         unsuspendRead(Suspend.lookup)
         if result == AddrInfo.eaiCancel {
@@ -368,9 +411,21 @@ extension BufferEvent {
             decref()
             return
         }
+        setConnAddress(addr, Int(ai.pointee.ai_addrlen))
         let r = connect(UnsafePointer(addr), Int32(ai.pointee.ai_addrlen))
         if r < 0 { runEventCallback(BevEvent.error, 0) }
         decref()
         evutil_freeaddrinfo(ai)
     }
+}
+
+/// evutil_getaddrinfo_async_'s callback for connectHostname; the lookup's
+/// reference keeps the bufferevent alive until lookupDone drops it.
+private let socketLookupCallback: @convention(c) (Int32, UnsafeMutablePointer<addrinfo>?, UnsafeMutableRawPointer?) -> Void = {
+    result, ai, arg in
+    guard let arg else { return }
+    let bev = Unmanaged<SocketBufferEvent>.fromOpaque(arg).takeUnretainedValue()
+    bev.lockBev()
+    bev.lookupDone(result, ai)
+    bev.unlockBev()
 }

@@ -239,5 +239,10 @@ extension EventBase {
 /// Process-wide state of the old API.
 enum Globals {
     /// The base event_init created: what event_set, event_dispatch... use.
-    nonisolated(unsafe) static var currentBase: OpaquePointer? = nil
+    /// It lives in libevent's exported event_global_current_base_ (C), which
+    /// a program may read or even set.
+    static var currentBase: OpaquePointer? {
+        get { cev_global_current_base() }
+        set { cev_set_global_current_base(newValue) }
+    }
 }

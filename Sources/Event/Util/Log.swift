@@ -16,31 +16,40 @@ public enum Log {
 
     nonisolated(unsafe) static var callback: Callback? = nil
     nonisolated(unsafe) static var fatalCallback: FatalCallback? = nil
-    nonisolated(unsafe) static var debugMask: UInt32 = 0
+    /// event_enable_debug_logging's mask, kept in libevent's exported
+    /// event_debug_logging_mask_ (C) so programs and libevent_extra see it.
+    static var debugMask: UInt32 {
+        get { cev_debug_logging_mask() }
+        set { cev_set_debug_logging_mask(newValue) }
+    }
 
     static func emit(_ severity: Int32, _ message: LogText) {
         var text = message.text
-        text.withCString { cmsg in
-            if let cb = callback {
-                cb(severity, cmsg)
-            } else {
-                let tag: StaticString
-                switch severity {
-                case debug: tag = "debug"
-                case msg: tag = "msg"
-                case warn: tag = "warn"
-                case err: tag = "err"
-                default: tag = "???"
-                }
-                var line = TextBuffer()
-                line.append("[")
-                line.append(tag)
-                line.append("] ")
-                line.append(cString: cmsg)
-                line.append("\n")
-                line.write(to: stderr)
-            }
+        text.withCString { cmsg in emit(severity, cString: cmsg) }
+    }
+
+    /// A finished message: to the program's log callback, else "[sev] msg"
+    /// on stderr.
+    static func emit(_ severity: Int32, cString cmsg: UnsafePointer<CChar>) {
+        if let cb = callback {
+            cb(severity, cmsg)
+            return
         }
+        let tag: StaticString
+        switch severity {
+        case debug: tag = "debug"
+        case msg: tag = "msg"
+        case warn: tag = "warn"
+        case err: tag = "err"
+        default: tag = "???"
+        }
+        var line = TextBuffer()
+        line.append("[")
+        line.append(tag)
+        line.append("] ")
+        line.append(cString: cmsg)
+        line.append("\n")
+        line.write(to: stderr)
     }
 
     @inline(never) static func warnx(_ text: LogText) { emit(warn, text) }
@@ -66,12 +75,18 @@ public enum Log {
     @inline(never)
     static func fatal(_ code: Int32, _ text: LogText) -> Never {
         emit(err, text)
+        exit(code)
+    }
+
+    /// libevent's event_exit: the fatal callback (then exit if it returns),
+    /// else abort for a bug, else exit.
+    static func exit(_ code: Int32) -> Never {
         if let f = fatalCallback {
             f(code)
-            exit(code)
+            CEventSys.exit(code)
         }
         if code == errAbort { abort() }
-        exit(code)
+        CEventSys.exit(code)
     }
 
     /// libevent's internal-consistency check failure.
@@ -79,6 +94,16 @@ public enum Log {
         fatal(errAbort, text)
     }
 }
+
+// The C logging functions (internal_exports.c) format, then come here.
+@_cdecl("cev_log_emit_c")
+public func cev_log_emit_c(_ severity: Int32, _ msg: UnsafePointer<CChar>?) {
+    guard let msg else { return }
+    Log.emit(severity, cString: msg)
+}
+
+@_cdecl("cev_log_exit")
+public func cev_log_exit(_ code: Int32) -> Never { Log.exit(code) }
 
 /// "0x…" rendering of a pointer, like "%p".
 func hexPointer(_ p: UnsafeRawPointer?) -> Hex { Hex(p) }

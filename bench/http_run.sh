@@ -1,0 +1,82 @@
+#!/bin/bash
+# evhttp server throughput: wrk on 127.0.0.1 against bench/http_server.c built
+# against libevent 2.1.12 (A) and ours (B), alternating A/B per row, REPS runs
+# each (median). Rows: keep-alive and Connection: close, 1 and 100
+# connections, a 13-byte and a 64 KiB reply. Prints requests/s and the
+# server's CPU microseconds per request; then callgrind instructions per
+# request on the keep-alive, 1 connection, small row (CG_ONLY=1: that alone).
+# Results in bench/out/http_*.
+set -u
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "http bench: wrk not installed (apt-get install wrk)"; exit 1; }
+out=bench/out; mkdir -p $out
+REPS=${REPS:-3}; DUR=${DUR:-4}
+gcc -O2 -o $out/http_server_lib bench/http_server.c $(pkg-config --cflags --libs libevent) || exit 1
+gcc -O2 -Iinclude -o $out/http_server_ours bench/http_server.c -Lbuild/lib -levent -Wl,-rpath,$PWD/build/lib || exit 1
+res=$out/http_results.txt; : > $res
+run_one() { # impl conns close path
+  local bin=$out/http_server_$1 port pid line rps srv
+  coproc SRV { exec "$bin"; }
+  pid=$SRV_PID
+  read -r line <&"${SRV[0]}"; port=${line#port=}
+  local hdr=(); [ "$3" = close ] && hdr=(-H "Connection: close")
+  rps=$(wrk -t1 -c"$2" -d"${DUR}s" "${hdr[@]}" "http://127.0.0.1:$port$4" 2>&1 | awk '/Requests\/sec/ {print $2}')
+  kill -TERM "$pid"; read -r srv <&"${SRV[0]}"; wait "$pid" 2>/dev/null
+  # served=N user=U sys=S
+  echo "impl=$1 conns=$2 mode=$3 path=$4 rps=${rps:-0} $srv" >> $res
+}
+[ -n "${CG_ONLY:-}" ] || for path in /small /64k; do for mode in keepalive close; do for c in 1 100; do
+  for r in $(seq "$REPS"); do run_one lib $c $mode $path; run_one ours $c $mode $path; done
+done; done; done
+[ -n "${CG_ONLY:-}" ] || { echo "evhttp server (wrk, ${DUR}s per run, median of $REPS)"
+printf "%-7s %-9s %5s | %12s %12s %6s | %10s %10s\n" path mode conns "libevent r/s" "ours r/s" ratio "lib us/req" "ours us/req"
+awk '
+function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } return a[int((n + 1) / 2)] }
+{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+  k = f["path"] " " f["mode"] " " f["conns"]; if (!(k in seen)) { seen[k] = 1; order[++no] = k }
+  n[k, f["impl"]]++; r[k, f["impl"], n[k, f["impl"]]] = f["rps"]
+  cpu[k, f["impl"], n[k, f["impl"]]] = (f["served"] > 0) ? (f["user"] + f["sys"]) * 1e6 / f["served"] : 0 }
+END { for (o = 1; o <= no; o++) { k = order[o]
+    for (m = 1; m <= n[k, "lib"]; m++) { a[m] = r[k, "lib", m]; ca[m] = cpu[k, "lib", m] }
+    for (m = 1; m <= n[k, "ours"]; m++) { b[m] = r[k, "ours", m]; cb[m] = cpu[k, "ours", m] }
+    ra = med(a, n[k, "lib"]); rb = med(b, n[k, "ours"]); split(k, p, " ")
+    printf "%-7s %-9s %5s | %12.0f %12.0f %6.2f | %10.1f %10.1f\n", p[1], p[2], p[3], ra, rb, (ra > 0 ? rb / ra : 0), med(ca, n[k, "lib"]), med(cb, n[k, "ours"]) } }' $res | tee $out/http_summary.txt; }
+if command -v valgrind >/dev/null; then
+  for impl in lib ours; do
+    coproc SRV { exec valgrind --tool=callgrind --callgrind-out-file=$out/cg.http_$impl.out "$out/http_server_$impl" 2>/dev/null; }
+    pid=$SRV_PID
+    read -r line <&"${SRV[0]}"; port=${line#port=}
+    wrk -t1 -c1 -d"${DUR}s" "http://127.0.0.1:$port/small" >/dev/null 2>&1
+    kill -TERM "$pid"; read -r srv <&"${SRV[0]}"; wait "$pid" 2>/dev/null
+    ir=$(callgrind_annotate $out/cg.http_$impl.out 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+    served=${srv#served=}; served=${served%% *}
+    echo "callgrind $impl: $ir instructions / $served requests = $(( ${ir:-0} / (served > 0 ? served : 1) )) per request" | tee -a $out/http_summary.txt
+  done
+fi
+# Memory per idle connection: heap in use before and after IDLE connections
+# that sent one keep-alive request each and stay open.
+IDLE=${IDLE:-1000}
+for impl in lib ours; do
+  coproc SRV { exec "$out/http_server_$impl"; }
+  pid=$SRV_PID
+  read -r line <&"${SRV[0]}"; port=${line#port=}
+  kill -USR1 "$pid"; read -r h0 <&"${SRV[0]}"
+  python3 - "$port" "$IDLE" "$pid" <<'PY' &
+import socket, sys, time, os, signal
+port, n, pid = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+socks = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /small HTTP/1.1\r\nHost: x\r\n\r\n")
+    socks.append(s)
+for s in socks:
+    s.recv(4096)
+time.sleep(0.5)
+os.kill(pid, signal.SIGUSR1)
+time.sleep(1)
+PY
+  read -r h1 <&"${SRV[0]}"
+  wait $!
+  kill -TERM "$pid"; read -r srv <&"${SRV[0]}"; wait "$pid" 2>/dev/null
+  echo "idle memory $impl: $(( (${h1#heap=} - ${h0#heap=}) / IDLE )) bytes per idle keep-alive connection ($IDLE connections)" | tee -a $out/http_summary.txt
+done
