@@ -277,6 +277,14 @@ class BufferEvent {
     func getFd() -> Int32? { nil }
     func setFd(_ fd: Int32) -> Int32 { -1 }
     var underlying: BufferEvent? { nil }
+    /// The evdns lookup of bufferevent_socket_connect_hostname still to call
+    /// back (kinds that can connect keep it; others have none).
+    var lookupRequest: OpaquePointer? {
+        get { nil }
+        set {}
+    }
+    /// The address connect_hostname resolved (libevent's conn_address).
+    func recordAddress(_ sa: UnsafeRawPointer, _ len: Int) {}
     /// The output buffer grew (when the kind asked, by setting the
     /// buffer's notifiesParent, to hear of it); `added` is never 0.
     func bufferChanged(added: Int, deleted: Int) {}

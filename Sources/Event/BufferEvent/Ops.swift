@@ -14,6 +14,13 @@ import CEventSys
 
 final class OpsBufferEvent: BufferEvent {
     let ops: UnsafePointer<bufferevent_ops>
+    /// bufferevent_socket_connect_hostname's lookup in flight.
+    var pendingLookup: OpaquePointer? = nil
+
+    override var lookupRequest: OpaquePointer? {
+        get { pendingLookup }
+        set { pendingLookup = newValue }
+    }
 
     private init?(base: OpaquePointer?, options: Int32, ops: UnsafePointer<bufferevent_ops>) {
         self.ops = ops
@@ -56,7 +63,14 @@ final class OpsBufferEvent: BufferEvent {
         }
         ops.pointee.unlink?(bev)
     }
-    override func destruct() { ops.pointee.destruct?(bev) }
+    override func destruct() {
+        ops.pointee.destruct?(bev)
+        // As for sockets: a lookup holds a reference, so by now it is over.
+        if let req = pendingLookup {
+            pendingLookup = nil
+            evutil_getaddrinfo_cancel_async_(req)
+        }
+    }
 
     override func adjustTimeouts() -> Int32 {
         if let f = ops.pointee.adj_timeouts { return f(bev) }

@@ -45,6 +45,13 @@ final class SocketBufferEvent: BufferEvent {
         return connAddress
     }
 
+    override var lookupRequest: OpaquePointer? {
+        get { dnsRequest }
+        set { dnsRequest = newValue }
+    }
+
+    override func recordAddress(_ sa: UnsafeRawPointer, _ len: Int) { setConnAddress(sa, len) }
+
     /// bufferevent_socket_set_conn_address_: only an address that fits.
     func setConnAddress(_ sa: UnsafeRawPointer, _ len: Int) {
         if len < 0 || len > MemoryLayout<sockaddr_in6>.size { return }
@@ -281,8 +288,9 @@ final class SocketBufferEvent: BufferEvent {
     }
 }
 
-// Connecting works on any bufferevent whose kind has an fd (socket and
-// TLS-over-socket kinds): libevent does not check the kind either.
+// Connecting (and resolving first) works on any bufferevent whose kind has
+// an fd (socket and TLS-over-socket kinds): libevent does not check the
+// kind either. The lookup in flight is the kind's (lookupRequest).
 extension BufferEvent {
     // MARK: connect
 
@@ -349,11 +357,7 @@ extension BufferEvent {
         return -1
     }
 
-}
 
-// Resolving first needs the socket kind's lookup state (the evdns request,
-// the address it found).
-extension SocketBufferEvent {
     /// bufferevent_socket_connect_hostname: reading and writing wait for the
     /// lookup; without an evdns base it is a blocking evutil_getaddrinfo.
     func connectHostname(_ dnsBase: OpaquePointer?, _ family: Int32, _ host: UnsafePointer<CChar>?, _ port: Int32) -> Int32 {
@@ -386,13 +390,13 @@ extension SocketBufferEvent {
                                              Unmanaged.passUnretained(self).toOpaque())
         }
         // Set only when the callback is still to come (it clears it).
-        if req != nil { dnsRequest = req }
+        if req != nil { lookupRequest = req }
         return 0
     }
 
     /// bufferevent_connect_getaddrinfo_cb, under the bufferevent's lock.
     fileprivate func lookupDone(_ result: Int32, _ ai: UnsafeMutablePointer<addrinfo>?) {
-        dnsRequest = nil
+        lookupRequest = nil
         unsuspendWrite(Suspend.lookup)
         unsuspendRead(Suspend.lookup)
         if result == AddrInfo.eaiCancel {
@@ -411,7 +415,7 @@ extension SocketBufferEvent {
             decref()
             return
         }
-        setConnAddress(addr, Int(ai.pointee.ai_addrlen))
+        recordAddress(addr, Int(ai.pointee.ai_addrlen))
         let r = connect(UnsafePointer(addr), Int32(ai.pointee.ai_addrlen))
         if r < 0 { runEventCallback(BevEvent.error, 0) }
         decref()
@@ -424,7 +428,7 @@ extension SocketBufferEvent {
 private let socketLookupCallback: @convention(c) (Int32, UnsafeMutablePointer<addrinfo>?, UnsafeMutableRawPointer?) -> Void = {
     result, ai, arg in
     guard let arg else { return }
-    let bev = Unmanaged<SocketBufferEvent>.fromOpaque(arg).takeUnretainedValue()
+    let bev = Unmanaged<BufferEvent>.fromOpaque(arg).takeUnretainedValue()
     bev.lockBev()
     bev.lookupDone(result, ai)
     bev.unlockBev()

@@ -68,12 +68,7 @@ public func bufferevent_socket_connect(_ p: BevPtr?, _ sa: UnsafePointer<sockadd
 @_cdecl("bufferevent_socket_connect_hostname")
 public func bufferevent_socket_connect_hostname(_ p: BevPtr?, _ dns: OpaquePointer?, _ family: Int32,
                                                 _ host: UnsafePointer<CChar>?, _ port: Int32) -> Int32 {
-    guard let b = bevOf(p, "bufferevent_socket_connect_hostname") else { return -1 }
-    guard let s = b as? SocketBufferEvent else {
-        Log.warnx("bufferevent_socket_connect_hostname: not a socket bufferevent")
-        return -1
-    }
-    return s.connectHostname(dns, family, host, port)
+    connectableOf(p, "bufferevent_socket_connect_hostname")?.connectHostname(dns, family, host, port) ?? -1
 }
 
 @_cdecl("bufferevent_socket_get_dns_error")
