@@ -65,17 +65,20 @@ $(LIBDIR)/.stamp: $(ARCHIVE) $(XARCHIVE) $(BUILD)/extra_runtime.o $(BUILD)/tls_r
 	ln -sf libevent-2.1.so.7.0.1 $(LIBDIR)/libevent-2.1.so.7
 	$(LINKCC) -shared -o $(LIBDIR)/libevent_extra-2.1.so.7.0.1 -Wl,--whole-archive $(XARCHIVE) -Wl,--no-whole-archive \
 	  $(BUILD)/extra_runtime.o -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-2.1.so.7 \
-	  -Wl,-soname,libevent_extra-2.1.so.7 $(LINKFLAGS) -lm -lpthread
+	  -Wl,-soname,libevent_extra-2.1.so.7 -Wl,-rpath,'$$ORIGIN' $(LINKFLAGS) -lm -lpthread
 	ln -sf libevent_extra-2.1.so.7.0.1 $(LIBDIR)/libevent_extra-2.1.so.7
 	$(CC) -shared -fPIC -O2 -Iinclude -o $(LIBDIR)/libevent_pthreads-2.1.so.7.0.1 $(GLUE) \
-	  -L$(LIBDIR) -l:libevent_core-2.1.so.7 -Wl,-soname,libevent_pthreads-2.1.so.7 -Wl,--no-undefined -lpthread
+	  -L$(LIBDIR) -l:libevent_core-2.1.so.7 -Wl,-soname,libevent_pthreads-2.1.so.7 -Wl,-rpath,'$$ORIGIN' -Wl,--no-undefined -lpthread
 	ln -sf libevent_pthreads-2.1.so.7.0.1 $(LIBDIR)/libevent_pthreads-2.1.so.7
 	ln -sf libevent-2.1.so.7.0.1 $(LIBDIR)/libevent.so
 	ln -sf libevent_core-2.1.so.7.0.1 $(LIBDIR)/libevent_core.so
 	ln -sf libevent_extra-2.1.so.7.0.1 $(LIBDIR)/libevent_extra.so
 	ln -sf libevent_pthreads-2.1.so.7.0.1 $(LIBDIR)/libevent_pthreads.so
-	rm -rf $(BUILD)/xobj && mkdir -p $(BUILD)/xobj && cd $(BUILD)/xobj && ar x $(abspath $(XARCHIVE))
-	cp $(ARCHIVE) $(LIBDIR)/libevent.a && ar qs $(LIBDIR)/libevent.a $$(ar t $(XARCHIVE) | sed 's|^|$(BUILD)/xobj/|')
+	@# the all-in-one archive: the core's members plus the extra's, renamed
+	@# (both modules have a Memory.swift.o, Log.swift.o, ...; ar keeps one per name)
+	rm -rf $(BUILD)/xobj && mkdir -p $(BUILD)/xobj && cd $(BUILD)/xobj && ar x $(abspath $(XARCHIVE)) && \
+	  for o in *.o; do mv "$$o" "extra_$$o"; done
+	cp $(ARCHIVE) $(LIBDIR)/libevent.a && ar qs $(LIBDIR)/libevent.a $(BUILD)/xobj/extra_*.o
 	cp $(ARCHIVE) $(LIBDIR)/libevent_core.a
 	cp $(XARCHIVE) $(LIBDIR)/libevent_extra.a
 	$(CC) -c -fPIC -O2 -Iinclude -o $(BUILD)/evthread_pthreads.o $(GLUE)
