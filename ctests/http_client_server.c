@@ -2,7 +2,7 @@
  * evhttp_send_reply_chunk_with_cb, evhttp_request_own / evhttp_request_is_owned,
  * evhttp_connection_free_on_completion, evhttp_connection_set_local_address,
  * evhttp_connection_set_local_port, evhttp_connection_set_family,
- * evhttp_connection_set_flags, evhttp_connection_get_base,
+ * evhttp_connection_set_flags, evhttp_connection_get_base, evhttp_connection_get_addr,
  * evhttp_connection_set_max_headers_size / set_max_body_size (client side limits),
  * evhttp_bind_socket, and the compat API: evhttp_start, evhttp_connection_new,
  * evhttp_connection_set_base.
@@ -26,7 +26,12 @@ static void server_cb(struct evhttp_request *req, void *arg)
 	const char *uri = evhttp_request_get_uri(req);
 	struct evbuffer *b = evbuffer_new();
 	(void)arg;
-	printf("  server: %s owned=%d\n", uri, evhttp_request_is_owned(req));
+	{
+		const struct sockaddr *sa = evhttp_connection_get_addr(evhttp_request_get_connection(req));
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		printf("  server: %s owned=%d peer family=%d ip=%s\n", uri, evhttp_request_is_owned(req),
+		    sa ? sa->sa_family : -1, sa ? inet_ntoa(in->sin_addr) : "-");
+	}
 	if (!strcmp(uri, "/stream")) {
 		evhttp_send_reply_start(req, 200, "Streaming");
 		evbuffer_add(b, "part one,", 9);
@@ -116,6 +121,11 @@ int main(void)
 	go(evcon, "own", "/own");
 	go(evcon, "plain", "/plain");
 	event_base_dispatch(base);
+	{
+		const struct sockaddr_in *in = (const struct sockaddr_in *)evhttp_connection_get_addr(evcon);
+		printf("client get_addr: family=%d ip=%s port ok=%d\n", in ? in->sin_family : -1,
+		    in ? inet_ntoa(in->sin_addr) : "-", in ? ntohs(in->sin_port) == port : 0);
+	}
 	printf("owned request kept: code=%d\n", evhttp_request_get_response_code(owned));
 	evhttp_request_free(owned);
 	evhttp_connection_set_max_body_size(evcon, 500);

@@ -111,6 +111,11 @@ final class HttpServer {
             _ = evutil_closesocket(fd)
             return
         }
+        // evhttp_connection_get_addr of a server connection: the peer
+        if let sa, len > 0, Int(len) <= MemoryLayout<sockaddr_storage>.size {
+            withUnsafeMutableBytes(of: &c.connectedAddr) { _ = memcpy($0.baseAddress!, sa, Int(len)) }
+            c.connectedAddrLen = socklen_t(len)
+        }
         c.maxHeadersSize = maxHeadersSize
         c.maxBodySize = maxBodySize
         if flags & 0x0001 != 0 { c.flags |= HttpConnection.lingeringClose }
