@@ -22,6 +22,7 @@ struct evthread_lock_callbacks *evthread_get_lock_callbacks(void);
 struct evthread_condition_callbacks *evthread_get_condition_callbacks(void);
 int evthread_is_debug_lock_held_(void *lock);
 void *evthread_debug_get_real_lock_(void *lock);
+void evthreadimpl_disable_lock_debugging_(void);
 
 static void *checked_lock;
 static int held_elsewhere = -1;
@@ -108,6 +109,10 @@ int main(void)
 	base = event_base_new();
 	printf("base ok=%d\n", base != NULL);
 	event_base_free(base);
+	/* libevent's tests turn the flag off; the checking tables stay. */
+	evthreadimpl_disable_lock_debugging_();
+	show("flag off");
+	printf("lock table still wrapped=%d\n", (void *)evthread_lock_fns_.alloc != pthread_alloc);
 	libevent_global_shutdown();
 	return 0;
 }

@@ -138,3 +138,9 @@ def exported_symbols(lib, functions_only=False):
             continue
         names[name] = kind
     return names
+
+
+def needed_libraries(lib):
+    """The DT_NEEDED entries of `lib`."""
+    out = subprocess.check_output(["readelf", "-dW", lib], text=True)
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)

@@ -8,9 +8,16 @@ Ours are the dynamic symbols of build/lib/libevent-2.1.so.7.  Prints per header
 "exported/total" and the missing names, then every symbol we export that is
 not a libevent public function (there should be none).
 
-Exit status: 1 if we export anything that is not a public libevent function or
-a library is missing; 0 otherwise (missing functions are reported, not fatal,
-unless --require-all)."""
+Then, per library file of Debian's libevent (libevent_core, libevent_extra,
+libevent_pthreads, libevent-2.1, libevent_openssl), which of the dynamic
+symbols it defines (functions and data objects, internal names included: a
+binary built against libevent may bind to any of them) ours defines, and for
+each one we do not, the reason (REASONS below; "no reason recorded" when none
+applies).
+
+Exit status: 1 if we export anything that libevent does not (bar the
+deliberate extensions) or a library is missing; 0 otherwise (missing symbols
+are reported, not fatal, unless --require-all)."""
 
 import argparse
 import os
@@ -26,6 +33,109 @@ EXTENSIONS = {"evbuffer_set_max_read", "evbuffer_get_max_read"}
 
 REAL_LIBS = ["libevent-2.1.so.7", "libevent_core-2.1.so.7", "libevent_extra-2.1.so.7",
              "libevent_pthreads-2.1.so.7"]
+# Every library file of Debian's package, for the per-file report.
+DEBIAN_FILES = ["libevent_core-2.1.so.7", "libevent_extra-2.1.so.7", "libevent_pthreads-2.1.so.7",
+                "libevent-2.1.so.7", "libevent_openssl-2.1.so.7"]
+
+# Why a symbol Debian's libevent defines is not defined by ours: (match, reason),
+# the first match wins; a match ending in "*" is a prefix.
+PRIVATE_STRUCTS = "works on libevent's private structures, which ours does not have"
+REASONS = [
+    ("evmap_*", "libevent's fd/signal map (struct event_io_map, evmap_io...): " + PRIVATE_STRUCTS),
+    ("event_changelist_*", "libevent's epoll changelist (struct event_changelist): " + PRIVATE_STRUCTS),
+    ("epollops", "a struct eventop backend table: libevent's private backend interface"),
+    ("pollops", "a struct eventop backend table: libevent's private backend interface"),
+    ("selectops", "a struct eventop backend table: libevent's private backend interface"),
+    ("nil_eventop", "a struct eventop backend table: libevent's private backend interface"),
+    ("bufferevent_ops_*", "a struct bufferevent_ops table: libevent's private bufferevent vtable"),
+    ("evsig_free_globals_", "libevent's global-state teardown, run by libevent_global_shutdown; ours has none to free"),
+    ("evsig_global_setup_locks_", "libevent's global-lock setup, run by evthread_set_lock_callbacks; ours has no such locks"),
+    ("evsig_*", "libevent's signal machinery on its private struct evsig_info"),
+    ("event_debug_map_HT_*", "the hash-table internals of libevent's debug mode"),
+    ("event_global_setup_locks_", "libevent's global-lock setup, run by evthread_set_lock_callbacks; ours has no such locks"),
+    ("evutil_global_setup_locks_", "libevent's global-lock setup, run by evthread_set_lock_callbacks; ours has no such locks"),
+    ("evutil_secure_rng_global_setup_locks_", "libevent's global-lock setup, run by evthread_set_lock_callbacks; ours has no such locks"),
+    ("evthread_setup_global_lock_", "libevent's global-lock setup, run by evthread_set_lock_callbacks; ours has no such locks"),
+    ("evutil_free_globals_", "libevent's global-state teardown, run by libevent_global_shutdown; ours has none to free"),
+    ("evutil_free_secure_rng_globals_", "libevent's global-state teardown, run by libevent_global_shutdown; ours has none to free"),
+    ("evbuffer_chain_pin_", "takes libevent's private struct evbuffer_chain"),
+    ("evbuffer_chain_unpin_", "takes libevent's private struct evbuffer_chain"),
+    ("evbuffer_read_setup_vecs_", "fills iovecs from libevent's private struct evbuffer_chain list"),
+    ("evbuffer_expand_fast_", "an allocation step of libevent's own chain layout"),
+    ("evbuffer_set_parent_", "links libevent's private evbuffer to its struct bufferevent_private"),
+    ("bufferevent_init_common_", "builds a struct bufferevent_private around a caller's libevent-specific vtable"),
+    ("bufferevent_enable_locking_", "sets the lock of libevent's struct bufferevent_private"),
+    ("bufferevent_generic_adj_*", "a struct bufferevent_ops hook on libevent's private bufferevent"),
+    ("bufferevent_init_generic_timeout_cbs_", "a struct bufferevent_ops hook on libevent's private bufferevent"),
+    ("bufferevent_ratelim_init_", "initialises libevent's private struct bufferevent_rate_limit"),
+    ("bufferevent_remove_from_rate_limit_group_internal_", "takes libevent's private struct bufferevent_private"),
+    ("bufferevent_openssl_*", "libevent_openssl is not built (no TLS library)"),
+    ("bufferevent_get_openssl_error", "libevent_openssl is not built (no TLS library)"),
+    ("bufferevent_ssl_renegotiate", "libevent_openssl is not built (no TLS library)"),
+    ("evhttp_*", "http: the extra library's API (EventExtra), not in this build yet"),
+    ("evdns_*", "dns: the extra library's API (EventExtra), not in this build yet"),
+    ("evrpc_*", "rpc: the extra library's API (EventExtra), not in this build yet"),
+    ("evtag_*", "tag: the extra library's API (EventExtra), not in this build yet"),
+]
+
+
+def reason_for(name):
+    for pat, why in REASONS:
+        if (pat.endswith("*") and name.startswith(pat[:-1])) or pat == name:
+            return why
+    return None
+
+
+def per_file_report(ours_dir, real_libdir, brief):
+    """Per Debian library file: its defined dynamic symbols we define, and why not the rest.
+    A symbol our file lacks but one of its NEEDED libraries of ours defines still
+    binds (lookups are global), and counts as defined. Returns the unexplained ones."""
+    unexplained = []
+    seen_missing = {}
+    print("Dynamic symbols of Debian's libevent 2.1.12 defined by ours, per library file:")
+    for so in DEBIAN_FILES:
+        real_path = os.path.join(real_libdir, so)
+        if not os.path.exists(real_path):
+            print("  %-28s (not installed here)" % so)
+            continue
+        real = apiscan.exported_symbols(real_path)
+        ours_path = os.path.join(ours_dir, so)
+        ours = {}
+        if os.path.exists(ours_path):
+            ours = dict(apiscan.exported_symbols(ours_path))
+            for dep in apiscan.needed_libraries(ours_path):
+                dep_path = os.path.join(ours_dir, dep)
+                if os.path.exists(dep_path):
+                    for n, k in apiscan.exported_symbols(dep_path).items():
+                        ours.setdefault(n, k)
+        missing = sorted(n for n in real if n not in ours)
+        data = sum(1 for n in real if real[n] not in ("T", "W", "i"))
+        print("  %-28s %4d/%-4d (%d data objects)%s%s" % (
+            so, len(real) - len(missing), len(real), data,
+            "" if os.path.exists(ours_path) else "  [we ship no such file]",
+            "  complete" if not missing else ""))
+        if brief or not missing:
+            seen_missing[so] = set(missing)
+            continue
+        union = seen_missing.get("libevent_core-2.1.so.7", set()) | seen_missing.get("libevent_extra-2.1.so.7", set())
+        seen_missing[so] = set(missing)
+        if so == "libevent-2.1.so.7" and set(missing) == union:
+            print("      missing: exactly libevent_core's and libevent_extra's above (this file holds both)")
+            continue
+        by_reason = {}
+        for n in missing:
+            why = reason_for(n)
+            if why is None:
+                why = "no reason recorded"
+                unexplained.append(n)
+            by_reason.setdefault(why, []).append(n)
+        order = [w for _, w in REASONS]
+        for why in sorted(by_reason, key=lambda w: order.index(w) if w in order else len(order)):
+            names = by_reason[why]
+            print(textwrap.fill(" ".join(names), width=100, initial_indent="      %d: " % len(names),
+                                subsequent_indent="         "))
+            print("         -> %s" % why)
+    return unexplained
 
 
 def real_public(real_inc, real_libdir):
@@ -37,7 +147,8 @@ def real_public(real_inc, real_libdir):
         print("check-symbols: warning: real headers did not compile cleanly:\n" + err[:2000])
     exported = {}
     for so in REAL_LIBS:
-        exported.update(apiscan.exported_symbols(os.path.join(real_libdir, so), functions_only=True))
+        # Data objects too: binaries bind to those (evthread_lock_fns_, ...).
+        exported.update(apiscan.exported_symbols(os.path.join(real_libdir, so)))
     by_header, seen = {}, set()
     # Main headers claim a function before their *_compat.h twins.
     order = sorted(decls, key=lambda p: ("_compat" in p, p))
@@ -87,7 +198,8 @@ def main():
     # to them, so exporting them is allowed.
     abi_only = sorted(n for n in ours if n not in public and n in real_exported)
     if abi_only:
-        print("Exported, not in a header, but exported by libevent too (%d): %s" % (len(abi_only), " ".join(abi_only)))
+        print("Exported, not in a header, but exported by libevent too (%d):" % len(abi_only))
+        print(textwrap.fill(" ".join(abi_only), width=100, initial_indent="      ", subsequent_indent="      "))
     ext = sorted(n for n in ours if n in EXTENSIONS)
     if ext:
         print("Deliberate extensions (%d): %s" % (len(ext), " ".join(ext)))
@@ -98,7 +210,11 @@ def main():
                             initial_indent="      ", subsequent_indent="      "))
     else:
         print("Exported but not a libevent public function: none")
-    if extra or (opts.require_all and have < total):
+    print()
+    unexplained = per_file_report(os.path.dirname(os.path.abspath(opts.ours)), opts.real_libdir, opts.brief)
+    if unexplained:
+        print("Missing with no reason recorded (%d): %s" % (len(unexplained), " ".join(unexplained)))
+    if extra or (opts.require_all and (have < total or unexplained)):
         return 1
     return 0
 

@@ -177,6 +177,7 @@ NEEDED = [
     ("memcached", ["memcached", "-h"]),
     ("tmux", ["tmux", "-V"]),
     ("cmake", ["cmake", "--version"]),
+    ("tor", ["tor", "--version"]),
 ]
 
 

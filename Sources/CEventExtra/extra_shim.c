@@ -1,11 +1,3 @@
-/* C helpers of the extra library: the calls Swift cannot make (variadic). */
+/* C helpers of the extra library: the calls Swift cannot make (most live
+ * as inline functions in CEventExtra.h). */
 #include "CEventExtra.h"
-
-void cevx_log(int severity, const char *msg)
-{
-	switch (severity) {
-	case EVENT_LOG_DEBUG: event_debugx_("%s", msg); break;
-	case EVENT_LOG_MSG: event_msgx("%s", msg); break;
-	default: event_warnx("%s", msg); break;
-	}
-}

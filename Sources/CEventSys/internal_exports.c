@@ -24,8 +24,16 @@ CEV_EXPORT unsigned long (*evthread_id_fn_)(void) = NULL;
 CEV_EXPORT int evthread_lock_debugging_enabled_ = 0;
 /* event_enable_debug_logging's mask: non-zero lets debug messages through. */
 CEV_EXPORT uint32_t event_debug_logging_mask_ = 0;
+/* Debug mode is on (event_enable_debug_mode), and it is too late to turn
+ * it on (a base or event exists). */
+CEV_EXPORT int event_debug_mode_on_ = 0;
+CEV_EXPORT int event_debug_created_threadable_ctx_ = 0;
 /* The 1.x API's current base (event_init, event_set, event_dispatch). */
 CEV_EXPORT struct event_base *event_global_current_base_ = NULL;
+
+CEV_EXPORT void *(*volatile evutil_memset_volatile_)(void *, int, size_t) = memset;
+
+void cev_memclear(void *p, size_t n) { evutil_memset_volatile_(p, 0, n); }
 
 void cev_publish_lock_fns(const struct evthread_lock_callbacks *t)
 {
@@ -76,6 +84,15 @@ CEV_EXPORT struct evthread_condition_callbacks *evthread_get_condition_callbacks
 
 void cev_publish_id_fn(unsigned long (*fn)(void)) { evthread_id_fn_ = fn; }
 void cev_publish_lock_debugging(int on) { evthread_lock_debugging_enabled_ = on; }
+void cev_publish_debug_mode(int on, int too_late)
+{
+	event_debug_mode_on_ = on;
+	event_debug_created_threadable_ctx_ = too_late;
+}
+
+/* libevent's tests turn the debugging flag off (the checking tables stay). */
+CEV_EXPORT void evthreadimpl_disable_lock_debugging_(void) { evthread_lock_debugging_enabled_ = 0; }
+
 uint32_t cev_debug_logging_mask(void) { return event_debug_logging_mask_; }
 void cev_set_debug_logging_mask(uint32_t m) { event_debug_logging_mask_ = m; }
 struct event_base *cev_global_current_base(void) { return event_global_current_base_; }

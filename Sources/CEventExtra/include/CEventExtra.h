@@ -26,47 +26,35 @@
 #include <event2/rpc.h>
 #include <event2/rpc_struct.h>
 
-/* ---- Internal names the core exports for this library (libevent's). ---- */
+/* The internal names the core exports for this library (libevent's):
+ * CEventInternal.h. */
 
-/* The program's allocator (event_set_mem_functions). */
-void *event_mm_malloc_(size_t sz);
-void *event_mm_calloc_(size_t count, size_t size);
-char *event_mm_strdup_(const char *str);
-void *event_mm_realloc_(void *p, size_t sz);
-void event_mm_free_(void *p);
+/* One finished message at a severity (EVENT_LOG_*) through the core's
+ * logging, so the program's log callback sees it as libevent's. */
+static inline void cevx_log(int severity, const char *msg)
+{
+	if (severity == EVENT_LOG_DEBUG) cev_log_debugx(msg);
+	else if (severity == EVENT_LOG_MSG) cev_log_msgx(msg);
+	else cev_log_warnx(msg);
+}
 
-/* Logging through the program's log callback. */
-void event_err(int eval, const char *fmt, ...);
-void event_warn(const char *fmt, ...);
-void event_sock_err(int eval, evutil_socket_t sock, const char *fmt, ...);
-void event_sock_warn(evutil_socket_t sock, const char *fmt, ...);
-void event_errx(int eval, const char *fmt, ...);
-void event_warnx(const char *fmt, ...);
-void event_msgx(const char *fmt, ...);
-void event_debugx_(const char *fmt, ...);
-extern ev_uint32_t event_debug_logging_mask_;
+/* The getaddrinfo pieces evdns_getaddrinfo shares with evutil_getaddrinfo
+ * (exported by the core, as libevent's). */
+#define EVUTIL_EAI_NEED_RESOLVE -90002
+int evutil_getaddrinfo_common_(const char *nodename, const char *servname,
+    struct evutil_addrinfo *hints, struct evutil_addrinfo **res, int *portnum);
+struct evutil_addrinfo *evutil_new_addrinfo_(struct sockaddr *sa,
+    ev_socklen_t socklen, const struct evutil_addrinfo *hints);
+struct evutil_addrinfo *evutil_addrinfo_append_(struct evutil_addrinfo *first,
+    struct evutil_addrinfo *append);
+void evutil_adjust_hints_for_addrconfig_(struct evutil_addrinfo *hints);
 
-/* The lock, condition and thread-id callbacks the library uses (zeroed
- * tables while none are set; with lock debugging, the checking wrappers). */
-extern struct evthread_lock_callbacks evthread_lock_fns_;
-extern struct evthread_condition_callbacks evthread_cond_fns_;
-extern unsigned long (*evthread_id_fn_)(void);
-
-/* How evdns plugs into bufferevent_socket_connect_hostname. */
-struct evdns_getaddrinfo_request;
-typedef struct evdns_getaddrinfo_request *(*evdns_getaddrinfo_fn)(
-    struct evdns_base *base, const char *nodename, const char *servname,
-    const struct evutil_addrinfo *hints_in,
-    void (*cb)(int, struct evutil_addrinfo *, void *), void *arg);
-typedef void (*evdns_getaddrinfo_cancel_fn)(struct evdns_getaddrinfo_request *req);
-void evutil_set_evdns_getaddrinfo_fn_(evdns_getaddrinfo_fn fn);
-void evutil_set_evdns_getaddrinfo_cancel_fn_(evdns_getaddrinfo_cancel_fn fn);
-
-/* ---- C helpers of this library (extra_shim.c) ---- */
-
-/* One message at a severity (EVENT_LOG_*) through the core's logging. */
-void cevx_log(int severity, const char *msg);
 /* Whether event_enable_debug_logging turned debug messages on. */
 static inline int cevx_debug_on(void) { return event_debug_logging_mask_ != 0; }
+
+#include <fcntl.h>
+#include <unistd.h>
+/* open(2) is variadic: read-only, close-on-exec. */
+static inline int cevx_open_read(const char *path) { return open(path, O_RDONLY | O_CLOEXEC); }
 
 #endif

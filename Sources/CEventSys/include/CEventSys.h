@@ -56,6 +56,9 @@ static inline int fcntl_setfl(int fd, int fl) { return fcntl(fd, F_SETFL, fl); }
 static inline int fcntl_getfd(int fd) { return fcntl(fd, F_GETFD); }
 static inline int fcntl_setfd(int fd, int fl) { return fcntl(fd, F_SETFD, fl); }
 
+/* open is variadic too. */
+static inline int cev_open_mode(const char *path, int flags, unsigned mode) { return open(path, flags, (mode_t)mode); }
+
 static inline void cev_fd_set(int fd, fd_set *s) { FD_SET(fd, s); }
 static inline void cev_fd_clr(int fd, fd_set *s) { FD_CLR(fd, s); }
 static inline int cev_fd_isset(int fd, const fd_set *s) { return FD_ISSET(fd, s); }

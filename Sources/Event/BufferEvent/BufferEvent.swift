@@ -883,7 +883,7 @@ extension EventBase {
         if pending == 0, let first = cbs.first { finalizeCallback(first, fn) }
     }
 
-    private func finalizeCallback(_ cb: CallbackPtr, _ fn: @convention(c) (CallbackPtr?, UnsafeMutableRawPointer?) -> Void) {
+    func finalizeCallback(_ cb: CallbackPtr, _ fn: @convention(c) (CallbackPtr?, UnsafeMutableRawPointer?) -> Void) {
         if cb.isEvent {
             _ = del(cb.asEvent, mode: .noBlock)
         } else {

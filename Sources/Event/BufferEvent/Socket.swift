@@ -33,6 +33,24 @@ func isRetriable(_ e: Int32) -> Bool { e == EINTR || e == EAGAIN || e == EWOULDB
 final class SocketBufferEvent: BufferEvent {
     /// The evdns lookup of connectHostname still to call back, if any.
     var dnsRequest: OpaquePointer? = nil
+    /// libevent's conn_address (the peer connectHostname resolved, or what
+    /// bufferevent_socket_set_conn_address_* recorded): made when first needed.
+    var connAddress: UnsafeMutablePointer<sockaddr_in6>? = nil
+
+    /// The record, zeroed when new; nil when memory ran out.
+    func connAddressStorage() -> UnsafeMutablePointer<sockaddr_in6>? {
+        if let a = connAddress { return a }
+        guard let raw = Memory.calloc(1, MemoryLayout<sockaddr_in6>.size) else { return nil }
+        connAddress = raw.bindMemory(to: sockaddr_in6.self, capacity: 1)
+        return connAddress
+    }
+
+    /// bufferevent_socket_set_conn_address_: only an address that fits.
+    func setConnAddress(_ sa: UnsafeRawPointer, _ len: Int) {
+        if len < 0 || len > MemoryLayout<sockaddr_in6>.size { return }
+        guard let a = connAddressStorage() else { return }
+        UnsafeMutableRawPointer(a).copyMemory(from: sa, byteCount: len)
+    }
     /// bufferevent_socket_new. `base` may be nil (bufferevent_new): the
     /// events then belong to event_init's base, if there is one.
     static func create(base: OpaquePointer?, fd: Int32, options: Int32) -> SocketBufferEvent? {
@@ -109,6 +127,10 @@ final class SocketBufferEvent: BufferEvent {
     override func destruct() {
         let fd = evRead.fd
         if options & BevOpt.closeOnFree != 0 && fd >= 0 { Sys.close(fd) }
+        if let a = connAddress {
+            connAddress = nil
+            Memory.free(a)
+        }
         // As libevent: a lookup holds a reference, so by now it is over.
         if let req = dnsRequest {
             dnsRequest = nil
@@ -396,6 +418,7 @@ final class SocketBufferEvent: BufferEvent {
             decref()
             return
         }
+        setConnAddress(addr, Int(ai.pointee.ai_addrlen))
         let r = connect(UnsafePointer(addr), Int32(ai.pointee.ai_addrlen))
         if r < 0 { runEventCallback(BevEvent.error, 0) }
         decref()

@@ -4,11 +4,21 @@ import CEventSys
 /// catch the misuse libevent catches (using an event nobody assigned,
 /// re-assigning one that is pending).
 enum Debug {
-    nonisolated(unsafe) static var on = false
+    // Both mirrored in libevent's exported event_debug_mode_on_ and
+    // event_debug_created_threadable_ctx_ (internal_exports.c).
+    nonisolated(unsafe) static var on = false { didSet { publish() } }
     /// Set once an event or base exists: enabling debug mode then is an error.
     /// libevent_global_shutdown leaves it as it is (as libevent's does), so
     /// a shutdown alone does not forbid debug mode afterwards.
-    nonisolated(unsafe) static var tooLate = false
+    nonisolated(unsafe) static var tooLate = false { didSet { publish() } }
+
+    private static func publish() { cev_publish_debug_mode(on ? 1 : 0, tooLate ? 1 : 0) }
+
+    /// event_disable_debug_mode (libevent's tests): forget every event.
+    static func disable() {
+        withMap { events.removeAll() }
+        on = false
+    }
     /// Set-up events, and whether each is currently added.
     nonisolated(unsafe) static var events: [UInt: Bool] = [:]
 

@@ -202,17 +202,42 @@ enum AddrInfo {
             tcp.pointee.ai_next = udp
             return tcp
         }
-        let size = MemoryLayout<T>.size
-        guard let raw = Memory.calloc(1, MemoryLayout<addrinfo>.stride + size) else { return nil }
+        return withUnsafeBytes(of: &sa) { single($0.baseAddress!, $0.count, hints) }
+    }
+
+    /// evutil_new_addrinfo_: `sa`'s `len` bytes as one entry per socket type
+    /// (TCP then UDP when the hints name neither); flags are only ours.
+    static func make(raw sa: UnsafeRawPointer, _ len: Int, _ hints: addrinfo) -> AddrInfoPtr? {
+        if hints.ai_socktype == 0 && hints.ai_protocol == 0 {
+            var h = hints
+            h.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            h.ai_protocol = Int32(IPPROTO_TCP)
+            guard let tcp = single(sa, len, h) else { return nil }
+            h.ai_socktype = Int32(SOCK_DGRAM.rawValue)
+            h.ai_protocol = Int32(IPPROTO_UDP)
+            guard let udp = single(sa, len, h) else {
+                free(tcp)
+                return nil
+            }
+            tcp.pointee.ai_next = udp
+            return tcp
+        }
+        return single(sa, len, hints)
+    }
+
+    /// One entry, its sockaddr in the same block.
+    private static func single(_ sa: UnsafeRawPointer, _ size: Int, _ hints: addrinfo) -> AddrInfoPtr? {
+        guard let raw = Memory.calloc(1, MemoryLayout<addrinfo>.stride &+ size) else { return nil }
         let ai = raw.bindMemory(to: addrinfo.self, capacity: 1)
         let addr = raw + MemoryLayout<addrinfo>.stride
-        withUnsafeBytes(of: &sa) { addr.copyMemory(from: $0.baseAddress!, byteCount: size) }
+        if size > 0 { addr.copyMemory(from: sa, byteCount: size) }
         ai.pointee.ai_addr = addr.assumingMemoryBound(to: sockaddr.self)
-        ai.pointee.ai_addrlen = socklen_t(size)
-        ai.pointee.ai_family = Int32(ai.pointee.ai_addr.pointee.sa_family)
+        ai.pointee.ai_addrlen = socklen_t(truncatingIfNeeded: size)
+        ai.pointee.ai_family = size >= 2 ? Int32(ai.pointee.ai_addr.pointee.sa_family) : 0
         ai.pointee.ai_socktype = hints.ai_socktype
         ai.pointee.ai_protocol = hints.ai_protocol
-        ai.pointee.ai_flags = hints.ai_flags | libeventAllocated
+        // As libevent: the hints' flags are not carried over.
+        ai.pointee.ai_flags = libeventAllocated
         return ai
     }
 
@@ -226,8 +251,9 @@ enum AddrInfo {
     }
 
     /// AI_ADDRCONFIG for resolvers that do not know it: with an unspecified
-    /// family, ask only for the families this host has usable (not
-    /// loopback, not link-local) addresses of.
+    /// family, ask only for the families this host has addresses of that
+    /// are not "local" in evutil_v4addr_is_local_ / evutil_v6addr_is_local_'s
+    /// sense (libevent's rule: a unique-local IPv6 address does not count).
     static func adjustForAddrConfig(_ hints: inout addrinfo) {
         if hints.ai_flags & AI_ADDRCONFIG == 0 || hints.ai_family != AF_UNSPEC { return }
         let (v4, v6) = configuredFamilies()
@@ -246,18 +272,11 @@ enum AddrInfo {
             e = cur.pointee.ifa_next
             guard let sa = cur.pointee.ifa_addr else { continue }
             if Int32(sa.pointee.sa_family) == AF_INET {
-                let a = UInt32(bigEndian: UnsafeRawPointer(sa).assumingMemoryBound(to: sockaddr_in.self).pointee.sin_addr.s_addr)
-                if a != 0 && a >> 24 != 127 { v4 = true }
+                var a = UnsafeRawPointer(sa).loadUnaligned(as: sockaddr_in.self).sin_addr
+                if evutil_v4addr_is_local_(&a) == 0 { v4 = true }
             } else if Int32(sa.pointee.sa_family) == AF_INET6 {
-                var b = UnsafeRawPointer(sa).assumingMemoryBound(to: sockaddr_in6.self).pointee.sin6_addr
-                let usable = withUnsafeBytes(of: &b) { p -> Bool in
-                    var zero = true
-                    for k in 0..<15 where p[k] != 0 { zero = false }
-                    if zero { return false }                        // :: and ::1
-                    if p[0] == 0xfe && p[1] & 0xc0 == 0x80 { return false }  // fe80::/10
-                    return true
-                }
-                if usable { v6 = true }
+                var a = UnsafeRawPointer(sa).loadUnaligned(as: sockaddr_in6.self).sin6_addr
+                if evutil_v6addr_is_local_(&a) == 0 { v6 = true }
             }
         }
         return (v4, v6)

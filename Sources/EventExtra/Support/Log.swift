@@ -1,7 +1,7 @@
 import CEventExtra
 
 /// Logging of the extra library: each message goes through the core's
-/// event_msgx/event_warnx/event_debugx_, so the program's log callback and
+/// event_msgx/event_warnx/event_debugx_ (cevx_log), so the program's log callback and
 /// event_enable_debug_logging apply exactly as to the core's own messages.
 enum Log {
     static let debug: Int32 = EVENT_LOG_DEBUG

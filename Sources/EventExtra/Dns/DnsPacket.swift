@@ -1,0 +1,195 @@
+import CEventExtra
+
+/// DNS messages: the query the resolver sends, the parse of a reply, and
+/// big-endian field access bounded by the packet.
+enum DnsPacket {
+    static let typeA: UInt16 = 1
+    static let typeCNAME: UInt16 = 5
+    static let typeSOA: UInt16 = 6
+    static let typePTR: UInt16 = 12
+    static let typeAAAA: UInt16 = 28
+    static let classIN: UInt16 = 1
+
+    static let flagQR: UInt16 = 0x8000
+    static let flagTC: UInt16 = 0x0200
+    static let rcodeMask: UInt16 = 0x000f
+
+    /// libevent records at most this many addresses of one reply.
+    static let maxAddrs = 32
+
+    /// A cursor over a packet; every read fails (nil) past the end.
+    struct Reader {
+        let p: UnsafeRawBufferPointer
+        var j: Int = 0
+        init(_ p: UnsafeRawBufferPointer, at j: Int = 0) { self.p = p; self.j = j }
+        mutating func u8() -> UInt8? {
+            if j >= p.count { return nil }
+            defer { j += 1 }
+            return p[j]
+        }
+        mutating func u16() -> UInt16? {
+            if j + 2 > p.count { return nil }
+            defer { j += 2 }
+            return UInt16(p[j]) << 8 | UInt16(p[j + 1])
+        }
+        mutating func u32() -> UInt32? {
+            if j + 4 > p.count { return nil }
+            defer { j += 4 }
+            return UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
+        }
+        mutating func name(limit: Int = 256) -> [UInt8]? { DnsName.parse(p, &j, limit: limit) }
+        /// Past a name, with the checks of reading it.
+        mutating func skipName() -> Bool { DnsName.withName(p, &j) { $0 != nil } }
+    }
+
+    static func put16(_ b: inout [UInt8], _ v: UInt16) { b.append(UInt8(v >> 8)); b.append(UInt8(v & 0xff)) }
+    static func put32(_ b: inout [UInt8], _ v: UInt32) { put16(&b, UInt16(v >> 16)); put16(&b, UInt16(v & 0xffff)) }
+
+    /// The query for one question, recursion desired, as libevent builds it;
+    /// with `randomBits`, letters get the case of the matching bit (0x20).
+    /// nil when a label is longer than 63 bytes or the name too long.
+    static func query(name: UnsafeBufferPointer<UInt8>, id: UInt16, type: UInt16,
+                      randomBits: UnsafeRawBufferPointer? = nil) -> [UInt8]? {
+        if name.count > 255 { return nil }
+        var ok = true
+        // Labels and their terminator take at most name.count + 2 bytes.
+        let out = [UInt8](unsafeUninitializedCapacity: 12 + name.count + 2 + 4) { b, count in
+            b[0] = UInt8(id >> 8); b[1] = UInt8(id & 0xff); b[2] = 1; b[3] = 0
+            b[4] = 0; b[5] = 1
+            for k in 6..<12 { b[k] = 0 }
+            var j = 12
+            var start = 0
+            while true {
+                var dot = start
+                while dot < name.count && name[dot] != 0x2e { dot += 1 }
+                let len = dot - start
+                if len > 63 { ok = false; break }
+                b[j] = UInt8(len); j += 1
+                for k in start..<dot {
+                    var c = name[k]
+                    if let r = randomBits, DnsName.isAlpha(c) {
+                        if r[k >> 3] & UInt8(1 << (k & 7)) != 0 { c |= 0x20 } else { c &= ~0x20 }
+                    }
+                    b[j] = c; j += 1
+                }
+                if dot >= name.count { break }
+                start = dot + 1
+                if start >= name.count { b[j] = 0; j += 1; break }   // "a." ends with an empty label
+            }
+            if ok {
+                if b[j - 1] != 0 { b[j] = 0; j += 1 }
+                b[j] = UInt8(type >> 8); b[j + 1] = UInt8(type & 0xff); b[j + 2] = 0; b[j + 3] = 1
+                count = j + 4
+            } else {
+                count = 0
+            }
+        }
+        return ok ? out : nil
+    }
+
+    static func query(name: [UInt8], id: UInt16, type: UInt16) -> [UInt8]? {
+        name.withUnsafeBufferPointer { query(name: $0, id: id, type: type) }
+    }
+
+    struct Header {
+        var id: UInt16 = 0, flags: UInt16 = 0, qd: UInt16 = 0, an: UInt16 = 0, ns: UInt16 = 0, ar: UInt16 = 0
+    }
+
+    static func header(_ r: inout Reader) -> Header? {
+        guard let id = r.u16(), let flags = r.u16(), let qd = r.u16(), let an = r.u16(),
+              let ns = r.u16(), let ar = r.u16() else { return nil }
+        return Header(id: id, flags: flags, qd: qd, an: an, ns: ns, ar: ar)
+    }
+
+    /// What a reply says about one request.
+    struct Reply {
+        var flags: UInt16 = 0
+        /// false: the reply could not be used (libevent's error path: the
+        /// outcome comes from the flags alone, with no TTL).
+        var parsed = false
+        var haveAnswer = false
+        var ttl: UInt32 = 0
+        /// A: 4 bytes per address, AAAA: 16, network order.
+        var addrs: [UInt8] = []
+        var count = 0
+        var ptrName: [UInt8] = []
+        var cname: [UInt8]? = nil
+    }
+
+    /// Parse the body of a reply to `question` (the query bytes we sent).
+    /// `exactCase`: the 0x20 check, names must match byte for byte.
+    static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question: [UInt8],
+                           type: UInt16, exactCase: Bool, wantCname: Bool) -> Reply {
+        var reply = Reply()
+        reply.flags = h.flags
+        let err = h.flags & (rcodeMask | flagTC)
+        if err != 0 && err != 3 { return reply }      // NXDOMAIN is parsed for its SOA TTL
+        var r = Reader(p, at: 12)
+        var ttlMin: UInt32 = 0xffff_ffff
+        var nameMatches = false
+        let ok: Bool = question.withUnsafeBytes { q -> Bool in
+            for _ in 0..<h.qd {
+                // libevent reads the query's name at the reply question's offset.
+                var k = r.j
+                let same: Bool? = DnsName.withName(p, &r.j) { got in
+                    guard let got else { return nil }
+                    return DnsName.withName(q, &k) { asked -> Bool? in
+                        guard let asked else { return nil }
+                        return exactCase ? DnsName.equal(got, asked) : DnsName.equalIgnoringCase(got, asked)
+                    }
+                }
+                guard let same else { return false }
+                if same { nameMatches = true }
+                r.j += 4
+                if r.j > p.count { return false }
+            }
+            return nameMatches
+        }
+        if !ok { return reply }
+        let unit = type == typeA ? 4 : 16
+        for _ in 0..<h.an {
+            guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
+            if (t == typeA || t == typeAAAA) && c == classIN {
+                if t != type { r.j += Int(len); continue }
+                if Int(len) % unit != 0 { return reply }
+                let n = min(maxAddrs - reply.count, Int(len) / unit)
+                ttlMin = min(ttlMin, ttl)
+                if r.j + unit * n > p.count { return reply }
+                if reply.addrs.isEmpty { reply.addrs.reserveCapacity(unit * n) }
+                reply.addrs.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[r.j..<(r.j + unit * n)]))
+                r.j += unit * n
+                reply.count += n
+                reply.haveAnswer = true
+                if reply.count == maxAddrs { break }
+            } else if t == typePTR && c == classIN {
+                if type != typePTR { r.j += Int(len); continue }
+                guard let n = r.name(limit: 255) else { return reply }
+                reply.ptrName = n
+                ttlMin = min(ttlMin, ttl)
+                reply.haveAnswer = true
+                break
+            } else if t == typeCNAME {
+                if !wantCname || reply.cname != nil { r.j += Int(len); continue }
+                guard let n = r.name(limit: 255) else { return reply }
+                reply.cname = n
+            } else {
+                r.j += Int(len)
+            }
+        }
+        if !reply.haveAnswer {
+            for _ in 0..<h.ns {
+                guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
+                if t == typeSOA && c == classIN {
+                    guard r.skipName(), r.skipName(), r.u32() != nil, r.u32() != nil, r.u32() != nil,
+                          r.u32() != nil, let minimum = r.u32() else { return reply }
+                    ttlMin = min(ttlMin, ttl, minimum)
+                } else {
+                    r.j += Int(len)
+                }
+            }
+        }
+        reply.parsed = true
+        reply.ttl = ttlMin == 0xffff_ffff ? 0 : ttlMin
+        return reply
+    }
+}
