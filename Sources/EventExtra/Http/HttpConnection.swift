@@ -323,11 +323,9 @@ final class HttpConnection {
         case .length(let n):
             req.pointee.ntoread = n
             if req.pointee.kind == EVHTTP_REQUEST && n < 1 { done(); return }
-        case .none:
-            done()
-            return
         case .untilClose:
             req.pointee.ntoread = -1
+            if req.pointee.kind == EVHTTP_REQUEST { done(); return }
         }
         switch HttpConnection.expect(req, input: true) {
         case .cont:
