@@ -85,7 +85,7 @@ final class HttpConnection {
     /// one reference (the handle), or nil.
     static func create(base: OpaquePointer?, dns: OpaquePointer?, bev: HBev?,
                        address: UnsafePointer<CChar>?, port: UInt16) -> HttpConnection? {
-        let c = HttpConnection()
+        guard let c = Memory.build({ HttpConnection() }) else { return nil }
         c.port = port
         guard let address, let a = HttpBytes.dup(address) else { return nil }
         c.address = a
@@ -720,6 +720,10 @@ final class HttpConnection {
         req.pointee.evcon = handle
         req.pointee.flags |= reqOwnConnection
         req.pointee.userdone = 1
+        guard requests.reserveOneMore() else {
+            HttpRequest.free(req)
+            return false
+        }
         requests.append(req)
         req.pointee.kind = EVHTTP_REQUEST
         startRead()
@@ -922,6 +926,10 @@ final class HttpConnection {
         }
         if req.pointee.evcon != nil {
             HLog.warnx("evhttp_make_request: request already on a connection")
+            return -1
+        }
+        guard requests.reserveOneMore() else {
+            HLog.warnx("evhttp_make_request: out of memory")
             return -1
         }
         req.pointee.evcon = handle
