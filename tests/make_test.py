@@ -178,6 +178,9 @@ NEEDED = [
     ("tmux", ["tmux", "-V"]),
     ("cmake", ["cmake", "--version"]),
     ("tor", ["tor", "--version"]),
+    ("transmission-daemon", ["transmission-daemon", "--version"]),
+    ("transmission-cli", ["transmission-create", "--version"]),
+    ("curl", ["curl", "--version"]),
 ]
 
 
