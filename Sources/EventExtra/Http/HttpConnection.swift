@@ -556,8 +556,9 @@ final class HttpConnection {
             return
         }
         if requests.isEmpty {
-            // nothing in flight (a server connection between requests)
-            free()
+            // Nothing in flight: a server connection goes away; a client
+            // connection (the program holds it) just disconnects.
+            if flags & HttpConnection.incoming != 0 { free() } else { reset() }
             return
         }
         if w & BEV_EVENT_TIMEOUT != 0 {
