@@ -225,17 +225,11 @@ final class HttpConnection {
         case .readingTrailer: readTrailer(req)
         case .idle: reset()
         case .writing:
-            // A pipelined request waits in the input buffer until the
-            // current one is answered; stop reading past a bound.
-            if evbuffer_get_length(input) > HttpConnection.pipelineBound(maxHeadersSize) {
-                _ = bufferevent_disable(bufev, Int16(EV_READ))
-            }
+            // Reading is off while a request is answered (done()); bytes
+            // read before that wait in the input buffer until startRead.
+            break
         default: break
         }
-    }
-
-    static func pipelineBound(_ maxHeaders: Int) -> Int {
-        return maxHeaders < (1 << 20) ? Swift.max(maxHeaders, 1 << 16) : (1 << 20)
     }
 
     func knownHost(_ h: UnsafePointer<CChar>) -> Bool {
@@ -514,6 +508,10 @@ final class HttpConnection {
                 freeAfter = true
             }
         } else {
+            // As libevent 2.1.12: no reading while the program answers, so
+            // a client's half-close does not cancel a reply still to come;
+            // pipelined requests wait in the socket until startRead.
+            _ = bufferevent_disable(bufev, Int16(EV_READ))
             state = .writing
         }
         HttpRequest.runCb(req)
