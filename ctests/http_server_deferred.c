@@ -2,7 +2,8 @@
  * a client that half-closes after its request still gets the reply (reading
  * stops while a request is answered), HTTP/1.0 and 1.1, pipelined requests
  * whose first reply is late are answered in order, a deferred chunked reply
- * (evhttp_send_reply_start/chunk/end from timers), and
+ * (evhttp_send_reply_start/chunk/end from timers), chunks sent from the
+ * callback of evhttp_send_reply_chunk_with_cb, and
  * evhttp_request_get_connection while the reply is pending. (Pipelined
  * requests followed by a half-close: libevent drops those after the first,
  * ours answers them: tests/http_strict.sh.)
@@ -40,6 +41,23 @@ static void chunk_late(evutil_socket_t fd, short w, void *arg)
 	event_base_once(base, -1, EV_TIMEOUT, chunk_late, req, &tv);
 }
 
+/* evhttp_send_reply_chunk_with_cb: the next chunk, then the end, from the
+ * callback that says the previous chunk went out. */
+static void chunk_written(struct evhttp_connection *evcon, void *arg)
+{
+	struct evhttp_request *req = arg;
+	struct evbuffer *b;
+	printf("  chunk %d written (evcon %s)\n", chunk_step, evcon ? "set" : "NULL");
+	if (chunk_step == 2) {
+		evhttp_send_reply_end(req);
+		return;
+	}
+	b = evbuffer_new();
+	evbuffer_add_printf(b, "cb chunk %d;", ++chunk_step);
+	evhttp_send_reply_chunk_with_cb(req, b, chunk_written, req);
+	evbuffer_free(b);
+}
+
 static void cb(struct evhttp_request *req, void *arg)
 {
 	const char *uri = evhttp_request_get_uri(req);
@@ -48,6 +66,13 @@ static void cb(struct evhttp_request *req, void *arg)
 	printf("  cb %s\n", uri);
 	if (!strcmp(uri, "/fast")) {
 		evhttp_send_reply(req, 200, "Fast", NULL);
+	} else if (!strcmp(uri, "/withcb")) {
+		struct evbuffer *b = evbuffer_new();
+		chunk_step = 0;
+		evhttp_send_reply_start(req, 200, "With cb");
+		evbuffer_add(b, "first;", 6);
+		evhttp_send_reply_chunk_with_cb(req, b, chunk_written, req);
+		evbuffer_free(b);
 	} else if (!strcmp(uri, "/chunked")) {
 		chunk_step = 0;
 		evhttp_send_reply_start(req, 200, "Later");
@@ -67,6 +92,8 @@ int main(void)
 		{ "1.0 half-close, late reply", "GET /late HTTP/1.0\r\n\r\n", 1 },
 		{ "pipelined, first late", "GET /slow HTTP/1.1\r\n\r\nGET /fast HTTP/1.1\r\n\r\nGET /slow2 HTTP/1.1\r\nConnection: close\r\n\r\n", 0 },
 		{ "deferred chunks", "GET /chunked HTTP/1.1\r\nConnection: close\r\n\r\n", 0 },
+		{ "chunks from the written callback", "GET /withcb HTTP/1.1\r\nConnection: close\r\n\r\n", 0 },
+		{ "chunks from the written callback, 1.0", "GET /withcb HTTP/1.0\r\n\r\n", 0 },
 		{ "POST body, late reply", "POST /late HTTP/1.1\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc", 1 },
 	};
 	size_t i;
