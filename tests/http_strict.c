@@ -108,6 +108,15 @@ int main(void)
 	j->parts[0] = big;
 	raw_run(base, j, "bytes");
 	summary("body over limit, 1 MiB sent", j);
+	/* A refused request whose body is still coming: the 400 page arrives whole. */
+	memset(big, 'x', 1 << 20);
+	memcpy(big, "POST / HTTP/1.1\r\nContent-Length: 9x\r\n\r\n", 39);
+	big[(1 << 20) - 1] = 0;
+	memset(j, 0, sizeof(*j));
+	j->port = http_port(b);
+	j->parts[0] = big;
+	raw_run(base, j, "bytes");
+	summary("bad request, 1 MiB following", j);
 	free(big);
 	free(j);
 	evhttp_free(http);

@@ -318,9 +318,10 @@ final class HttpConnection {
             HMem.free(req.pointee.uri)
             req.pointee.uri = nil
             if let u = req.pointee.uri_elems { HttpUri.release(u); req.pointee.uri_elems = nil }
-            // Unread body bytes would make the close a reset that can
-            // destroy the answer: drain them before closing.
-            if error == EVREQ_HTTP_DATA_TOO_LONG { lingerOnClose = true }
+            // The client may still be sending (a refused body, the rest of
+            // a bad request): closing with unread bytes sends a reset that
+            // can destroy the error page, so drain them before closing.
+            lingerOnClose = true
             HttpRequest.runCb(req)
         }
     }
