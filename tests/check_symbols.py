@@ -72,6 +72,8 @@ REASONS = [
     ("bufferevent_openssl_*", "libevent_openssl is not built (no TLS library)"),
     ("bufferevent_get_openssl_error", "libevent_openssl is not built (no TLS library)"),
     ("bufferevent_ssl_renegotiate", "libevent_openssl is not built (no TLS library)"),
+    ("evhttp_check_transfer_encoding_", "a helper of Debian's Transfer-Encoding patch, called only inside its http.c (ours: HttpParser.framing)"),
+    ("evhttp_str_is_chunked_", "a helper of Debian's Transfer-Encoding patch, called only inside its http.c (ours: HttpParser.teEndsChunked)"),
     ("evhttp_*", "http: the extra library's API (EventExtra), not in this build yet"),
     ("evdns_*", "dns: the extra library's API (EventExtra), not in this build yet"),
     ("evrpc_*", "rpc: the extra library's API (EventExtra), not in this build yet"),
