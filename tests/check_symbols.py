@@ -65,6 +65,8 @@ REASONS = [
     ("evbuffer_set_parent_", "links libevent's private evbuffer to its struct bufferevent_private"),
     ("bufferevent_ratelim_init_", "initialises libevent's private struct bufferevent_rate_limit"),
     ("bufferevent_remove_from_rate_limit_group_internal_", "takes libevent's private struct bufferevent_private"),
+    ("evhttp_check_transfer_encoding_", "a helper of Debian's Transfer-Encoding patch, called only inside its http.c (ours: HttpParser.framing)"),
+    ("evhttp_str_is_chunked_", "a helper of Debian's Transfer-Encoding patch, called only inside its http.c (ours: HttpParser.teEndsChunked)"),
     ("evhttp_*", "http: the extra library's API (EventExtra), not in this build yet"),
     ("evdns_*", "dns: the extra library's API (EventExtra), not in this build yet"),
     ("evrpc_*", "rpc: the extra library's API (EventExtra), not in this build yet"),

@@ -181,6 +181,9 @@ NEEDED = [
     ("openssl", ["openssl", "version"]),
     ("sslsplit", ["test", "-x", "/usr/bin/sslsplit"]),
     ("tor", ["tor", "--version"]),
+    ("transmission-daemon", ["transmission-daemon", "--version"]),
+    ("transmission-cli", ["transmission-create", "--version"]),
+    ("curl", ["curl", "--version"]),
 ]
 
 
