@@ -11,6 +11,11 @@ XARCHIVE_ALL := $(SCRATCH)/release/libEventExtraEmbedded.a
 XARCHIVE  := $(BUILD)/libEventExtraOnly.a
 MAPFILE   := Sources/libevent.map
 GLUE      := Sources/PthreadsGlue/evthread_pthreads.c
+# libevent_openssl: EventTls + CEventTls (TLS bufferevents over OpenSSL 3),
+# NEEDED libevent_core, libssl, libcrypto, with the same private runtime
+# allocator object as libevent_extra.
+TARCHIVE  := $(SCRATCH)/release/libEventTlsEmbedded.a
+TLS_MAP   := Sources/libevent_openssl.map
 SOURCES   := $(shell find Sources include -type f) Package.swift
 
 .PHONY: fuzz all lib test swift-test ctest check-symbols coverage install uninstall demo examples bench clean size
@@ -31,11 +36,12 @@ lib: $(LIBDIR)/.stamp
 # SwiftPM's archive of a product also carries its C dependencies' objects:
 # the extra archive is taken without CEventSys's (they are the core's).
 $(ARCHIVE) $(XARCHIVE): $(SOURCES)
-	@rm -f $(ARCHIVE) $(XARCHIVE_ALL)  # SwiftPM appends to a stale archive: start clean
+	@rm -f $(ARCHIVE) $(XARCHIVE_ALL) $(TARCHIVE)  # SwiftPM appends to a stale archive: start clean
 	SWIFT_LIBEVENT_EMBEDDED=1 $(SWIFT) build -c release --scratch-path $(SCRATCH) --product EventEmbedded
 	SWIFT_LIBEVENT_EMBEDDED=1 $(SWIFT) build -c release --scratch-path $(SCRATCH) --product EventExtraEmbedded
 	@mkdir -p $(BUILD)
 	cp $(XARCHIVE_ALL) $(XARCHIVE) && ar d $(XARCHIVE) $$(cd Sources/CEventSys && ls *.c | sed 's/$$/.o/')
+	SWIFT_LIBEVENT_EMBEDDED=1 $(SWIFT) build -c release --scratch-path $(SCRATCH) --product EventTlsEmbedded
 
 $(BUILD)/extra_runtime.o: Sources/CEventSys/runtime_alloc.c
 	@mkdir -p $(BUILD)
@@ -44,7 +50,12 @@ $(BUILD)/extra_runtime.o: Sources/CEventSys/runtime_alloc.c
 
 LINKFLAGS := -Wl,--version-script=$(MAPFILE) -Wl,--gc-sections -Wl,-z,now -Wl,--no-undefined
 
-$(LIBDIR)/.stamp: $(ARCHIVE) $(XARCHIVE) $(BUILD)/extra_runtime.o $(MAPFILE) $(GLUE)
+$(BUILD)/tls_runtime.o: Sources/CEventSys/runtime_alloc.c
+	@mkdir -p $(BUILD)
+	$(LINKCC) -c -fPIC -O2 -fvisibility=hidden -DCEV_EMBEDDED -D_GNU_SOURCE \
+	  -Dcev_mem_alloc=cevtls_mem_alloc -Dcev_mem_free=cevtls_mem_free -o $@ $<
+
+$(LIBDIR)/.stamp: $(ARCHIVE) $(XARCHIVE) $(BUILD)/extra_runtime.o $(BUILD)/tls_runtime.o $(MAPFILE) $(GLUE) $(TLS_MAP)
 	@mkdir -p $(LIBDIR)
 	$(LINKCC) -shared -o $(LIBDIR)/libevent_core-2.1.so.7.0.1 -Wl,--whole-archive $(ARCHIVE) -Wl,--no-whole-archive \
 	  -Wl,-soname,libevent_core-2.1.so.7 $(LINKFLAGS) -lm -lpthread
@@ -54,27 +65,37 @@ $(LIBDIR)/.stamp: $(ARCHIVE) $(XARCHIVE) $(BUILD)/extra_runtime.o $(MAPFILE) $(G
 	ln -sf libevent-2.1.so.7.0.1 $(LIBDIR)/libevent-2.1.so.7
 	$(LINKCC) -shared -o $(LIBDIR)/libevent_extra-2.1.so.7.0.1 -Wl,--whole-archive $(XARCHIVE) -Wl,--no-whole-archive \
 	  $(BUILD)/extra_runtime.o -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-2.1.so.7 \
-	  -Wl,-soname,libevent_extra-2.1.so.7 $(LINKFLAGS) -lm -lpthread
+	  -Wl,-soname,libevent_extra-2.1.so.7 -Wl,-rpath,'$$ORIGIN' $(LINKFLAGS) -lm -lpthread
 	ln -sf libevent_extra-2.1.so.7.0.1 $(LIBDIR)/libevent_extra-2.1.so.7
 	$(CC) -shared -fPIC -O2 -Iinclude -o $(LIBDIR)/libevent_pthreads-2.1.so.7.0.1 $(GLUE) \
-	  -L$(LIBDIR) -l:libevent_core-2.1.so.7 -Wl,-soname,libevent_pthreads-2.1.so.7 -Wl,--no-undefined -lpthread
+	  -L$(LIBDIR) -l:libevent_core-2.1.so.7 -Wl,-soname,libevent_pthreads-2.1.so.7 -Wl,-rpath,'$$ORIGIN' -Wl,--no-undefined -lpthread
 	ln -sf libevent_pthreads-2.1.so.7.0.1 $(LIBDIR)/libevent_pthreads-2.1.so.7
 	ln -sf libevent-2.1.so.7.0.1 $(LIBDIR)/libevent.so
 	ln -sf libevent_core-2.1.so.7.0.1 $(LIBDIR)/libevent_core.so
 	ln -sf libevent_extra-2.1.so.7.0.1 $(LIBDIR)/libevent_extra.so
 	ln -sf libevent_pthreads-2.1.so.7.0.1 $(LIBDIR)/libevent_pthreads.so
-	rm -rf $(BUILD)/xobj && mkdir -p $(BUILD)/xobj && cd $(BUILD)/xobj && ar x $(abspath $(XARCHIVE))
-	cp $(ARCHIVE) $(LIBDIR)/libevent.a && ar qs $(LIBDIR)/libevent.a $$(ar t $(XARCHIVE) | sed 's|^|$(BUILD)/xobj/|')
+	@# the all-in-one archive: the core's members plus the extra's, renamed
+	@# (both modules have a Memory.swift.o, Log.swift.o, ...; ar keeps one per name)
+	rm -rf $(BUILD)/xobj && mkdir -p $(BUILD)/xobj && cd $(BUILD)/xobj && ar x $(abspath $(XARCHIVE)) && \
+	  for o in *.o; do mv "$$o" "extra_$$o"; done
+	cp $(ARCHIVE) $(LIBDIR)/libevent.a && ar qs $(LIBDIR)/libevent.a $(BUILD)/xobj/extra_*.o
 	cp $(ARCHIVE) $(LIBDIR)/libevent_core.a
 	cp $(XARCHIVE) $(LIBDIR)/libevent_extra.a
 	$(CC) -c -fPIC -O2 -Iinclude -o $(BUILD)/evthread_pthreads.o $(GLUE)
 	rm -f $(LIBDIR)/libevent_pthreads.a && ar rcs $(LIBDIR)/libevent_pthreads.a $(BUILD)/evthread_pthreads.o
+	$(LINKCC) -shared -o $(LIBDIR)/libevent_openssl-2.1.so.7.0.1 -Wl,--whole-archive $(TARCHIVE) -Wl,--no-whole-archive \
+	  $(BUILD)/tls_runtime.o -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-2.1.so.7 -lssl -lcrypto \
+	  -Wl,-soname,libevent_openssl-2.1.so.7 -Wl,-rpath,'$$ORIGIN' -Wl,--version-script=$(TLS_MAP) -Wl,--gc-sections -Wl,-z,now -Wl,--no-undefined
+	ln -sf libevent_openssl-2.1.so.7.0.1 $(LIBDIR)/libevent_openssl-2.1.so.7
+	ln -sf libevent_openssl-2.1.so.7.0.1 $(LIBDIR)/libevent_openssl.so
+	rm -rf $(BUILD)/tobj && mkdir -p $(BUILD)/tobj && cd $(BUILD)/tobj && ar x $(abspath $(TARCHIVE))
+	rm -f $(LIBDIR)/libevent_openssl.a && ar rcs $(LIBDIR)/libevent_openssl.a $(BUILD)/tobj/*.o  # the static core carries the runtime allocator
 	@touch $@
 
 # Stripped size of each library file against Debian's (already stripped).
 DEBLIBDIR ?= /usr/lib/x86_64-linux-gnu
 size: lib
-	@for so in libevent_core libevent_extra libevent libevent_pthreads; do \
+	@for so in libevent_core libevent_extra libevent libevent_pthreads libevent_openssl; do \
 	  strip -o $(BUILD)/stripped.so $(LIBDIR)/$$so-2.1.so.7.0.1; ours=$$(stat -c %s $(BUILD)/stripped.so); \
 	  deb=$$(stat -L -c %s $(DEBLIBDIR)/$$so-2.1.so.7 2>/dev/null || echo '?'); \
 	  printf '%-27s ours %8s bytes   debian %8s bytes\n' $$so-2.1.so.7 $$ours $$deb; done
@@ -94,7 +115,9 @@ PYTHON           ?= python3
 COVERAGE_HEADERS ?= include/event2/event.h include/event2/event_compat.h include/event2/thread.h \
                     include/event2/util.h include/event2/listener.h include/event2/buffer_compat.h \
                     include/event2/bufferevent.h include/event2/bufferevent_compat.h \
-                    include/event2/dns.h include/event2/dns_compat.h
+                    include/event2/dns.h include/event2/dns_compat.h include/event2/http.h include/event2/http_compat.h \
+                    include/event2/tag.h include/event2/tag_compat.h include/event2/rpc.h include/event2/rpc_compat.h \
+                    include/event2/rpc_struct.h include/event2/bufferevent_ssl.h
 CTEST_ARGS       ?=
 
 test:
@@ -133,7 +156,7 @@ pkgconfigdir ?= $(libdir)/pkgconfig
 cmakedir     ?= $(libdir)/cmake/libevent
 MANIFEST_DIR := $(PREFIX)/share/swift-libevent
 MANIFEST     := $(MANIFEST_DIR)/install-manifest.txt
-PC_FILES     := libevent libevent_core libevent_extra libevent_pthreads
+PC_FILES     := libevent libevent_core libevent_extra libevent_pthreads libevent_openssl
 CMAKE_FILES  := LibeventConfig LibeventConfigVersion LibeventTargets-shared LibeventTargets-shared-release \
                 LibeventTargets-static LibeventTargets-static-release
 VERSION      := 2.1.12

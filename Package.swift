@@ -20,6 +20,7 @@ let package = Package(
     products: [
         .library(name: "EventEmbedded", type: .static, targets: ["Event"]),
         .library(name: "EventExtraEmbedded", type: .static, targets: ["EventExtra"]),
+        .library(name: "EventTlsEmbedded", type: .static, targets: ["EventTls"]),
     ],
     targets: [
         // System headers, our public structs, and the few variadic entry points C must own.
@@ -44,6 +45,18 @@ let package = Package(
         .target(
             name: "EventExtra",
             dependencies: ["CEventExtra"],
+            swiftSettings: swiftSettings
+        ),
+        // libevent_openssl: TLS bufferevents over OpenSSL 3; like the extra
+        // library it reaches the core through C symbols only.
+        .target(
+            name: "CEventTls",
+            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fPIC", "-fvisibility=hidden", "-gdwarf-4"])]
+                + (embedded ? [.define("CEV_EMBEDDED")] : [])
+        ),
+        .target(
+            name: "EventTls",
+            dependencies: ["CEventTls"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

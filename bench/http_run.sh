@@ -25,7 +25,7 @@ run_one() { # impl conns close path
   # served=N user=U sys=S
   echo "impl=$1 conns=$2 mode=$3 path=$4 rps=${rps:-0} $srv" >> $res
 }
-[ -n "${CG_ONLY:-}" ] || for path in /small /64k; do for mode in keepalive close; do for c in 1 100; do
+[ -n "${CG_ONLY:-}" ] || for path in ${PATHS:-/small /64k}; do for mode in ${MODES:-keepalive close}; do for c in ${CONNS:-1 100}; do
   for r in $(seq "$REPS"); do run_one lib $c $mode $path; run_one ours $c $mode $path; done
 done; done; done
 [ -n "${CG_ONLY:-}" ] || { echo "evhttp server (wrk, ${DUR}s per run, median of $REPS)"
@@ -41,7 +41,7 @@ END { for (o = 1; o <= no; o++) { k = order[o]
     for (m = 1; m <= n[k, "ours"]; m++) { b[m] = r[k, "ours", m]; cb[m] = cpu[k, "ours", m] }
     ra = med(a, n[k, "lib"]); rb = med(b, n[k, "ours"]); split(k, p, " ")
     printf "%-7s %-9s %5s | %12.0f %12.0f %6.2f | %10.1f %10.1f\n", p[1], p[2], p[3], ra, rb, (ra > 0 ? rb / ra : 0), med(ca, n[k, "lib"]), med(cb, n[k, "ours"]) } }' $res | tee $out/http_summary.txt; }
-if command -v valgrind >/dev/null; then
+if [ -z "${NO_CG:-}" ] && command -v valgrind >/dev/null; then
   for impl in lib ours; do
     coproc SRV { exec valgrind --tool=callgrind --callgrind-out-file=$out/cg.http_$impl.out "$out/http_server_$impl" 2>/dev/null; }
     pid=$SRV_PID
@@ -56,6 +56,7 @@ fi
 # Memory per idle connection: heap in use before and after IDLE connections
 # that sent one keep-alive request each and stay open.
 IDLE=${IDLE:-1000}
+[ "$IDLE" -gt 0 ] || exit 0
 for impl in lib ours; do
   coproc SRV { exec "$out/http_server_$impl"; }
   pid=$SRV_PID

@@ -99,6 +99,9 @@ static void req_done(struct evhttp_request *req, void *arg)
 		    evhttp_request_get_response_code_line(req) ? evhttp_request_get_response_code_line(req) : "(null)",
 		    req->major, req->minor, (int)req->kind, evbuffer_get_length(in), body);
 		print_headers("in", evhttp_request_get_input_headers(req));
+		printf("  fields: flags=%d headers_size=%zu body_size=%zu ntoread=%lld chunked=%d type=%d evcon=%d\n",
+		    req->flags, req->headers_size, req->body_size, (long long)req->ntoread, req->chunked,
+		    (int)req->type, req->evcon != NULL);
 	}
 	if (--pending == 0) event_base_loopexit(base, NULL);
 }
@@ -204,6 +207,20 @@ int main(void)
 	evhttp_make_request(evcon, mk("204"), EVHTTP_REQ_PUT, "/p");
 	evhttp_make_request(evcon, mk("close-delimited"), EVHTTP_REQ_GET, "/c");
 	pending = 3;
+	finish(s, t, "server got");
+	evhttp_connection_free(evcon);
+
+	printf("== no length but keep-alive: empty body\n");
+	memset(s, 0, sizeof(*s)); s->lfd = lfd;
+	s->steps[0].response = "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n\r\n";
+	s->steps[1].response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+	s->steps[1].close_after = 1;
+	s->nsteps = 2;
+	pthread_create(&t, NULL, server_thread, s);
+	evcon = evhttp_connection_base_new(base, NULL, "127.0.0.1", port);
+	evhttp_make_request(evcon, mk("keep-alive no length"), EVHTTP_REQ_GET, "/k");
+	evhttp_make_request(evcon, mk("after it"), EVHTTP_REQ_GET, "/k2");
+	pending = 2;
 	finish(s, t, "server got");
 	evhttp_connection_free(evcon);
 

@@ -2,7 +2,9 @@
  * evhttp_send_reply_chunk_with_cb, evhttp_request_own / evhttp_request_is_owned,
  * evhttp_connection_free_on_completion, evhttp_connection_set_local_address,
  * evhttp_connection_set_local_port, evhttp_connection_set_family,
- * evhttp_connection_set_flags, evhttp_connection_get_base,
+ * evhttp_connection_set_flags, evhttp_connection_get_base, evhttp_connection_get_addr,
+ * evhttp_connection_base_bufferevent_new, evhttp_connection_set_timeout_tv, a client
+ * request with Expect: 100-continue,
  * evhttp_connection_set_max_headers_size / set_max_body_size (client side limits),
  * evhttp_bind_socket, and the compat API: evhttp_start, evhttp_connection_new,
  * evhttp_connection_set_base.
@@ -26,7 +28,13 @@ static void server_cb(struct evhttp_request *req, void *arg)
 	const char *uri = evhttp_request_get_uri(req);
 	struct evbuffer *b = evbuffer_new();
 	(void)arg;
-	printf("  server: %s owned=%d\n", uri, evhttp_request_is_owned(req));
+	{
+		const struct sockaddr *sa = evhttp_connection_get_addr(evhttp_request_get_connection(req));
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		printf("  server: %s owned=%d body=%zu peer family=%d ip=%s\n", uri, evhttp_request_is_owned(req),
+		    evbuffer_get_length(evhttp_request_get_input_buffer(req)),
+		    sa ? sa->sa_family : -1, sa ? inet_ntoa(in->sin_addr) : "-");
+	}
 	if (!strcmp(uri, "/stream")) {
 		evhttp_send_reply_start(req, 200, "Streaming");
 		evbuffer_add(b, "part one,", 9);
@@ -116,6 +124,11 @@ int main(void)
 	go(evcon, "own", "/own");
 	go(evcon, "plain", "/plain");
 	event_base_dispatch(base);
+	{
+		const struct sockaddr_in *in = (const struct sockaddr_in *)evhttp_connection_get_addr(evcon);
+		printf("client get_addr: family=%d ip=%s port ok=%d\n", in ? in->sin_family : -1,
+		    in ? inet_ntoa(in->sin_addr) : "-", in ? ntohs(in->sin_port) == port : 0);
+	}
 	printf("owned request kept: code=%d\n", evhttp_request_get_response_code(owned));
 	evhttp_request_free(owned);
 	evhttp_connection_set_max_body_size(evcon, 500);
@@ -129,6 +142,23 @@ int main(void)
 	go(evcon, "after limits", "/again");
 	event_base_dispatch(base);
 	evhttp_connection_free(evcon);
+
+	printf("== own bufferevent, timeout_tv, Expect: 100-continue\n");
+	{
+		struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+		struct timeval tv = { 5, 0 };
+		struct evhttp_request *r;
+		evcon = evhttp_connection_base_bufferevent_new(base, NULL, bev, "127.0.0.1", port);
+		printf("bufferevent same=%d\n", evhttp_connection_get_bufferevent(evcon) == bev);
+		evhttp_connection_set_timeout_tv(evcon, &tv);
+		r = evhttp_request_new(client_cb, "expect");
+		evhttp_add_header(evhttp_request_get_output_headers(r), "Expect", "100-continue");
+		evbuffer_add(evhttp_request_get_output_buffer(r), "payload", 7);
+		evhttp_make_request(evcon, r, EVHTTP_REQ_POST, "/expect");
+		pending++;
+		event_base_dispatch(base);
+		evhttp_connection_free(evcon);
+	}
 
 	printf("== free on completion\n");
 	evcon = evhttp_connection_base_new(base, NULL, "127.0.0.1", port);

@@ -24,6 +24,9 @@ static void show_request(struct evhttp_request *req)
 	    req->major, req->minor, req->remote_host, (int)req->kind);
 	print_headers("in", evhttp_request_get_input_headers(req));
 	printf("  body=%zu [%s]\n", evbuffer_get_length(in), body);
+	printf("  fields: flags=%d headers_size=%zu body_size=%zu ntoread=%lld chunked=%d userdone=%d code=%d line=%s evcon=%d\n",
+	    req->flags, req->headers_size, req->body_size, (long long)req->ntoread, req->chunked, req->userdone,
+	    req->response_code, req->response_code_line ? req->response_code_line : "(null)", req->evcon != NULL);
 }
 
 static void gen_cb(struct evhttp_request *req, void *arg)

@@ -60,6 +60,10 @@ int main(void)
 	for (i = 0; i < sizeof(uris) / sizeof(uris[0]); i++) show_uri(uris[i], 0);
 	for (i = 0; i < sizeof(nc) / sizeof(nc[0]); i++) show_uri(nc[i], EVHTTP_URI_NONCONFORMANT);
 
+	u = evhttp_uri_parse("http://plain.example/x?y#z");
+	printf("uri_parse: host=%s path=%s\n", S(evhttp_uri_get_host(u)), S(evhttp_uri_get_path(u)));
+	evhttp_uri_free(u);
+	printf("uri_parse nonconformant text: %s\n", evhttp_uri_parse("/a b") ? "parsed" : "NULL");
 	u = evhttp_uri_new();
 	printf("new: port=%d join=%s\n", evhttp_uri_get_port(u), S(evhttp_uri_join(u, buf, sizeof(buf))));
 	printf("set_scheme http=%d 1x=%d\n", evhttp_uri_set_scheme(u, "http"), evhttp_uri_set_scheme(u, "1x"));

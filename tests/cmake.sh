@@ -71,31 +71,33 @@ probe() {
     [ "$got" = "$want" ] || fail "find_package(Libevent $*): got '$got', want '$want'"
 }
 probe_prefix=$prefix
-all="libs=libevent::core;libevent::extra;libevent::pthreads inc=$prefix/include"
+all="libs=libevent::core;libevent::extra;libevent::openssl;libevent::pthreads inc=$prefix/include"
 # No version and no components: all of them.  libevent 2.1.12's rule: a requested version up to ours matches, a newer one does not.
-probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE pthreads=TRUE $all"
-probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE pthreads=TRUE $all" 2.1
-probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE pthreads=TRUE $all" 2.0
-probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE pthreads=TRUE $all" 2.1.12 EXACT
-probe "found=0 LIBEVENT_FOUND= version= core= extra= pthreads= libs= inc=" 2.2
-probe "found=0 LIBEVENT_FOUND= version= core= extra= pthreads= libs= inc=" 2.1 EXACT
-probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra= pthreads= libs=libevent::core inc=$prefix/include" \
+probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE openssl=TRUE pthreads=TRUE $all"
+probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE openssl=TRUE pthreads=TRUE $all" 2.1
+probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE openssl=TRUE pthreads=TRUE $all" 2.0
+probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra=TRUE openssl=TRUE pthreads=TRUE $all" 2.1.12 EXACT
+probe "found=0 LIBEVENT_FOUND= version= core= extra= openssl= pthreads= libs= inc=" 2.2
+probe "found=0 LIBEVENT_FOUND= version= core= extra= openssl= pthreads= libs= inc=" 2.1 EXACT
+probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra= openssl= pthreads= libs=libevent::core inc=$prefix/include" \
     COMPONENTS core
-# openssl is not built: a required openssl fails, an optional one does not.
-probe "found=0 LIBEVENT_FOUND=FALSE version=2.1.12 core=TRUE extra= pthreads= libs= inc=" COMPONENTS core openssl
-probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra= pthreads= libs=libevent::core inc=$prefix/include" \
-    COMPONENTS core OPTIONAL_COMPONENTS openssl
+probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra= openssl=TRUE pthreads= libs=libevent::core;libevent::openssl inc=$prefix/include" \
+    COMPONENTS core openssl
+# A component libevent 2.1.12 does not have (2.2's mbedtls): required fails, optional does not.
+probe "found=0 LIBEVENT_FOUND=FALSE version=2.1.12 core=TRUE extra= openssl= pthreads= libs= inc=" COMPONENTS core mbedtls
+probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra= openssl= pthreads= libs=libevent::core inc=$prefix/include" \
+    COMPONENTS core OPTIONAL_COMPONENTS mbedtls
 rm -rf "$tmp/probe"
 if cmake -S "$here/tests/cmake_probe" -B "$tmp/probe" -DCMAKE_PREFIX_PATH="$prefix" \
-        -DPROBE_ARGS="REQUIRED COMPONENTS openssl" > "$tmp/probe.log" 2>&1; then
-    fail "find_package(Libevent REQUIRED COMPONENTS openssl) succeeded"
+        -DPROBE_ARGS="REQUIRED COMPONENTS mbedtls" > "$tmp/probe.log" 2>&1; then
+    fail "find_package(Libevent REQUIRED COMPONENTS mbedtls) succeeded"
 fi
-grep -q "no openssl component" "$tmp/probe.log" || fail "no reason given for the missing openssl component"
+grep -q "no mbedtls component" "$tmp/probe.log" || fail "no reason given for the missing mbedtls component"
 
 # Relocatable: the same files found from a moved prefix point into it.
 mv "$prefix" "$tmp/moved"
 probe_prefix=$tmp/moved
-probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra= pthreads= libs=libevent::core inc=$tmp/moved/include" \
+probe "found=1 LIBEVENT_FOUND=TRUE version=2.1.12 core=TRUE extra= openssl= pthreads= libs=libevent::core inc=$tmp/moved/include" \
     COMPONENTS core
 mv "$tmp/moved" "$prefix"
 echo "cmake.sh: version rule (2.0, 2.1 and 2.1.12 EXACT found; 2.2 and 2.1 EXACT not), components and a moved prefix ok"

@@ -67,6 +67,7 @@ int main(void)
 		{ "CL plus", "POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello" },
 		{ "CL list", "POST / HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nhello" },
 		{ "pipelined, first late", "GET /slow HTTP/1.1\r\n\r\nGET /fast HTTP/1.1\r\nConnection: close\r\n\r\n" },
+		{ "pipelined, then half-close", "GET /slow HTTP/1.1\r\n\r\nGET /fast HTTP/1.1\r\n\r\n" },
 	};
 	struct evhttp *http;
 	struct evhttp_bound_socket *b;
@@ -91,6 +92,7 @@ int main(void)
 		memset(j, 0, sizeof(*j));
 		j->port = http_port(b);
 		j->parts[0] = raw[i].req;
+		j->half_close = !strcmp(raw[i].name, "pipelined, then half-close");
 		if (!strcmp(raw[i].name, "NUL in header value"))
 			j->lens[0] = 24;  /* the NUL and what follows it */
 		raw_run(base, j, "bytes");
@@ -106,6 +108,15 @@ int main(void)
 	j->parts[0] = big;
 	raw_run(base, j, "bytes");
 	summary("body over limit, 1 MiB sent", j);
+	/* A refused request whose body is still coming: the 400 page arrives whole. */
+	memset(big, 'x', 1 << 20);
+	memcpy(big, "POST / HTTP/1.1\r\nContent-Length: 9x\r\n\r\n", 39);
+	big[(1 << 20) - 1] = 0;
+	memset(j, 0, sizeof(*j));
+	j->port = http_port(b);
+	j->parts[0] = big;
+	raw_run(base, j, "bytes");
+	summary("bad request, 1 MiB following", j);
 	free(big);
 	free(j);
 	evhttp_free(http);

@@ -32,7 +32,9 @@ CL conflicting: 400 closed=1 reset=0
 CL plus: 400 closed=1 reset=0
 CL list: 400 closed=1 reset=0
 pipelined, first late: 200(Late) 200(OK) closed=1 reset=0
-body over limit, 1 MiB sent: 413 closed=1 reset=0'
+pipelined, then half-close: 200(Late) 200(OK) closed=1 reset=0
+body over limit, 1 MiB sent: 413 closed=1 reset=0
+bad request, 1 MiB following: 400 closed=1 reset=0'
 got=$(timeout 120 "$bin" | grep -v '^  \|^bytes (')
 if [ "$got" = "$expected" ]; then
   echo "http_strict: $(echo "$expected" | wc -l) cases as expected"

@@ -177,7 +177,13 @@ NEEDED = [
     ("memcached", ["memcached", "-h"]),
     ("tmux", ["tmux", "-V"]),
     ("cmake", ["cmake", "--version"]),
+    ("libssl-dev", ["test", "-f", "/usr/include/openssl/ssl.h"]),
+    ("openssl", ["openssl", "version"]),
+    ("sslsplit", ["test", "-x", "/usr/bin/sslsplit"]),
     ("tor", ["tor", "--version"]),
+    ("transmission-daemon", ["transmission-daemon", "--version"]),
+    ("transmission-cli", ["transmission-create", "--version"]),
+    ("curl", ["curl", "--version"]),
 ]
 
 

@@ -2,8 +2,8 @@
  * event2/tag.h -- tagged binary encoding of integers, strings and
  * timevals in evbuffers (the wire format used by evrpc).
  *
- * Declarations for libevent 2.1.12 source compatibility; calls the library
- * does not implement fail at link time.
+ * Same byte encoding as libevent 2.1.12: data marshalled by either library
+ * unmarshals on the other.
  */
 #ifndef EVENT2_TAG_H_INCLUDED_
 #define EVENT2_TAG_H_INCLUDED_

@@ -25,6 +25,7 @@
 #include <event2/tag.h>
 #include <event2/rpc.h>
 #include <event2/rpc_struct.h>
+#include "CEventRpc.h"
 
 /* The internal names the core exports for this library (libevent's):
  * CEventInternal.h. */

@@ -11,6 +11,7 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_struct.h>
 #include <event2/bufferevent_compat.h>
+#include "CEventKindOps.h"
 
 struct cev_bufferevent {
 	/* Must stay first: a `struct bufferevent *` points here. */
@@ -20,6 +21,14 @@ struct cev_bufferevent {
 	/* The Swift object holding the private state (unretained). */
 	void *owner;
 };
+
+/* The allocation of a bufferevent whose kind lives outside the core
+ * (CEventKindOps.h): the kind's context pointer follows the core's part. */
+struct cev_bufferevent_kind {
+	struct cev_bufferevent core;
+	void *kind_ctx;
+};
+static inline ptrdiff_t cev_kind_ctx_offset(void) { return offsetof(struct cev_bufferevent_kind, kind_ctx); }
 
 static inline struct event *cev_bev_ev_read(struct bufferevent *b) { return &b->ev_read; }
 static inline struct event *cev_bev_ev_write(struct bufferevent *b) { return &b->ev_write; }

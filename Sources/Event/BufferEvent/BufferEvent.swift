@@ -196,8 +196,8 @@ class BufferEvent {
     /// bufferevent_init_common_: buffers, defaults, the deferred callback.
     /// nil (after a warning where libevent gives one) when the options are
     /// unusable or memory ran out.
-    init?(base: OpaquePointer?, options: Int32) {
-        guard let mem = Memory.calloc(1, MemoryLayout<cev_bufferevent>.stride) else { return nil }
+    init?(base: OpaquePointer?, options: Int32, bytes: Int = MemoryLayout<cev_bufferevent>.stride) {
+        guard let mem = Memory.calloc(1, bytes) else { return nil }
         guard let i = EvBuffer.create() else {
             Memory.free(mem)
             return nil
@@ -277,6 +277,14 @@ class BufferEvent {
     func getFd() -> Int32? { nil }
     func setFd(_ fd: Int32) -> Int32 { -1 }
     var underlying: BufferEvent? { nil }
+    /// The evdns lookup of bufferevent_socket_connect_hostname still to call
+    /// back (kinds that can connect keep it; others have none).
+    var lookupRequest: OpaquePointer? {
+        get { nil }
+        set {}
+    }
+    /// The address connect_hostname resolved (libevent's conn_address).
+    func recordAddress(_ sa: UnsafeRawPointer, _ len: Int) {}
     /// The output buffer grew (when the kind asked, by setting the
     /// buffer's notifiesParent, to hear of it); `added` is never 0.
     func bufferChanged(added: Int, deleted: Int) {}
@@ -473,6 +481,27 @@ class BufferEvent {
             r2 = BufferEvent.del(evWrite)
         }
         return r1 < 0 || r2 < 0 ? -1 : 0
+    }
+
+    /// bufferevent_generic_adj_existing_timeouts_: only a pending event's
+    /// timeout changes: set, moved, or removed.
+    func adjustExistingTimeouts() -> Int32 {
+        var r: Int32 = 0
+        if BufferEvent.pending(evRead, EV.read) {
+            if BufferEvent.isSet(bev.pointee.timeout_read) {
+                if BufferEvent.add(evRead, bev.pointee.timeout_read) < 0 { r = -1 }
+            } else {
+                BufferEvent.removeTimer(evRead)
+            }
+        }
+        if BufferEvent.pending(evWrite, EV.write) {
+            if BufferEvent.isSet(bev.pointee.timeout_write) {
+                if BufferEvent.add(evWrite, bev.pointee.timeout_write) < 0 { r = -1 }
+            } else {
+                BufferEvent.removeTimer(evWrite)
+            }
+        }
+        return r
     }
 
     // MARK: locking

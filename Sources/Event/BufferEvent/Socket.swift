@@ -45,6 +45,13 @@ final class SocketBufferEvent: BufferEvent {
         return connAddress
     }
 
+    override var lookupRequest: OpaquePointer? {
+        get { dnsRequest }
+        set { dnsRequest = newValue }
+    }
+
+    override func recordAddress(_ sa: UnsafeRawPointer, _ len: Int) { setConnAddress(sa, len) }
+
     /// bufferevent_socket_set_conn_address_: only an address that fits.
     func setConnAddress(_ sa: UnsafeRawPointer, _ len: Int) {
         if len < 0 || len > MemoryLayout<sockaddr_in6>.size { return }
@@ -102,25 +109,7 @@ final class SocketBufferEvent: BufferEvent {
         return 0
     }
 
-    /// Only a pending event's timeout changes: set, moved, or removed.
-    override func adjustTimeouts() -> Int32 {
-        var r: Int32 = 0
-        if BufferEvent.pending(evRead, EV.read) {
-            if BufferEvent.isSet(bev.pointee.timeout_read) {
-                if BufferEvent.add(evRead, bev.pointee.timeout_read) < 0 { r = -1 }
-            } else {
-                BufferEvent.removeTimer(evRead)
-            }
-        }
-        if BufferEvent.pending(evWrite, EV.write) {
-            if BufferEvent.isSet(bev.pointee.timeout_write) {
-                if BufferEvent.add(evWrite, bev.pointee.timeout_write) < 0 { r = -1 }
-            } else {
-                BufferEvent.removeTimer(evWrite)
-            }
-        }
-        return r
-    }
+    override func adjustTimeouts() -> Int32 { adjustExistingTimeouts() }
 
     override func kindFlush(_ iotype: Int16, _ mode: Int32) -> Int32 { 0 }
 
@@ -297,7 +286,12 @@ final class SocketBufferEvent: BufferEvent {
         }
         return 1
     }
+}
 
+// Connecting (and resolving first) works on any bufferevent whose kind has
+// an fd (socket and TLS-over-socket kinds): libevent does not check the
+// kind either. The lookup in flight is the kind's (lookupRequest).
+extension BufferEvent {
     // MARK: connect
 
     /// bufferevent_socket_connect. With no address, the fd the bufferevent
@@ -309,7 +303,7 @@ final class SocketBufferEvent: BufferEvent {
             decref()
             unlockBev()
         }
-        var fd = evRead.fd
+        var fd = getFd() ?? -1
         var ownFd = false
         var r: Int32 = 0
         if fd < 0 {
@@ -331,7 +325,9 @@ final class SocketBufferEvent: BufferEvent {
         }
         _ = setFd(fd)
         if r == ConnectResult.inProgress {
-            if kindEnable(EV.write) == 0 {
+            // Watch for writability (the socket kind's own enable; a TLS
+            // kind's handshake event).
+            if BufferEvent.addWithTimeout(evWrite, bev.pointee.timeout_write) == 0 {
                 connecting = true
                 return 0
             }
@@ -360,6 +356,7 @@ final class SocketBufferEvent: BufferEvent {
         if e == ECONNREFUSED { return ConnectResult.refused }
         return -1
     }
+
 
     /// bufferevent_socket_connect_hostname: reading and writing wait for the
     /// lookup; without an evdns base it is a blocking evutil_getaddrinfo.
@@ -393,13 +390,13 @@ final class SocketBufferEvent: BufferEvent {
                                              Unmanaged.passUnretained(self).toOpaque())
         }
         // Set only when the callback is still to come (it clears it).
-        if req != nil { dnsRequest = req }
+        if req != nil { lookupRequest = req }
         return 0
     }
 
     /// bufferevent_connect_getaddrinfo_cb, under the bufferevent's lock.
     fileprivate func lookupDone(_ result: Int32, _ ai: UnsafeMutablePointer<addrinfo>?) {
-        dnsRequest = nil
+        lookupRequest = nil
         unsuspendWrite(Suspend.lookup)
         unsuspendRead(Suspend.lookup)
         if result == AddrInfo.eaiCancel {
@@ -418,7 +415,7 @@ final class SocketBufferEvent: BufferEvent {
             decref()
             return
         }
-        setConnAddress(addr, Int(ai.pointee.ai_addrlen))
+        recordAddress(addr, Int(ai.pointee.ai_addrlen))
         let r = connect(UnsafePointer(addr), Int32(ai.pointee.ai_addrlen))
         if r < 0 { runEventCallback(BevEvent.error, 0) }
         decref()
@@ -431,7 +428,7 @@ final class SocketBufferEvent: BufferEvent {
 private let socketLookupCallback: @convention(c) (Int32, UnsafeMutablePointer<addrinfo>?, UnsafeMutableRawPointer?) -> Void = {
     result, ai, arg in
     guard let arg else { return }
-    let bev = Unmanaged<SocketBufferEvent>.fromOpaque(arg).takeUnretainedValue()
+    let bev = Unmanaged<BufferEvent>.fromOpaque(arg).takeUnretainedValue()
     bev.lockBev()
     bev.lookupDone(result, ai)
     bev.unlockBev()

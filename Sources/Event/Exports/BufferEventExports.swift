@@ -35,14 +35,15 @@ private func withBev<R>(_ p: BevPtr?, _ fn: StaticString, _ fallback: R, _ body:
     return BufferEvent.with(UnsafeMutableRawPointer(p)) { $0.locked(body) }
 }
 
+/// A bufferevent bufferevent_socket_connect may use: a socket, or a kind
+/// from another library that has an fd (TLS over a socket).
 @inline(__always)
-private func socketOf(_ p: BevPtr?, _ fn: StaticString) -> SocketBufferEvent? {
+private func connectableOf(_ p: BevPtr?, _ fn: StaticString) -> BufferEvent? {
     guard let b = bevOf(p, fn) else { return nil }
-    guard let s = b as? SocketBufferEvent else {
-        Log.warnx("\(fn): not a socket bufferevent")
-        return nil
-    }
-    return s
+    if b is SocketBufferEvent { return b }
+    if let o = b as? OpsBufferEvent, o.ops.pointee.get_fd != nil { return b }
+    Log.warnx("\(fn): not a socket bufferevent")
+    return nil
 }
 
 private typealias RateCfgPtr = OpaquePointer
@@ -61,13 +62,13 @@ public func bufferevent_socket_new(_ base: OpaquePointer?, _ fd: Int32, _ option
 
 @_cdecl("bufferevent_socket_connect")
 public func bufferevent_socket_connect(_ p: BevPtr?, _ sa: UnsafePointer<sockaddr>?, _ len: Int32) -> Int32 {
-    socketOf(p, "bufferevent_socket_connect")?.connect(sa, len) ?? -1
+    connectableOf(p, "bufferevent_socket_connect")?.connect(sa, len) ?? -1
 }
 
 @_cdecl("bufferevent_socket_connect_hostname")
 public func bufferevent_socket_connect_hostname(_ p: BevPtr?, _ dns: OpaquePointer?, _ family: Int32,
                                                 _ host: UnsafePointer<CChar>?, _ port: Int32) -> Int32 {
-    socketOf(p, "bufferevent_socket_connect_hostname")?.connectHostname(dns, family, host, port) ?? -1
+    connectableOf(p, "bufferevent_socket_connect_hostname")?.connectHostname(dns, family, host, port) ?? -1
 }
 
 @_cdecl("bufferevent_socket_get_dns_error")

@@ -14,13 +14,13 @@ public typealias HttpConnCb = @convention(c) (OpaquePointer?, UnsafeMutableRawPo
 
 @_cdecl("evhttp_new")
 public func evhttp_new(_ base: OpaquePointer?) -> OpaquePointer? {
-    let s = HttpServer(base: base)
+    guard let s = Memory.build({ HttpServer(base: base) }) else { return nil }
     return OpaquePointer(Unmanaged.passRetained(s).toOpaque())
 }
 
 @_cdecl("evhttp_start")
 public func evhttp_start(_ address: UnsafePointer<CChar>?, _ port: UInt16) -> OpaquePointer? {
-    let s = HttpServer(base: nil)
+    guard let s = Memory.build({ HttpServer(base: nil) }) else { return nil }
     let h = OpaquePointer(Unmanaged.passRetained(s).toOpaque())
     if s.bindSocket(address, port) == nil {
         s.free()
@@ -92,7 +92,7 @@ public func evhttp_del_accept_socket(_ p: OpaquePointer?, _ b: OpaquePointer?) {
 public func evhttp_add_virtual_host(_ p: OpaquePointer?, _ pattern: UnsafePointer<CChar>?, _ v: OpaquePointer?) -> Int32 {
     guard let s = srv(p), let vh = srv(v), let pattern else { return -1 }
     if vh.vhostPattern != nil || !vh.sockets.isEmpty { return -1 }
-    guard let copy = HttpBytes.dup(pattern) else { return -1 }
+    guard s.vhosts.reserveOneMore(), let copy = HttpBytes.dup(pattern) else { return -1 }
     vh.vhostPattern = copy
     s.vhosts.append(vh)
     return 0
@@ -109,7 +109,7 @@ public func evhttp_remove_virtual_host(_ p: OpaquePointer?, _ v: OpaquePointer?)
 
 @_cdecl("evhttp_add_server_alias")
 public func evhttp_add_server_alias(_ p: OpaquePointer?, _ alias: UnsafePointer<CChar>?) -> Int32 {
-    guard let s = srv(p), let alias, let copy = HttpBytes.dup(alias) else { return -1 }
+    guard let s = srv(p), let alias, s.aliases.reserveOneMore(), let copy = HttpBytes.dup(alias) else { return -1 }
     s.aliases.append(copy)
     return 0
 }
@@ -171,6 +171,7 @@ public func evhttp_set_cb(_ p: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ 
                           _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let s = srv(p), let path else { return -1 }
     if s.callbacks.contains(where: { strcmp($0.what, path) == 0 }) { return -1 }
+    guard s.callbacks.reserveOneMore() else { return -2 }
     guard let copy = HttpBytes.dup(path) else { return -3 }
     s.callbacks.append(HttpServer.PathCb(what: copy, cb: cb, arg: arg))
     return 0

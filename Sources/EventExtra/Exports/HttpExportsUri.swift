@@ -81,7 +81,7 @@ public func evhttp_parse_query_str(_ s: UnsafePointer<CChar>?, _ q: UnsafeMutabl
 
 @_cdecl("evhttp_uri_new")
 public func evhttp_uri_new() -> OpaquePointer? {
-    return HttpUri().handOut()
+    return Memory.build({ HttpUri() })?.handOut()
 }
 
 @_cdecl("evhttp_uri_set_flags")

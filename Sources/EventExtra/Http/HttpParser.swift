@@ -200,7 +200,7 @@ enum HttpParser {
         return i == 0 ? nil : n
     }
 
-    enum Framing { case none, chunked, length(Int64), untilClose, invalid }
+    enum Framing { case chunked, length(Int64), untilClose, invalid }
 
     /// How the body of a message ends. Several Content-Length headers must
     /// agree; Transfer-Encoding must end in chunked and comes without a
@@ -225,11 +225,11 @@ enum HttpParser {
             e = x.pointee.next.tqe_next
         }
         if let length { return .length(length) }
-        if let c = HttpHeaders.find(h, "Connection"), !HttpBytes.caseEq(c, "Close") {
-            // libevent: no length but the peer wants to keep the connection open
-            return r.pointee.kind == EVHTTP_REQUEST ? .none : .invalid
-        }
-        return r.pointee.kind == EVHTTP_REQUEST ? .none : .untilClose
+        // No length: libevent reads an empty body when the peer keeps the
+        // connection (a Connection header other than close), else up to
+        // the close (ntoread -1; for a request that means no body).
+        if let c = HttpHeaders.find(h, "Connection"), !HttpBytes.caseEq(c, "Close") { return .length(0) }
+        return .untilClose
     }
 
     /// "chunked" alone, or a comma list whose last coding is chunked.

@@ -64,7 +64,7 @@ final class HttpServer {
     }
 
     func bindListener(_ l: OpaquePointer?) -> Bound? {
-        let b = Bound(l)
+        guard sockets.reserveOneMore(), let b = Memory.build({ Bound(l) }) else { return nil }
         sockets.append(b)
         evconnlistener_set_cb(l, HttpServer.acceptTrampoline, arg)
         return b
@@ -111,6 +111,11 @@ final class HttpServer {
             _ = evutil_closesocket(fd)
             return
         }
+        // evhttp_connection_get_addr of a server connection: the peer
+        if let sa, len > 0, Int(len) <= MemoryLayout<sockaddr_storage>.size {
+            withUnsafeMutableBytes(of: &c.connectedAddr) { _ = memcpy($0.baseAddress!, sa, Int(len)) }
+            c.connectedAddrLen = socklen_t(len)
+        }
         c.maxHeadersSize = maxHeadersSize
         c.maxBodySize = maxBodySize
         if flags & 0x0001 != 0 { c.flags |= HttpConnection.lingeringClose }
@@ -121,6 +126,7 @@ final class HttpServer {
         _ = bufferevent_disable(c.bufev, Int16(EV_WRITE))
         _ = bufferevent_setfd(c.bufev, fd)
         if timeout.tv_sec != 0 || timeout.tv_usec != 0 { c.setTimeout(&timeout) }
+        guard connections.reserveOneMore() else { c.free(); return }
         c.server = self
         connections.append(c)
         if !c.associateNewRequest() { c.free() }

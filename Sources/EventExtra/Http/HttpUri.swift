@@ -175,6 +175,12 @@ final class HttpUri {
     /// Parses a URI given as its bytes (no NUL inside: it came from a C
     /// string). nil where libevent returns NULL.
     static func parse(_ s: [UInt8], flags: UInt32) -> HttpUri? {
+        let mark = Memory.failureMark()
+        guard let u = parseParts(s, flags: flags) else { return nil }
+        return Memory.failed(since: mark) ? nil : u
+    }
+
+    static func parseParts(_ s: [UInt8], flags: UInt32) -> HttpUri? {
         let u = HttpUri()
         u.flags = flags
         let n = s.count

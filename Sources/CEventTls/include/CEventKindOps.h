@@ -1,0 +1,1 @@
+../../CEventSys/include/CEventKindOps.h
