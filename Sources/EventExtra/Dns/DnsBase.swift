@@ -108,6 +108,7 @@ final class DnsBase {
     }
 
     /// The next nameserver, preferring ones we think are up; nil if none.
+    @_optimize(speed)
     func pickNameserver() -> Nameserver? {
         if servers.isEmpty { return nil }
         if goodNameservers == 0 {
@@ -162,6 +163,7 @@ final class DnsBase {
 
     // MARK: requests
 
+    @_optimize(speed)
     func pickTransId() -> UInt16 {
         while true {
             let id = DnsRandom.u16()
@@ -177,6 +179,7 @@ final class DnsBase {
         name.withUnsafeBufferPointer { makeRequest(handle: handle, type: type, name: $0, callback: callback, user: user) }
     }
 
+    @_optimize(speed)
     func makeRequest(handle: DnsHandle?, type: UInt16, name: UnsafeBufferPointer<UInt8>, callback: DnsCallback?, user: UnsafeMutableRawPointer?) -> Request? {
         let issuingNow = inflightList.count < maxInflight
         if name.count >= 256 { return nil }
@@ -209,6 +212,7 @@ final class DnsBase {
         return req
     }
 
+    @_optimize(speed)
     func submit(_ req: Request) {
         if let ns = req.ns {
             req.inflight = true
@@ -232,6 +236,7 @@ final class DnsBase {
 
     /// Send `req` to its nameserver: 0 sent, 1 not now (choked or failed).
     @discardableResult
+    @_optimize(speed)
     func transmit(_ req: Request) -> Int {
         req.transmitMe = true
         guard let ns = req.ns else { return 1 }
@@ -312,6 +317,7 @@ final class DnsBase {
     }
 
     /// Take `req` off its queue and let it go (libevent's request_finished).
+    @_optimize(speed)
     func finish(_ req: Request, freeHandle: Bool) {
         if req.inflight {
             if let i = inflightList.firstIndex(where: { $0 === req }) { inflightList.remove(at: i) }
@@ -324,6 +330,7 @@ final class DnsBase {
         finishBookkeeping(req, freeHandle: freeHandle)
     }
 
+    @_optimize(speed)
     private func finishBookkeeping(_ req: Request, freeHandle: Bool) {
         req.stopTimer()
         if let ns = req.ns, ns.requestsInflight == 0, disableWhenInactive {
@@ -384,6 +391,7 @@ final class DnsBase {
 
     // MARK: replies
 
+    @_optimize(speed)
     func handleReply(_ p: UnsafeRawBufferPointer) {
         var r = DnsPacket.Reader(p)
         guard let h = DnsPacket.header(&r) else { return }
@@ -401,6 +409,7 @@ final class DnsBase {
 
     private static let rcodeErrors: [Int32] = [DNS_ERR_FORMAT, DNS_ERR_SERVERFAILED, DNS_ERR_NOTEXIST, DNS_ERR_NOTIMPL, DNS_ERR_REFUSED]
 
+    @_optimize(speed)
     func handleOutcome(_ req: Request, _ reply: DnsPacket.Reply) {
         let flags = reply.flags
         if flags & (DnsPacket.rcodeMask | DnsPacket.flagTC) == 0 && reply.parsed && reply.haveAnswer {

@@ -12,6 +12,7 @@ enum DnsName {
     /// Read the name starting at `idx` into `out` (room for `limit` bytes);
     /// its length, or nil. On success `idx` is past the name in the packet
     /// (past the first pointer, if any); on failure it is unspecified.
+    @_optimize(speed)
     static func parse(_ p: UnsafeRawBufferPointer, _ idx: inout Int, limit: Int, into out: UnsafeMutablePointer<UInt8>) -> Int? {
         let length = p.count
         var j = idx
@@ -132,6 +133,7 @@ enum DnsName {
 
     /// Whether `got` is the text of the name at offset 12 of `q`, a query we
     /// built (labels only, no pointers): what parsing it would compare.
+    @_optimize(speed)
     static func equalsQueryName(_ got: UnsafeBufferPointer<UInt8>, _ q: UnsafeRawBufferPointer, exact: Bool) -> Bool {
         var j = 12, n = 0
         let g = got.count

@@ -52,6 +52,7 @@ enum DnsPacket {
     /// builds it, at `b` (queryCapacity bytes); with `randomBits`, letters
     /// get the case of the matching bit (0x20). Its length, or nil when a
     /// label is longer than 63 bytes or the name too long.
+    @_optimize(speed)
     static func writeQuery(_ b: UnsafeMutablePointer<UInt8>, name: UnsafeBufferPointer<UInt8>, id: UInt16, type: UInt16,
                            randomBits: UnsafeRawBufferPointer? = nil) -> Int? {
         let n = name.count
@@ -175,6 +176,7 @@ enum DnsPacket {
     }
 
     /// `area`: room for the addresses while they fit (`areaCapacity` bytes).
+    @_optimize(speed)
     static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question q: UnsafeRawBufferPointer,
                            type: UInt16, exactCase: Bool, wantCname: Bool,
                            area: UnsafeMutableRawPointer? = nil, areaCapacity: Int = 0) -> Reply {

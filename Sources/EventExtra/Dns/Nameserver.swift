@@ -62,6 +62,7 @@ final class Nameserver {
     /// One receive buffer per nameserver, reused.
     var packet = [UInt8](repeating: 0, count: 1500)
 
+    @_optimize(speed)
     func read() {
         while true {
             var from = DnsAddr()

@@ -50,6 +50,7 @@ extension DnsBase {
 
     /// Start a lookup of `name`, through the search list unless
     /// DNS_QUERY_NO_SEARCH. The handle gets its first query, or none.
+    @_optimize(speed)
     func startSearch(_ handle: DnsHandle, type: UInt16, name cname: UnsafeBufferPointer<UInt8>, flags: Int32, callback: DnsCallback?, user: UnsafeMutableRawPointer?) {
         if flags & DNS_QUERY_NO_SEARCH == 0, let state = search, !state.domains.isEmpty {
             let name = Array(cname)
