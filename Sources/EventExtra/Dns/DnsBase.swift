@@ -8,9 +8,11 @@ import CEventExtra
 /// reads or changes the base, its nameservers, requests or handles takes it,
 /// and so does every event callback of the base (nameserver reads and
 /// writes, request timeouts, probes). User callbacks never run under it:
-/// they are deferred through the loop (`DnsDeferred`) and run unlocked. The
-/// getaddrinfo state (GetAddrInfo.swift) and the server ports
-/// (ServerPort.swift) have their own rules, written there.
+/// they are deferred through the loop (the finished request's event,
+/// `Request.deliver`, or a `DnsDeferred`) and run unlocked, so a callback
+/// may call back into the base or free it. The getaddrinfo state
+/// (GetAddrInfo.swift) and the server ports (ServerPort.swift) have their
+/// own rules, written there.
 final class DnsBase {
     let eventBase: OpaquePointer?
     var lock = DnsLock()
