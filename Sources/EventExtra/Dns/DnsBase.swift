@@ -489,3 +489,56 @@ final class DnsBase {
         req.handle = nil
     }
 }
+
+extension DnsBase {
+    /// evdns_base_new: a retained base (released by evdns_base_free).
+    static func make(eventBase: OpaquePointer?, flags flagsIn: Int32) -> DnsBase? {
+        var flags = flagsIn
+        let all = EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_DISABLE_WHEN_INACTIVE | EVDNS_BASE_NAMESERVERS_NO_DEFAULT
+        evutil_secure_rng_init()
+        DnsHooks.install()
+        if flags & ~all != 0 {
+            flags = EVDNS_BASE_INITIALIZE_NAMESERVERS
+            DnsLog.emit(DnsLog.warn, DnsText("Unrecognized flag passed to evdns_base_new(). Assuming you meant EVDNS_BASE_INITIALIZE_NAMESERVERS.").b)
+        }
+        guard let b = Memory.build({ DnsBase(eventBase: eventBase) }) else { return nil }
+        b.lock = DnsLock.make()
+        if Lock.enabled && b.lock.raw == nil { return nil }
+        _ = Unmanaged.passRetained(b)
+        if flags & EVDNS_BASE_INITIALIZE_NAMESERVERS != 0 {
+            var opts = dnsOptionsAll
+            if flags & EVDNS_BASE_NAMESERVERS_NO_DEFAULT != 0 { opts |= DNS_OPTION_NAMESERVERS_NO_DEFAULT }
+            b.lock.lock()
+            _ = StaticString("/etc/resolv.conf").withCPointer { b.parseResolvConf(flags: opts, path: $0) }
+            b.lock.unlock()
+        }
+        if flags & EVDNS_BASE_DISABLE_WHEN_INACTIVE != 0 { b.disableWhenInactive = true }
+        return b
+    }
+}
+
+/// Run `body` holding the base's lock.
+@inline(__always) func dnsLocked<R>(_ b: DnsBase, _ body: () -> R) -> R {
+    b.lock.lock()
+    defer { b.lock.unlock() }
+    return body()
+}
+
+/// Start a lookup (evdns_base_resolve_*): the handle, or nil when no query
+/// could be made.
+func dnsResolve(_ p: OpaquePointer?, type: UInt16, name: [UInt8], flags: Int32, search: Bool, _ cb: DnsCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
+    name.withUnsafeBufferPointer { dnsResolve(p, type: type, name: $0, flags: flags, search: search, cb, arg) }
+}
+
+/// A lookup of `name` (not copied unless a search list needs it).
+func dnsResolve(_ p: OpaquePointer?, type: UInt16, name: UnsafeBufferPointer<UInt8>, flags: Int32, search: Bool, _ cb: DnsCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
+    guard let b = dnsBase(p), let handle = Memory.build({ DnsHandle(base: b) }) else { return nil }
+    return dnsLocked(b) {
+        if search {
+            b.startSearch(handle, type: type, name: name, flags: flags, callback: cb, user: arg)
+        } else if let req = b.makeRequest(handle: handle, type: type, name: name, callback: cb, user: arg) {
+            b.submit(req)
+        }
+        return handle.current == nil ? nil : handle.opaque
+    }
+}

@@ -211,4 +211,77 @@ final class GetAddrInfoRequest {
         }
         return (found > 0, res)
     }
+
+    /// evdns_getaddrinfo: answers at once (numeric, hosts file, errors:
+    /// nil returned) or starts the A and/or AAAA queries.
+    static func start(_ b: DnsBase?, _ node: UnsafePointer<CChar>?, _ service: UnsafePointer<CChar>?,
+                      _ hintsIn: UnsafePointer<addrinfo>?, _ cb: @escaping GetAddrInfoCallback, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
+        guard let b else {
+            DnsLog.emit(DnsLog.warn, DnsText("Call to getaddrinfo_async with no evdns_base configured.").b)
+            cb(EVUTIL_EAI_FAIL, nil, arg)
+            return nil
+        }
+        if let h = hintsIn, h.pointee.ai_flags & EVUTIL_AI_NUMERICHOST != 0 {
+            var res: AddrInfoPtr? = nil
+            let err = evutil_getaddrinfo(node, service, h, &res)
+            cb(err, res, arg)
+            return nil
+        }
+        var hints = hintsIn?.pointee ?? addrinfo()
+        if hintsIn == nil { hints.ai_family = AF_UNSPEC }
+        evutil_adjust_hints_for_addrconfig_(&hints)
+        var res: AddrInfoPtr? = nil
+        var portNumber: Int32 = 0
+        let err = evutil_getaddrinfo_common_(node, service, &hints, &res, &portNumber)
+        if err != EVUTIL_EAI_NEED_RESOLVE {
+            cb(err, res, arg)
+            return nil
+        }
+        let port = UInt16(truncatingIfNeeded: portNumber)
+        let name = cBytes(node)
+        let (found, fromHosts) = dnsLocked(b) { GetAddrInfoRequest.fromHosts(b, name, hints, port) }
+        if found {
+            cb(0, fromHosts, arg)
+            return nil
+        }
+        guard let data = Memory.build({ GetAddrInfoRequest(base: b, hints: hints, cb: cb, user: arg, port: port) }) else {
+            cb(EVUTIL_EAI_MEMORY, nil, arg)
+            return nil
+        }
+        _ = Unmanaged.passRetained(data)
+        let me = Unmanaged.passUnretained(data).toOpaque()
+        data.timer = event_new(b.eventBase, -1, 0, GetAddrInfoRequest.timeoutCallback, me)
+        let wantCname = hints.ai_flags & EVUTIL_AI_CANONNAME != 0
+        func sub(_ tag: Int) -> UnsafeMutableRawPointer? {
+            guard let s = DnsMem.malloc(16) else { return nil }
+            s.storeBytes(of: UnsafeRawPointer(me), as: UnsafeRawPointer.self)
+            s.storeBytes(of: tag, toByteOffset: 8, as: Int.self)
+            return s
+        }
+        b.lock.lock()
+        if data.timer != nil {
+            if hints.ai_family != AF_INET6, let s = sub(4) {
+                data.sub4 = s
+                if let h = dnsResolve(b.opaque, type: DnsPacket.typeA, name: name, flags: 0, search: true, GetAddrInfoRequest.gotResolve, s) {
+                    let handle = DnsHandle.from(h)
+                    data.v4 = handle
+                    if wantCname { handle.current?.cnameSink = data }
+                }
+            }
+            if hints.ai_family != AF_INET, let s = sub(6) {
+                data.sub6 = s
+                if let h = dnsResolve(b.opaque, type: DnsPacket.typeAAAA, name: name, flags: 0, search: true, GetAddrInfoRequest.gotResolve, s) {
+                    let handle = DnsHandle.from(h)
+                    data.v6 = handle
+                    if wantCname { handle.current?.cnameSink = data }
+                }
+            }
+        }
+        let started = data.v4 != nil || data.v6 != nil
+        b.lock.unlock()
+        if started { return data.opaque }
+        data.release()
+        cb(EVUTIL_EAI_FAIL, nil, arg)
+        return nil
+    }
 }

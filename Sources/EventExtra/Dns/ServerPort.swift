@@ -276,4 +276,49 @@ final class ServerRequest {
         Unmanaged.passUnretained(self).release()
         return closed
     }
+
+    /// evdns_server_request_add_reply: -1 once answered, for a bad section,
+    /// or non-name data of no length (libevent's malloc(0) fails).
+    func addReply(section: Int32, name: UnsafePointer<CChar>, type: Int32, cls: Int32, ttl: Int32,
+                  datalen: Int32, isName: Bool, data: UnsafePointer<CChar>?) -> Int32 {
+        port.lock.lock()
+        defer { port.lock.unlock() }
+        if response != nil { return -1 }
+        if section < 0 || section > 2 { return -1 }
+        var item = ReplyItem(name: cBytes(name), type: UInt16(truncatingIfNeeded: type), cls: UInt16(truncatingIfNeeded: cls),
+                             ttl: UInt32(bitPattern: ttl), isName: isName, data: nil)
+        if let data {
+            if isName {
+                item.data = cBytes(data)
+            } else {
+                if datalen <= 0 { return -1 }
+                item.data = Array(UnsafeRawBufferPointer(start: data, count: Int(datalen)))
+            }
+        }
+        sections[Int(section)].append(item)
+        return 0
+    }
+
+    /// evdns_server_request_respond: 0 sent (the request is gone), 1 queued
+    /// until the socket is writable, -1 (bad code, or the send would block:
+    /// libevent's answer, the request stays).
+    func respond(_ err: Int32) -> Int32 {
+        let port = self.port
+        port.lock.lock()
+        defer { port.lock.unlock() }
+        if response == nil && !format(err) { return -1 }
+        let (n, e) = send()
+        if n < 0 {
+            if DnsSock.isRetriable(e) { return -1 }
+            port.pending.append(self)
+            if port.pending.count == 1 {
+                port.choked = true
+                port.watch(write: true)
+            }
+            return 1
+        }
+        if free() { return 0 }
+        if !port.pending.isEmpty { port.flush() }
+        return 0
+    }
 }

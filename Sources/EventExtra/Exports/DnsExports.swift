@@ -7,33 +7,10 @@ nonisolated(unsafe) var dnsCurrentBase: OpaquePointer? = nil
 
 @inline(__always) func dnsBase(_ p: OpaquePointer?) -> DnsBase? { p.map { DnsBase.from($0) } }
 
-@inline(__always) func dnsLocked<R>(_ b: DnsBase, _ body: () -> R) -> R {
-    b.lock.lock()
-    defer { b.lock.unlock() }
-    return body()
-}
 
 @_cdecl("evdns_base_new")
-public func evdns_base_new(_ eventBase: OpaquePointer?, _ flagsIn: Int32) -> OpaquePointer? {
-    var flags = flagsIn
-    let all = EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_DISABLE_WHEN_INACTIVE | EVDNS_BASE_NAMESERVERS_NO_DEFAULT
-    evutil_secure_rng_init()
-    DnsHooks.install()
-    if flags & ~all != 0 {
-        flags = EVDNS_BASE_INITIALIZE_NAMESERVERS
-        DnsLog.emit(DnsLog.warn, DnsText("Unrecognized flag passed to evdns_base_new(). Assuming you meant EVDNS_BASE_INITIALIZE_NAMESERVERS.").b)
-    }
-    guard let b = Memory.build({ DnsBase(eventBase: eventBase) }) else { return nil }
-    b.lock = DnsLock.make()
-    if Lock.enabled && b.lock.raw == nil { return nil }
-    let p = OpaquePointer(Unmanaged.passRetained(b).toOpaque())
-    if flags & EVDNS_BASE_INITIALIZE_NAMESERVERS != 0 {
-        var opts = dnsOptionsAll
-        if flags & EVDNS_BASE_NAMESERVERS_NO_DEFAULT != 0 { opts |= DNS_OPTION_NAMESERVERS_NO_DEFAULT }
-        _ = StaticString("/etc/resolv.conf").withCPointer { path in dnsLocked(b) { b.parseResolvConf(flags: opts, path: path) } }
-    }
-    if flags & EVDNS_BASE_DISABLE_WHEN_INACTIVE != 0 { b.disableWhenInactive = true }
-    return p
+public func evdns_base_new(_ eventBase: OpaquePointer?, _ flags: Int32) -> OpaquePointer? {
+    DnsBase.make(eventBase: eventBase, flags: flags)?.opaque
 }
 
 @_cdecl("evdns_base_free")
@@ -136,23 +113,6 @@ public func evdns_base_get_nameserver_addr(_ p: OpaquePointer?, _ idx: Int32, _ 
         if s.addr.len > len { return Int32(s.addr.len) }
         if let sa { withUnsafeBytes(of: s.addr.ss) { UnsafeMutableRawPointer(sa).copyMemory(from: $0.baseAddress!, byteCount: Int(s.addr.len)) } }
         return Int32(s.addr.len)
-    }
-}
-
-func dnsResolve(_ p: OpaquePointer?, type: UInt16, name: [UInt8], flags: Int32, search: Bool, _ cb: DnsCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
-    name.withUnsafeBufferPointer { dnsResolve(p, type: type, name: $0, flags: flags, search: search, cb, arg) }
-}
-
-/// A lookup of `name` (not copied unless a search list needs it).
-func dnsResolve(_ p: OpaquePointer?, type: UInt16, name: UnsafeBufferPointer<UInt8>, flags: Int32, search: Bool, _ cb: DnsCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
-    guard let b = dnsBase(p), let handle = Memory.build({ DnsHandle(base: b) }) else { return nil }
-    return dnsLocked(b) {
-        if search {
-            b.startSearch(handle, type: type, name: name, flags: flags, callback: cb, user: arg)
-        } else if let req = b.makeRequest(handle: handle, type: type, name: name, callback: cb, user: arg) {
-            b.submit(req)
-        }
-        return handle.current == nil ? nil : handle.opaque
     }
 }
 
@@ -284,23 +244,7 @@ public func evdns_server_request_set_flags(_ r: UnsafeMutablePointer<evdns_serve
 public func evdns_server_request_add_reply(_ r: UnsafeMutablePointer<evdns_server_request>?, _ section: Int32, _ name: UnsafePointer<CChar>?,
                                            _ type: Int32, _ cls: Int32, _ ttl: Int32, _ datalen: Int32, _ isName: Int32, _ data: UnsafePointer<CChar>?) -> Int32 {
     guard let req = serverRequest(r), let name else { return -1 }
-    req.port.lock.lock()
-    defer { req.port.lock.unlock() }
-    if req.response != nil { return -1 }
-    if section < 0 || section > 2 { return -1 }
-    var item = ReplyItem(name: cBytes(name), type: UInt16(truncatingIfNeeded: type), cls: UInt16(truncatingIfNeeded: cls),
-                         ttl: UInt32(bitPattern: ttl), isName: isName != 0, data: nil)
-    if let data {
-        if item.isName {
-            item.data = cBytes(data)
-        } else {
-            // libevent copies datalen bytes into a fresh block: none for <= 0.
-            if datalen <= 0 { return -1 }
-            item.data = Array(UnsafeRawBufferPointer(start: data, count: Int(datalen)))
-        }
-    }
-    req.sections[Int(section)].append(item)
-    return 0
+    return req.addReply(section: section, name: name, type: type, cls: cls, ttl: ttl, datalen: datalen, isName: isName != 0, data: data)
 }
 
 @_cdecl("evdns_server_request_add_a_reply")
@@ -333,26 +277,7 @@ public func evdns_server_request_add_cname_reply(_ r: UnsafeMutablePointer<evdns
 
 @_cdecl("evdns_server_request_respond")
 public func evdns_server_request_respond(_ r: UnsafeMutablePointer<evdns_server_request>?, _ err: Int32) -> Int32 {
-    guard let req = serverRequest(r) else { return -1 }
-    let port = req.port
-    port.lock.lock()
-    defer { port.lock.unlock() }
-    return withExtendedLifetime(port) { () -> Int32 in
-        if req.response == nil && !req.format(err) { return -1 }
-        let (n, e) = req.send()
-        if n < 0 {
-            if DnsSock.isRetriable(e) { return -1 }
-            port.pending.append(req)
-            if port.pending.count == 1 {
-                port.choked = true
-                port.watch(write: true)
-            }
-            return 1
-        }
-        if req.free() { return 0 }
-        if !port.pending.isEmpty { port.flush() }
-        return 0
-    }
+    serverRequest(r)?.respond(err) ?? -1
 }
 
 @_cdecl("evdns_server_request_drop")
@@ -379,73 +304,7 @@ public func evdns_server_request_get_requesting_addr(_ r: UnsafeMutablePointer<e
 public func evdns_getaddrinfo(_ p: OpaquePointer?, _ node: UnsafePointer<CChar>?, _ service: UnsafePointer<CChar>?,
                               _ hintsIn: UnsafePointer<addrinfo>?, _ cb: GetAddrInfoCallback?, _ arg: UnsafeMutableRawPointer?) -> OpaquePointer? {
     guard let cb else { return nil }
-    guard let b = dnsBase(p ?? dnsCurrentBase) else {
-        DnsLog.emit(DnsLog.warn, DnsText("Call to getaddrinfo_async with no evdns_base configured.").b)
-        cb(EVUTIL_EAI_FAIL, nil, arg)
-        return nil
-    }
-    if let h = hintsIn, h.pointee.ai_flags & EVUTIL_AI_NUMERICHOST != 0 {
-        var res: AddrInfoPtr? = nil
-        let err = evutil_getaddrinfo(node, service, h, &res)
-        cb(err, res, arg)
-        return nil
-    }
-    var hints = hintsIn?.pointee ?? addrinfo()
-    if hintsIn == nil { hints.ai_family = AF_UNSPEC }
-    evutil_adjust_hints_for_addrconfig_(&hints)
-    var res: AddrInfoPtr? = nil
-    var portNumber: Int32 = 0
-    let err = evutil_getaddrinfo_common_(node, service, &hints, &res, &portNumber)
-    if err != EVUTIL_EAI_NEED_RESOLVE {
-        cb(err, res, arg)
-        return nil
-    }
-    let port = UInt16(truncatingIfNeeded: portNumber)
-    let name = cBytes(node)
-    let (found, fromHosts) = dnsLocked(b) { GetAddrInfoRequest.fromHosts(b, name, hints, port) }
-    if found {
-        cb(0, fromHosts, arg)
-        return nil
-    }
-    guard let data = Memory.build({ GetAddrInfoRequest(base: b, hints: hints, cb: cb, user: arg, port: port) }) else {
-        cb(EVUTIL_EAI_MEMORY, nil, arg)
-        return nil
-    }
-    _ = Unmanaged.passRetained(data)
-    let me = Unmanaged.passUnretained(data).toOpaque()
-    data.timer = event_new(b.eventBase, -1, 0, GetAddrInfoRequest.timeoutCallback, me)
-    let wantCname = hints.ai_flags & EVUTIL_AI_CANONNAME != 0
-    func sub(_ tag: Int) -> UnsafeMutableRawPointer? {
-        guard let s = DnsMem.malloc(16) else { return nil }
-        s.storeBytes(of: UnsafeRawPointer(me), as: UnsafeRawPointer.self)
-        s.storeBytes(of: tag, toByteOffset: 8, as: Int.self)
-        return s
-    }
-    b.lock.lock()
-    if data.timer != nil {
-        if hints.ai_family != AF_INET6, let s = sub(4) {
-            data.sub4 = s
-            if let h = dnsResolve(b.opaque, type: DnsPacket.typeA, name: name, flags: 0, search: true, GetAddrInfoRequest.gotResolve, s) {
-                let handle = DnsHandle.from(h)
-                data.v4 = handle
-                if wantCname { handle.current?.cnameSink = data }
-            }
-        }
-        if hints.ai_family != AF_INET, let s = sub(6) {
-            data.sub6 = s
-            if let h = dnsResolve(b.opaque, type: DnsPacket.typeAAAA, name: name, flags: 0, search: true, GetAddrInfoRequest.gotResolve, s) {
-                let handle = DnsHandle.from(h)
-                data.v6 = handle
-                if wantCname { handle.current?.cnameSink = data }
-            }
-        }
-    }
-    let started = data.v4 != nil || data.v6 != nil
-    b.lock.unlock()
-    if started { return data.opaque }
-    data.release()
-    cb(EVUTIL_EAI_FAIL, nil, arg)
-    return nil
+    return GetAddrInfoRequest.start(dnsBase(p ?? dnsCurrentBase), node, service, hintsIn, cb, arg)
 }
 
 @_cdecl("evdns_getaddrinfo_cancel")
