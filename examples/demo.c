@@ -6,12 +6,15 @@
  *     three lines and prints what comes back.
  *  2. A timer firing three times, 100 ms apart.
  *  3. A signal event catching SIGUSR1, which the program raises itself.
+ *  4. An HTTP server (evhttp) answering GET /hello, asked by an evhttp
+ *     client in the same loop; the answer ends the program.
  *
  * Build it against any libevent 2.1: cc demo.c -levent
  */
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 
@@ -34,6 +37,9 @@ struct demo {
 	int accepted;
 	struct event *timer;
 	struct event *sig;
+	struct evhttp *http;
+	struct evhttp_connection *conn;
+	int http_port;
 };
 
 /* Server side: whatever arrives goes straight back. */
@@ -74,12 +80,47 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* HTTP server side: /hello gets a short text. */
+static void hello_cb(struct evhttp_request *req, void *arg)
+{
+	struct evbuffer *body = evbuffer_new();
+	(void)arg;
+	printf("http: server answering %s\n", evhttp_request_get_uri(req));
+	evbuffer_add_printf(body, "Hello from evhttp\n");
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "text/plain");
+	evhttp_send_reply(req, HTTP_OK, "OK", body);
+	evbuffer_free(body);
+}
+
+/* HTTP client side: print the answer, then stop. */
+static void http_done(struct evhttp_request *req, void *arg)
+{
+	struct demo *d = arg;
+	char text[64];
+	int n;
+	if (!req || !evhttp_request_get_response_code(req)) {
+		printf("http: request failed\n");
+		exit(1);
+	}
+	n = evbuffer_remove(evhttp_request_get_input_buffer(req), text, sizeof(text) - 1);
+	text[n > 0 ? n : 0] = '\0';
+	printf("http: client got %d %s, Content-Type %s: %s", evhttp_request_get_response_code(req),
+	    evhttp_request_get_response_code_line(req),
+	    evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type"), text);
+	event_base_loopexit(d->base, NULL);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct demo *d = arg;
+	struct evhttp_request *req;
 	(void)what;
-	printf("signal: caught signal %d (SIGUSR1), stopping the loop\n", (int)sig);
-	event_base_loopexit(d->base, NULL);
+	printf("signal: caught signal %d (SIGUSR1)\n", (int)sig);
+	printf("http: client asking GET /hello\n");
+	d->conn = evhttp_connection_base_new(d->base, NULL, "127.0.0.1", (unsigned short)d->http_port);
+	req = evhttp_request_new(http_done, d);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Host", "127.0.0.1");
+	evhttp_make_request(d->conn, req, EVHTTP_REQ_GET, "/hello");
 }
 
 /* Client side: one line back per line sent; then on to the timer. */
@@ -146,6 +187,21 @@ int main(void)
 	getsockname(evconnlistener_get_fd(listener), (struct sockaddr *)&sin, &len);
 	printf("server: listening on 127.0.0.1 (a port the kernel chose)\n");
 
+	d.http = evhttp_new(d.base);
+	{
+		struct evhttp_bound_socket *h = evhttp_bind_socket_with_handle(d.http, "127.0.0.1", 0);
+		struct sockaddr_in hs;
+		socklen_t hl = sizeof(hs);
+		if (!h) {
+			printf("http: bind failed\n");
+			return 1;
+		}
+		getsockname(evhttp_bound_socket_get_fd(h), (struct sockaddr *)&hs, &hl);
+		d.http_port = ntohs(hs.sin_port);
+	}
+	evhttp_set_cb(d.http, "/hello", hello_cb, &d);
+	printf("http: server listening on 127.0.0.1 (another port the kernel chose)\n");
+
 	d.timer = event_new(d.base, -1, EV_PERSIST, tick, &d);
 	d.sig = evsignal_new(d.base, SIGUSR1, on_signal, &d);
 	event_add(d.sig, NULL);
@@ -165,6 +221,9 @@ int main(void)
 		bufferevent_free(d.client);
 	event_free(d.timer);
 	event_free(d.sig);
+	if (d.conn)
+		evhttp_connection_free(d.conn);
+	evhttp_free(d.http);
 	evconnlistener_free(listener);
 	event_base_free(d.base);
 	libevent_global_shutdown();
