@@ -28,4 +28,42 @@ void *cev_chain_cache_get(size_t total);
 int cev_chain_cache_put(void *p, size_t total);
 void cev_chain_cache_flush_current(void);
 
+#define CEV_CACHE_CLASSES 8           /* 1 KiB .. 128 KiB */
+/* Free 1 KiB chains a thread keeps: the chains of buffers that fill and
+ * empty again (a request, its reply) come from here, so an emptied buffer
+ * keeps nothing; a thread holds at most 64 KiB of them. */
+#define CEV_CACHE_1K_MAX 64
+
+struct cev_chain_cache {
+	void *head[CEV_CACHE_CLASSES];
+	unsigned count[CEV_CACHE_CLASSES];
+	/* Free slots left in the 1 KiB class; 0 until the thread registered
+	 * its exit flush (so the inline put below goes out of line first). */
+	unsigned room1k;
+	int registered;
+};
+extern __thread struct cev_chain_cache cev_tcache
+	__attribute__((tls_model("initial-exec"), visibility("hidden")));
+
+/* The 1 KiB class inline, for the buffer's hot paths (no call). */
+static inline void *cev_chain_cache_get_1k(void) {
+	void *p = cev_tcache.head[0];
+	if (p) {
+		cev_tcache.head[0] = *(void **)p;
+		cev_tcache.count[0]--;
+		cev_tcache.room1k++;
+	}
+	return p;
+}
+/* 1 if kept, 0 if the caller must free it. */
+static inline int cev_chain_cache_put_1k(void *p) {
+	if (__builtin_expect(cev_tcache.room1k == 0, 0))
+		return cev_chain_cache_put(p, 1024);
+	*(void **)p = cev_tcache.head[0];
+	cev_tcache.head[0] = p;
+	cev_tcache.count[0]++;
+	cev_tcache.room1k--;
+	return 1;
+}
+
 #endif

@@ -111,17 +111,10 @@ extension EvBuffer {
     }
 
     private func writeVectors(_ fd: Int32, _ howmuch: Int) -> Int {
-        // The vectors live with the buffer (2 KiB is more than we want on
-        // the stack, and allocating them on every write is what we avoid).
-        let v: UnsafeMutablePointer<iovec>
-        if let w = writeScratch {
-            v = w
-        } else {
-            guard let raw = Memory.malloc(EvBuffer.writeVectors * MemoryLayout<iovec>.stride) else { return -1 }
-            v = raw.bindMemory(to: iovec.self, capacity: EvBuffer.writeVectors)
-            writeScratch = v
-        }
-        do {
+        // The vectors live on the stack for the call (2 KiB, as libevent's):
+        // a buffer keeping them would hold 2 KiB per idle connection.
+        withUnsafeTemporaryAllocation(of: iovec.self, capacity: EvBuffer.writeVectors) { vb in
+            let v = vb.baseAddress!
             var i = 0
             var left = howmuch
             var c = first
