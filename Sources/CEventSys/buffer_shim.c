@@ -415,6 +415,27 @@ cev_cache_unload(void)
 	}
 }
 
+ssize_t
+cev_buffer_writev(int fd, const struct cev_chain_view *c, size_t howmuch, unsigned stop_flags)
+{
+	struct iovec v[CEV_WRITE_IOVECS];
+	int i = 0;
+	while (c && i < CEV_WRITE_IOVECS && howmuch > 0 && !(c->flags & stop_flags)) {
+		v[i].iov_base = c->buffer + c->misalign;
+		if (howmuch >= c->off) {
+			v[i++].iov_len = c->off;
+			howmuch -= c->off;
+		} else {
+			v[i++].iov_len = howmuch;
+			break;
+		}
+		c = c->next;
+	}
+	if (i == 0)
+		return 0;
+	return writev(fd, v, i);
+}
+
 /* Size class of an allocation of `total` bytes, or -1. */
 static inline int
 cev_cache_class(size_t total)

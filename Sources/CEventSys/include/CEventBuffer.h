@@ -28,11 +28,29 @@ void *cev_chain_cache_get(size_t total);
 int cev_chain_cache_put(void *p, size_t total);
 void cev_chain_cache_flush_current(void);
 
+/* A chain as Swift lays it out (Event/Buffer/Chain.swift; a unit test
+ * compares the offsets). */
+struct cev_chain_view {
+	struct cev_chain_view *next;
+	size_t buffer_len;
+	size_t misalign;
+	size_t off;
+	unsigned flags;
+	int refcnt;
+	unsigned char *buffer;
+};
+#define CEV_WRITE_IOVECS 128
+/* writev of the chains from `chain` on, at most `howmuch` bytes and
+ * CEV_WRITE_IOVECS chains, stopping at a chain with `stop_flags`: the vectors
+ * live on the C stack for the call (Swift would allocate them). 0 when there
+ * is nothing to write; otherwise writev's result and errno. */
+ssize_t cev_buffer_writev(int fd, const struct cev_chain_view *chain, size_t howmuch, unsigned stop_flags);
+
 #define CEV_CACHE_CLASSES 8           /* 1 KiB .. 128 KiB */
 /* Free 1 KiB chains a thread keeps: the chains of buffers that fill and
  * empty again (a request, its reply) come from here, so an emptied buffer
- * keeps nothing; a thread holds at most 64 KiB of them. */
-#define CEV_CACHE_1K_MAX 64
+ * keeps nothing; a thread holds at most 256 KiB of them. */
+#define CEV_CACHE_1K_MAX 256
 
 struct cev_chain_cache {
 	void *head[CEV_CACHE_CLASSES];

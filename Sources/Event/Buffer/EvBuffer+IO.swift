@@ -6,7 +6,7 @@ extension EvBuffer {
     /// Chains one read may fill.
     static let readVectors = 4
     /// Chains one write may send.
-    static let writeVectors = 128
+    static let writeVectors = Int(CEV_WRITE_IOVECS)
 
     /// evbuffer_read: at most `howmuch` bytes (negative: as many as are
     /// waiting), and never more than maxRead.
@@ -110,36 +110,16 @@ extension EvBuffer {
         return Int32(truncatingIfNeeded: n)
     }
 
+    /// writev of the chains up to the first sendfile chain (whose bytes are
+    /// not in memory); the vectors are on the C stack, as libevent's.
     private func writeVectors(_ fd: Int32, _ howmuch: Int) -> Int {
-        // The vectors live on the stack for the call (2 KiB, as libevent's):
-        // a buffer keeping them would hold 2 KiB per idle connection.
-        withUnsafeTemporaryAllocation(of: iovec.self, capacity: EvBuffer.writeVectors) { vb in
-            let v = vb.baseAddress!
-            var i = 0
-            var left = howmuch
-            var c = first
-            while let x = c, i < EvBuffer.writeVectors, left > 0 {
-                if x.pointee.flags & ChainFlag.sendfile != 0 { break }
-                v[i].iov_base = UnsafeMutableRawPointer(x.data)
-                if left >= x.pointee.off {
-                    v[i].iov_len = x.pointee.off
-                    left -= x.pointee.off
-                    i += 1
-                } else {
-                    v[i].iov_len = left
-                    i += 1
-                    break
-                }
-                c = x.pointee.next
-            }
-            if i == 0 { return 0 }
-            let r = Sys.call { writev(fd, v, Int32(i)) }
-            if r.failed {
-                Sys.errno = r.errno
-                return -1
-            }
-            return r.value
+        let c = UnsafeRawPointer(first)?.assumingMemoryBound(to: cev_chain_view.self)
+        let r = Sys.call { cev_buffer_writev(fd, c, howmuch, ChainFlag.sendfile) }
+        if r.failed {
+            Sys.errno = r.errno
+            return -1
         }
+        return r.value
     }
 
     /// The whole file chain at the front goes out with sendfile (as in
