@@ -49,8 +49,8 @@ ssize_t cev_buffer_writev(int fd, const struct cev_chain_view *chain, size_t how
 #define CEV_CACHE_CLASSES 8           /* 1 KiB .. 128 KiB */
 /* Free 1 KiB chains a thread keeps: the chains of buffers that fill and
  * empty again (a request, its reply) come from here, so an emptied buffer
- * keeps nothing; a thread holds at most 256 KiB of them. */
-#define CEV_CACHE_1K_MAX 256
+ * keeps nothing; a thread holds at most 128 KiB of them. */
+#define CEV_CACHE_1K_MAX 128
 
 struct cev_chain_cache {
 	void *head[CEV_CACHE_CLASSES];

@@ -140,7 +140,7 @@ final class HttpServer {
     /// Most finished requests kept (with their buffers and header lists) for
     /// the next message on any connection: enough for connections taking
     /// turns, while idle connections hold none.
-    static let poolMax = 16
+    static let poolMax = 128
 
     func poolRequest(_ r: HReq) {
         if pooled >= HttpServer.poolMax {
