@@ -64,7 +64,7 @@ final class EvBuffer {
         if on { conditionByte.pointee |= bit } else { conditionByte.pointee &= ~bit }
     }
 
-    // Small fields first and together: the object is 88 bytes, a 96-byte
+    // Small fields first and together: the object is 80 bytes, a 96-byte
     // malloc chunk (each bufferevent has two).
     var flags: UInt32 = 0
     var refcnt: Int32 = 1
