@@ -53,31 +53,21 @@ if [ -z "${NO_CG:-}" ] && command -v valgrind >/dev/null; then
     echo "callgrind $impl: $ir instructions / $served requests = $(( ${ir:-0} / (served > 0 ? served : 1) )) per request" | tee -a $out/http_summary.txt
   done
 fi
-# Memory per idle connection: heap in use before and after IDLE connections
-# that sent one keep-alive request each and stay open.
+# Memory per idle connection (bench/http_idle.c): heap in use per keep-alive
+# connection before any request and after one (and two), IDLE connections,
+# glibc mallinfo2; then the library's own allocations by size (-c).
 IDLE=${IDLE:-1000}
 [ "$IDLE" -gt 0 ] || exit 0
+gcc -O2 -o $out/http_idle_lib bench/http_idle.c $(pkg-config --cflags --libs libevent) || exit 1
+gcc -O2 -Iinclude -o $out/http_idle_ours bench/http_idle.c -Lbuild/lib -levent -Wl,-rpath,$PWD/build/lib || exit 1
+echo "idle keep-alive connections ($IDLE): heap bytes per connection" | tee -a $out/http_summary.txt
+printf "%-9s %8s %8s %8s %8s\n" impl before after1 after2 closed | tee -a $out/http_summary.txt
 for impl in lib ours; do
-  coproc SRV { exec "$out/http_server_$impl"; }
-  pid=$SRV_PID
-  read -r line <&"${SRV[0]}"; port=${line#port=}
-  kill -USR1 "$pid"; read -r h0 <&"${SRV[0]}"
-  python3 - "$port" "$IDLE" "$pid" <<'PY' &
-import socket, sys, time, os, signal
-port, n, pid = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-socks = []
-for i in range(n):
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(b"GET /small HTTP/1.1\r\nHost: x\r\n\r\n")
-    socks.append(s)
-for s in socks:
-    s.recv(4096)
-time.sleep(0.5)
-os.kill(pid, signal.SIGUSR1)
-time.sleep(1)
-PY
-  read -r h1 <&"${SRV[0]}"
-  wait $!
-  kill -TERM "$pid"; read -r srv <&"${SRV[0]}"; wait "$pid" 2>/dev/null
-  echo "idle memory $impl: $(( (${h1#heap=} - ${h0#heap=}) / IDLE )) bytes per idle keep-alive connection ($IDLE connections)" | tee -a $out/http_summary.txt
+  line=$($out/http_idle_$impl -n "$IDLE" -l $impl) || { echo "idle memory $impl: FAIL" | tee -a $out/http_summary.txt; continue; }
+  echo "$line" | awk -v i=$impl '{ for (k = 1; k <= NF; k++) { split($k, kv, "="); f[kv[1]] = kv[2] }
+    printf "%-9s %8.0f %8.0f %8.0f %8.0f\n", i, f["before"], f["after1"], f["after2"], f["closed"] }' | tee -a $out/http_summary.txt
+done
+for impl in lib ours; do
+  echo "== $impl: allocations by size ($out/http_idle_breakdown.txt)" >> $out/http_idle_breakdown.txt
+  $out/http_idle_$impl -n "$IDLE" -c -l $impl >> $out/http_idle_breakdown.txt 2>&1
 done

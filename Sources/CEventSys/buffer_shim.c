@@ -362,23 +362,17 @@ evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)
  * say) stop allocating once warm.  Chains are allocated in powers of two
  * from 1 KiB; each size up to 128 KiB keeps at most 256 KiB of free chains
  * per thread (2 MiB in all).  A thread's cache is freed when the thread
- * exits, and at process exit.  (Each buffer also keeps one spare chain of
- * its own, on the Swift side.)
+ * exits, and at process exit.  The 1 KiB class (at most CEV_CACHE_1K_MAX
+ * chains) is also reached inline from Swift (CEventBuffer.h): buffers keep
+ * no spare chain of their own.
  * --------------------------------------------------------------------- */
 #include <pthread.h>
 
 void cev_buffer_mem_free(void *p);   /* Swift: Memory.free */
 
-#define CEV_CACHE_CLASSES 8           /* 1 KiB .. 128 KiB */
 #define CEV_CACHE_CLASS_BYTES (256 * 1024)
 
-struct cev_chain_cache {
-	void *head[CEV_CACHE_CLASSES];
-	unsigned count[CEV_CACHE_CLASSES];
-	int registered;
-};
-
-static __thread struct cev_chain_cache cev_tcache __attribute__((tls_model("initial-exec")));
+__thread struct cev_chain_cache cev_tcache;
 static pthread_key_t cev_cache_key;
 static pthread_once_t cev_cache_once = PTHREAD_ONCE_INIT;
 
@@ -394,6 +388,7 @@ cev_cache_flush(struct cev_chain_cache *c)
 		}
 		c->count[k] = 0;
 	}
+	c->room1k = 0;
 }
 
 static void cev_cache_thread_exit(void *arg) { cev_cache_flush(arg); }
@@ -420,6 +415,27 @@ cev_cache_unload(void)
 	}
 }
 
+ssize_t
+cev_buffer_writev(int fd, const struct cev_chain_view *c, size_t howmuch, unsigned stop_flags)
+{
+	struct iovec v[CEV_WRITE_IOVECS];
+	int i = 0;
+	while (c && i < CEV_WRITE_IOVECS && howmuch > 0 && !(c->flags & stop_flags)) {
+		v[i].iov_base = c->buffer + c->misalign;
+		if (howmuch >= c->off) {
+			v[i++].iov_len = c->off;
+			howmuch -= c->off;
+		} else {
+			v[i++].iov_len = howmuch;
+			break;
+		}
+		c = c->next;
+	}
+	if (i == 0)
+		return 0;
+	return writev(fd, v, i);
+}
+
 /* Size class of an allocation of `total` bytes, or -1. */
 static inline int
 cev_cache_class(size_t total)
@@ -437,6 +453,8 @@ cev_chain_cache_get(size_t total)
 {
 	int k = cev_cache_class(total);
 	void *p;
+	if (k == 0)
+		return cev_chain_cache_get_1k();
 	if (k < 0 || !(p = cev_tcache.head[k]))
 		return NULL;
 	cev_tcache.head[k] = *(void **)p;
@@ -452,6 +470,13 @@ cev_cache_push(void *p, int k)
 	cev_tcache.count[k]++;
 }
 
+/* Most chains class k keeps. */
+static inline unsigned
+cev_cache_bound(int k)
+{
+	return k == 0 ? CEV_CACHE_1K_MAX : (unsigned)((CEV_CACHE_CLASS_BYTES >> 10) >> k);
+}
+
 /* First use of the cache on this thread: have it flushed at thread exit.
  * Out of line (and reached by a tail call) so the usual put saves no
  * registers. */
@@ -462,6 +487,7 @@ cev_cache_put_first(void *p, int k)
 	pthread_setspecific(cev_cache_key, &cev_tcache);
 	cev_tcache.registered = 1;
 	cev_cache_push(p, k);
+	cev_tcache.room1k = CEV_CACHE_1K_MAX - cev_tcache.count[0];
 	return 1;
 }
 
@@ -471,10 +497,12 @@ int
 cev_chain_cache_put(void *p, size_t total)
 {
 	int k = cev_cache_class(total);
-	if (k < 0 || cev_tcache.count[k] >= (unsigned)((CEV_CACHE_CLASS_BYTES >> 10) >> k))
+	if (k < 0 || cev_tcache.count[k] >= cev_cache_bound(k))
 		return 0;
 	if (__builtin_expect(!cev_tcache.registered, 0))
 		return cev_cache_put_first(p, k);
 	cev_cache_push(p, k);
+	/* After a flush (thread exit) the 1 KiB class comes here again. */
+	cev_tcache.room1k = CEV_CACHE_1K_MAX - cev_tcache.count[0];
 	return 1;
 }

@@ -48,12 +48,22 @@ final class BufferTests: XCTestCase {
         XCTAssertNil(Chain.allocation(for: -1))
     }
 
-    /// The core is an 88-byte allocation, a 96-byte malloc chunk: two per
+    /// cev_buffer_writev (C) reads chains through its own view of the layout.
+    func testChainViewMatchesChain() {
+        XCTAssertEqual(MemoryLayout<cev_chain_view>.size, MemoryLayout<Chain>.size)
+        XCTAssertEqual(MemoryLayout<cev_chain_view>.offset(of: \.next), MemoryLayout<Chain>.offset(of: \.next))
+        XCTAssertEqual(MemoryLayout<cev_chain_view>.offset(of: \.misalign), MemoryLayout<Chain>.offset(of: \.misalign))
+        XCTAssertEqual(MemoryLayout<cev_chain_view>.offset(of: \.off), MemoryLayout<Chain>.offset(of: \.off))
+        XCTAssertEqual(MemoryLayout<cev_chain_view>.offset(of: \.flags), MemoryLayout<Chain>.offset(of: \.flags))
+        XCTAssertEqual(MemoryLayout<cev_chain_view>.offset(of: \.buffer), MemoryLayout<Chain>.offset(of: \.buffer))
+    }
+
+    /// The core is an 80-byte allocation, a 96-byte malloc chunk: two per
     /// bufferevent, part of its idle memory (bench/bev_echo.c -m idle).
     /// CorePtr.has loads four bytes at conditionsOffset and tests the first
     /// and the third: where the two condition bytes must be.
     func testBufferCoreKeepsItsSizeAndLayout() {
-        XCTAssertEqual(MemoryLayout<BufferCore>.stride, 88)
+        XCTAssertEqual(MemoryLayout<BufferCore>.stride, 80)
         XCTAssertEqual(MemoryLayout<BufferCore>.offset(of: \.slow), BufferCore.conditionsOffset)
         XCTAssertEqual(MemoryLayout<BufferCore>.offset(of: \.lockedState), BufferCore.conditionsOffset + 2)
         XCTAssertNotEqual(BufferCore.conditionsOffset, 0)
@@ -296,6 +306,89 @@ final class BufferTests: XCTestCase {
         }
         XCTAssertEqual(BufferTests.mallocs, 0)
         Event.evbuffer_free(b)
+    }
+}
+
+/// Freed chains: an emptied buffer keeps nothing (idle connections cost no
+/// chain memory, as in libevent); 1 KiB chains go to the thread's cache,
+/// which holds at most CEV_CACHE_1K_MAX of them, and come back from it.
+final class BufferChainCacheTests: XCTestCase {
+    override func setUp() { cev_chain_cache_flush_current() }
+    override func tearDown() { cev_chain_cache_flush_current() }
+
+    private func cached1k() -> [UnsafeMutableRawPointer] {
+        var out: [UnsafeMutableRawPointer] = []
+        while let p = cev_chain_cache_get_1k() { out.append(p) }
+        return out
+    }
+
+    private func put1k(_ ps: [UnsafeMutableRawPointer]) {
+        for p in ps where cev_chain_cache_put_1k(p) == 0 { Memory.free(p) }
+    }
+
+    /// A full drain on the fast path (one plain chain) and on the slow path
+    /// (a callback watches) both leave the buffer without chains, the chain
+    /// in the cache.
+    func testEmptiedBufferKeepsNoChain() {
+        for watched in [false, true] {
+            let b = Event.evbuffer_new()!
+            if watched { _ = Event.evbuffer_add_cb(b, { _, _, _ in }, nil) }
+            _ = Event.evbuffer_add(b, "hello world!\n", 13)
+            let c = CorePtr(b).pointee.first
+            XCTAssertNotNil(c)
+            XCTAssertEqual(c.map { $0.pointee.bufferLen + ChainSize.header }, ChainSize.minAlloc)
+            _ = Event.evbuffer_drain(b, 13)
+            XCTAssertNil(CorePtr(b).pointee.first, "watched \(watched)")
+            XCTAssertNil(CorePtr(b).pointee.last, "watched \(watched)")
+            let got = cached1k()
+            XCTAssertEqual(got.count, 1, "watched \(watched)")
+            XCTAssertEqual(got.first, c.map { UnsafeMutableRawPointer($0) }, "watched \(watched)")
+            put1k(got)
+            Event.evbuffer_free(b)
+        }
+    }
+
+    /// The next small add into an empty buffer takes the cached chain (no
+    /// allocation), with libevent's capacity, empty apart from the bytes.
+    func testAddIntoEmptyBufferReusesCachedChain() {
+        let b = Event.evbuffer_new()!
+        defer { Event.evbuffer_free(b) }
+        _ = Event.evbuffer_add(b, "0123456789", 10)
+        let first = CorePtr(b).pointee.first
+        _ = Event.evbuffer_drain(b, 10)
+        _ = Event.evbuffer_add(b, "abc", 3)
+        let c = CorePtr(b).pointee.first
+        XCTAssertEqual(c, first)
+        XCTAssertEqual(c?.pointee.misalign, 0)
+        XCTAssertEqual(c?.pointee.off, 3)
+        XCTAssertEqual(c?.pointee.flags, 0)
+        XCTAssertEqual(c.map { $0.pointee.bufferLen + ChainSize.header }, ChainSize.minAlloc)
+        XCTAssertNil(c?.pointee.next)
+        XCTAssertEqual(Event.evbuffer_get_length(b), 3)
+        var out = [UInt8](repeating: 0, count: 3)
+        _ = out.withUnsafeMutableBytes { Event.evbuffer_copyout(b, $0.baseAddress, 3) }
+        XCTAssertEqual(out, Array("abc".utf8))
+        XCTAssertEqual(cached1k().count, 0)
+    }
+
+    /// However many buffers empty at once, the thread keeps at most
+    /// CEV_CACHE_1K_MAX chains (the rest are freed); a buffer freed with its
+    /// chains gives them back to the allocator.
+    func testCacheIsBounded() {
+        let n = Int(CEV_CACHE_1K_MAX) + 36
+        var bufs: [OpaquePointer] = []
+        for _ in 0..<n {
+            let b = Event.evbuffer_new()!
+            _ = Event.evbuffer_add(b, "x", 1)
+            bufs.append(b)
+        }
+        for b in bufs { _ = Event.evbuffer_drain(b, 1) }
+        let kept = cached1k()
+        XCTAssertEqual(kept.count, Int(CEV_CACHE_1K_MAX))
+        for p in kept { Memory.free(p) }
+        for b in bufs { _ = Event.evbuffer_add(b, "y", 1) }
+        for b in bufs { Event.evbuffer_free(b) }
+        XCTAssertEqual(cached1k().count, 0)
     }
 }
 

@@ -49,8 +49,6 @@ struct BufferCore {
     var notifiesParent = false {
         didSet { setSlow(Slow.callbacks, callbacks != nil || notifiesParent) }
     }
-    /// A freed plain chain kept for the next allocation of the same size.
-    var spare: ChainPtr? = nil
     /// evbuffer_enable_locking's lock (set before the buffer is shared,
     /// cleared when it is destroyed). Set it through EvBuffer.lock, which
     /// also moves its `conditionByte`.

@@ -54,8 +54,6 @@ enum ChainSize {
     static let maxRealign = 2048
     /// expand copies at most this many bytes into a bigger chain.
     static let maxCopyInExpand = 4096
-    /// Largest plain chain a buffer keeps for reuse after freeing it.
-    static let maxSpare = 1024
 }
 
 /// What follows the header of an evbuffer_add_reference chain.

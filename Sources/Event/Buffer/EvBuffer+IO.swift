@@ -6,7 +6,7 @@ extension EvBuffer {
     /// Chains one read may fill.
     static let readVectors = 4
     /// Chains one write may send.
-    static let writeVectors = 128
+    static let writeVectors = Int(CEV_WRITE_IOVECS)
 
     /// evbuffer_read: at most `howmuch` bytes (negative: as many as are
     /// waiting), and never more than maxRead.
@@ -110,43 +110,16 @@ extension EvBuffer {
         return Int32(truncatingIfNeeded: n)
     }
 
+    /// writev of the chains up to the first sendfile chain (whose bytes are
+    /// not in memory); the vectors are on the C stack, as libevent's.
     private func writeVectors(_ fd: Int32, _ howmuch: Int) -> Int {
-        // The vectors live with the buffer (2 KiB is more than we want on
-        // the stack, and allocating them on every write is what we avoid).
-        let v: UnsafeMutablePointer<iovec>
-        if let w = writeScratch {
-            v = w
-        } else {
-            guard let raw = Memory.malloc(EvBuffer.writeVectors * MemoryLayout<iovec>.stride) else { return -1 }
-            v = raw.bindMemory(to: iovec.self, capacity: EvBuffer.writeVectors)
-            writeScratch = v
+        let c = UnsafeRawPointer(first)?.assumingMemoryBound(to: cev_chain_view.self)
+        let r = Sys.call { cev_buffer_writev(fd, c, howmuch, ChainFlag.sendfile) }
+        if r.failed {
+            Sys.errno = r.errno
+            return -1
         }
-        do {
-            var i = 0
-            var left = howmuch
-            var c = first
-            while let x = c, i < EvBuffer.writeVectors, left > 0 {
-                if x.pointee.flags & ChainFlag.sendfile != 0 { break }
-                v[i].iov_base = UnsafeMutableRawPointer(x.data)
-                if left >= x.pointee.off {
-                    v[i].iov_len = x.pointee.off
-                    left -= x.pointee.off
-                    i += 1
-                } else {
-                    v[i].iov_len = left
-                    i += 1
-                    break
-                }
-                c = x.pointee.next
-            }
-            if i == 0 { return 0 }
-            let r = Sys.call { writev(fd, v, Int32(i)) }
-            if r.failed {
-                Sys.errno = r.errno
-                return -1
-            }
-            return r.value
-        }
+        return r.value
     }
 
     /// The whole file chain at the front goes out with sendfile (as in

@@ -64,7 +64,7 @@ final class EvBuffer {
         if on { conditionByte.pointee |= bit } else { conditionByte.pointee &= ~bit }
     }
 
-    // Small fields first and together: the object is 88 bytes, a 96-byte
+    // Small fields first and together: the object is 80 bytes, a 96-byte
     // malloc chunk (each bufferevent has two).
     var flags: UInt32 = 0
     var refcnt: Int32 = 1
@@ -102,14 +102,8 @@ final class EvBuffer {
         @inline(__always) get { Int(maxRead32) }
         set { maxRead32 = Int32(truncatingIfNeeded: newValue) }
     }
-    var spare: ChainPtr? {
-        @inline(__always) get { core.pointee.spare }
-        @inline(__always) set { core.pointee.spare = newValue }
-    }
     /// The bufferevent this buffer belongs to, if any.
     var parent: UnsafeMutableRawPointer? = nil
-    /// iovec array for evbuffer_write, allocated on first use.
-    var writeScratch: UnsafeMutablePointer<iovec>? = nil
 
     static let defaultMaxRead = 4096
 
@@ -163,17 +157,7 @@ final class EvBuffer {
         last = nil
         lwdSlot = nil
         totalLen = 0
-        if let s = spare {
-            if cev_chain_cache_put(UnsafeMutableRawPointer(s), s.pointee.bufferLen &+ ChainSize.header) == 0 {
-                Memory.free(UnsafeMutableRawPointer(s))
-            }
-            spare = nil
-        }
         removeAllCallbacks()
-        if let w = writeScratch {
-            Memory.free(UnsafeMutableRawPointer(w))
-            writeScratch = nil
-        }
         if let d = deferred {
             // Only a queued callback needs its base (which may be gone otherwise).
             if d.flags & (EVList.active | EVList.activeLater) != 0, let b = deferBase {
@@ -206,20 +190,13 @@ final class EvBuffer {
 
     // MARK: chain allocation
 
-    /// A chain with room for `size` bytes (reusing the spare when it has
-    /// exactly the size libevent would allocate).
+    /// A chain with room for `size` bytes (from the thread's chain cache
+    /// when it has one of exactly the size libevent would allocate).
     @inline(__always)
     func newChain(_ size: Int) -> ChainPtr? {
         guard let total = Chain.allocation(for: size) else { return nil }
-        if let s = spare, s.pointee.bufferLen &+ ChainSize.header == total {
-            spare = nil
-            s.pointee.next = nil
-            s.pointee.misalign = 0
-            s.pointee.off = 0
-            s.pointee.refcnt = 1
-            return s
-        }
-        if let raw = cev_chain_cache_get(total) {
+        let cached = total == ChainSize.minAlloc ? cev_chain_cache_get_1k() : cev_chain_cache_get(total)
+        if let raw = cached {
             let c = raw.bindMemory(to: Chain.self, capacity: 1)
             c.initialize(to: Chain(next: nil, bufferLen: total &- ChainSize.header, misalign: 0, off: 0, flags: 0, refcnt: 1,
                                    buffer: (raw + MemoryLayout<Chain>.stride).assumingMemoryBound(to: UInt8.self)))
@@ -228,30 +205,14 @@ final class EvBuffer {
         return Chain.make(total: total)
     }
 
-    /// Keep a freed plain chain for reuse: the buffer's own spare (the
-    /// smallest chain seen, up to a cap), else the thread's chain cache,
-    /// else free it.
+    /// Keep a freed plain chain for reuse in the thread's chain cache (a
+    /// buffer keeps none of its own: idle buffers hold no memory), or free it.
     @inline(__always)
     func keepSpare(_ c: ChainPtr) {
-        let size = c.pointee.bufferLen
-        var victim = c
-        if size &+ ChainSize.header <= ChainSize.maxSpare && refcnt > 0 {
-            if let s = spare {
-                if s.pointee.bufferLen > size {
-                    c.pointee.flags = 0
-                    spare = c
-                    victim = s
-                }
-            } else {
-                c.pointee.flags = 0
-                spare = c
-                return
-            }
-        }
-        let total = victim.pointee.bufferLen &+ ChainSize.header
-        if cev_chain_cache_put(UnsafeMutableRawPointer(victim), total) == 0 {
-            Memory.free(UnsafeMutableRawPointer(victim))
-        }
+        let total = c.pointee.bufferLen &+ ChainSize.header
+        let raw = UnsafeMutableRawPointer(c)
+        let kept = total == ChainSize.minAlloc ? cev_chain_cache_put_1k(raw) : cev_chain_cache_put(raw, total)
+        if kept == 0 { Memory.free(raw) }
     }
 
     /// Drop a reference to a chain of this buffer; a plain chain that is

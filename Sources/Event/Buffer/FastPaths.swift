@@ -37,14 +37,11 @@ extension UnsafeMutablePointer where Pointee == BufferCore {
         }
         if pointee.slow & BufferCore.Slow.drain == 0, let c = pointee.first, c.pointee.next == nil,
            len >= c.pointee.off, c.pointee.flags & ChainFlag.special == 0, c.pointee.refcnt == 1, c.pointee.off > 0 {
-            // Everything, in one plain chain: a small one becomes the spare
-            // (unless there is one: the slow path keeps the smaller), a
-            // bigger one goes to the chain cache as keepSpare would send it.
+            // Everything, in one plain chain: it goes to the thread's chain
+            // cache (a 1 KiB one inline), so an emptied buffer keeps nothing.
             let size = c.pointee.bufferLen &+ ChainSize.header
-            if size <= ChainSize.maxSpare {
-                if pointee.spare != nil { return BufferCore.drainSlow(self, len) }
-                c.pointee.flags = 0
-                pointee.spare = c
+            if size == ChainSize.minAlloc {
+                if cev_chain_cache_put_1k(UnsafeMutableRawPointer(c)) == 0 { Memory.free(UnsafeMutableRawPointer(c)) }
             } else if cev_chain_cache_put(UnsafeMutableRawPointer(c), size) == 0 {
                 Memory.free(UnsafeMutableRawPointer(c))
             }
@@ -66,14 +63,13 @@ extension BufferCore {
         if core.pointee.lock != nil {
             return core.pointee.buffer._withUnsafeGuaranteedRef { b in b.locked { b.addSlow(data, datlen) } }
         }
-        if core.pointee.first == nil, let s = core.pointee.spare, core.pointee.slow & BufferCore.Slow.add == 0,
-           datlen > 0, datlen <= 16, let data, s.pointee.bufferLen == ChainSize.minAlloc &- ChainSize.header {
-            // An empty buffer and a spare of the size a small add gets.
-            core.pointee.spare = nil
-            s.pointee.next = nil
-            s.pointee.misalign = 0
-            s.pointee.refcnt = 1
-            s.pointee.off = datlen
+        if core.pointee.first == nil, core.pointee.slow & BufferCore.Slow.add == 0,
+           datlen > 0, datlen <= 16, let data, let raw = cev_chain_cache_get_1k() {
+            // An empty buffer and a cached chain of the size a small add gets.
+            let s = raw.bindMemory(to: Chain.self, capacity: 1)
+            s.initialize(to: Chain(next: nil, bufferLen: ChainSize.minAlloc &- ChainSize.header, misalign: 0, off: datlen,
+                                   flags: 0, refcnt: 1,
+                                   buffer: (raw + MemoryLayout<Chain>.stride).assumingMemoryBound(to: UInt8.self)))
             copyBytes(s.pointee.buffer, data, datlen)
             core.pointee.first = s
             core.pointee.last = s

@@ -59,6 +59,9 @@ final class HttpConnection {
     /// The address last connected to (EVHTTP_CON_REUSE_CONNECTED_ADDR).
     var connectedAddr = sockaddr_storage()
     var connectedAddrLen: socklen_t = 0
+    /// A server connection waits for a message whose request object is not
+    /// made yet (associateNewRequest).
+    var awaitingRequest = false
     /// After a chunk's data, its CRLF is still to come.
     var chunkNeedsCRLF = false
     /// Close only after the peer stopped sending (answered a body we refused).
@@ -242,6 +245,16 @@ final class HttpConnection {
             }
             return
         }
+        if requests.isEmpty && awaitingRequest {
+            // The request libevent would hold here is one the program never
+            // saw: a timeout or a close frees the connection, as
+            // incomingFail does; anything else fails it (made now).
+            if w & (BEV_EVENT_TIMEOUT | BEV_EVENT_EOF | BEV_EVENT_ERROR) != 0 {
+                free()
+                return
+            }
+            if currentRequest() == nil { return }
+        }
         if requests.isEmpty {
             // Nothing in flight: a server connection goes away; a client
             // connection (the program holds it) just disconnects.
@@ -280,7 +293,7 @@ final class HttpConnection {
     /// evhttp_connection_fail_.
     func fail(_ error: evhttp_request_error) {
         let savedErrno = cev_errno()
-        guard let req = requests.first else { return }
+        guard let req = currentRequest() else { return }
         _ = bufferevent_disable(bufev, Int16(EV_READ | EV_WRITE))
         if flags & HttpConnection.incoming != 0 {
             incomingFail(req, error)
@@ -396,13 +409,34 @@ final class HttpConnection {
 
     // MARK: server side
 
-    /// A new request object waits for the next message on this connection.
+    /// The connection waits for its next message. libevent makes the request
+    /// object now; ours is made when the first bytes arrive
+    /// (pendingRequest), so an idle keep-alive connection holds no request,
+    /// its buffers or header lists. A finished one (`old`) goes to the
+    /// server's pool for the next message on any connection.
     func associateNewRequest(reusing old: HReq? = nil) -> Bool {
-        guard let server else { return false }
-        guard let req = old ?? HttpRequest.new(HttpServer.handleRequestTrampoline, server.arg) else { return false }
+        guard let server else {
+            if let old { HttpRequest.free(old) }
+            return false
+        }
+        if let old { server.poolRequest(old) }
+        awaitingRequest = true
+        startRead()
+        return true
+    }
+
+    /// The request the bytes now arriving belong to, made as
+    /// associateNewRequest would have made it; nil when memory ran out (the
+    /// caller frees the connection, as libevent's does when it cannot make it).
+    func pendingRequest() -> HReq? {
+        awaitingRequest = false
+        guard let server else { return nil }
+        guard let req = server.pooledRequest() ?? HttpRequest.new(HttpServer.handleRequestTrampoline, server.arg) else {
+            return nil
+        }
         guard let host = address, let rh = HttpBytes.dup(UnsafePointer(host)) else {
             HttpRequest.free(req)
-            return false
+            return nil
         }
         req.pointee.remote_host = rh
         req.pointee.remote_port = port
@@ -411,12 +445,22 @@ final class HttpConnection {
         req.pointee.userdone = 1
         guard requests.reserveOneMore() else {
             HttpRequest.free(req)
-            return false
+            return nil
         }
         requests.append(req)
         req.pointee.kind = EVHTTP_REQUEST
-        startRead()
-        return true
+        return req
+    }
+
+    /// The request in flight, the one still to be made included (see
+    /// associateNewRequest); nil if none. Frees the connection when making
+    /// it ran out of memory (`freed` tells).
+    func currentRequest() -> HReq? {
+        if let r = requests.first { return r }
+        if !awaitingRequest { return nil }
+        if let r = pendingRequest() { return r }
+        free()
+        return nil
     }
 
     /// The reply went out: next request, or close.

@@ -5,8 +5,8 @@ import CEventExtra
 extension HttpConnection {
     func onRead() {
         cancelReadMore()
-        guard let req = requests.first else {
-            if state == .idle { reset() }
+        guard let req = currentRequest() else {
+            if state == .idle && !freed { reset() }
             return
         }
         switch state {

@@ -30,6 +30,9 @@ final class HttpServer {
     var gencbArg: UnsafeMutableRawPointer? = nil
     var bevcb: BevCb? = nil
     var bevcbArg: UnsafeMutableRawPointer? = nil
+    /// Finished requests kept for reuse (linked through their `next`).
+    var requestPool: HReq? = nil
+    var pooled = 0
     var vhosts: [HttpServer] = []
     var vhostPattern: HCStr? = nil
     var aliases: [HCStr] = []
@@ -130,6 +133,31 @@ final class HttpServer {
         c.server = self
         connections.append(c)
         if !c.associateNewRequest() { c.free() }
+    }
+
+    // MARK: finished requests kept for the next message
+
+    /// Most finished requests kept (with their buffers and header lists) for
+    /// the next message on any connection: enough for connections taking
+    /// turns, while idle connections hold none.
+    static let poolMax = 128
+
+    func poolRequest(_ r: HReq) {
+        if pooled >= HttpServer.poolMax {
+            HttpRequest.free(r)
+            return
+        }
+        r.pointee.next.tqe_next = requestPool
+        requestPool = r
+        pooled += 1
+    }
+
+    func pooledRequest() -> HReq? {
+        guard let r = requestPool else { return nil }
+        requestPool = r.pointee.next.tqe_next
+        r.pointee.next.tqe_next = nil
+        pooled -= 1
+        return r
     }
 
     func removeConnection(_ c: HttpConnection) {
@@ -236,6 +264,7 @@ final class HttpServer {
         for a in aliases { HMem.free(a) }
         aliases.removeAll()
         HMem.free(scratch); scratch = nil
+        while let r = pooledRequest() { HttpRequest.free(r) }
         Unmanaged.passUnretained(self).release()
     }
 }
