@@ -181,6 +181,10 @@ NEEDED = [
     ("openssl", ["openssl", "version"]),
     ("sslsplit", ["test", "-x", "/usr/bin/sslsplit"]),
     ("tor", ["tor", "--version"]),
+    ("coturn", ["test", "-x", "/usr/bin/turnserver"]),
+    ("litecoind", ["test", "-x", "/usr/lib/litecoin/litecoind"]),
+    ("ustreamer", ["test", "-x", "/usr/bin/ustreamer"]),
+    ("tmate", ["test", "-x", "/usr/bin/tmate"]),
 ]
 
 
