@@ -6,8 +6,8 @@
  *     and Litecoin's RPC server ends its HTTP thread),
  *   - bufferevent_free of a socket bufferevent reading,
  *   - event_del of a plain EV_READ event (the reference case).
- * Each case: the loop is proved to run (a probe round trip), then the event
- * goes from the main thread; the loop must return within PROMPT_MS.
+ * Each case: the loop is proved to run (a probe round trip) and left to
+ * block, then the event goes from the main thread; the loop must return within PROMPT_MS.
  * ctest-libs: -levent_pthreads
  * ctest-backends: epoll poll select
  * ctest-timeout: 30
@@ -90,6 +90,9 @@ static void run_case(int which)
 	phase(names[which]);
 	if (!looper_sync(&lp))
 		die("probe");
+	/* The probe's callback has run; let the loop finish that pass and block
+	 * in the backend, so only a wake-up can make it see the change. */
+	ms_sleep(50);
 	switch (which) {
 	case LISTENER:
 	case LISTENER_THREADSAFE: evconnlistener_free(lev); break;
