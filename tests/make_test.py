@@ -185,6 +185,8 @@ NEEDED = [
     ("litecoind", ["test", "-x", "/usr/lib/litecoin/litecoind"]),
     ("ustreamer", ["test", "-x", "/usr/bin/ustreamer"]),
     ("tmate", ["test", "-x", "/usr/bin/tmate"]),
+    ("transmission-daemon", ["test", "-x", "/usr/bin/transmission-daemon"]),
+    ("transmission-cli", ["test", "-x", "/usr/bin/transmission-remote"]),
 ]
 
 
