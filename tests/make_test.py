@@ -181,8 +181,12 @@ NEEDED = [
     ("openssl", ["openssl", "version"]),
     ("sslsplit", ["test", "-x", "/usr/bin/sslsplit"]),
     ("tor", ["tor", "--version"]),
-    ("transmission-daemon", ["transmission-daemon", "--version"]),
-    ("transmission-cli", ["transmission-create", "--version"]),
+    ("coturn", ["test", "-x", "/usr/bin/turnserver"]),
+    ("litecoind", ["test", "-x", "/usr/lib/litecoin/litecoind"]),
+    ("ustreamer", ["test", "-x", "/usr/bin/ustreamer"]),
+    ("tmate", ["test", "-x", "/usr/bin/tmate"]),
+    ("transmission-daemon", ["test", "-x", "/usr/bin/transmission-daemon"]),
+    ("transmission-cli", ["test", "-x", "/usr/bin/transmission-remote"]),
     ("curl", ["curl", "--version"]),
 ]
 

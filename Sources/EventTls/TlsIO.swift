@@ -188,6 +188,9 @@ extension Tls {
                             stop = true
                             break
                         }
+                        // A stale error on this thread's queue (the program's, another
+                        // connection's) would turn WANT_READ into SSL_ERROR_SSL: clear it, as libevent.
+                        ERR_clear_error()
                         let r = SSL_read(ssl, base + got, Int32(clamping: cap - got))
                         if r > 0 {
                             result |= Op.progress
@@ -310,6 +313,7 @@ extension Tls {
                     if writeStopped { break }
                     if v[i].iov_len == 0 { continue }
                     let len = Int32(clamping: v[i].iov_len)
+                    ERR_clear_error()   // as before SSL_read
                     let r = SSL_write(ssl, v[i].iov_base, len)
                     if r > 0 {
                         result |= Op.progress
@@ -386,6 +390,7 @@ extension Tls {
     @discardableResult
     func doHandshake() -> Int32 {
         guard state != TlsState.open else { return -1 }
+        ERR_clear_error()   // as before SSL_read
         let r = SSL_do_handshake(ssl)
         chargeBuckets()
         if r == 1 {

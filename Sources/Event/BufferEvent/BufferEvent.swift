@@ -397,7 +397,15 @@ class BufferEvent {
 
     @inline(never)
     private static func delLocked(_ base: Unmanaged<EventBase>, _ ev: EventPtr) -> Int32 {
-        base._withUnsafeGuaranteedRef { base in base.locked { base.del(ev, mode: .autoBlock) } }
+        base._withUnsafeGuaranteedRef { base in
+            base.locked {
+                // As event_del: a loop in another thread may have nothing left to wait for.
+                let wasPending = ev.flags & (EVList.inserted | EVList.timeout) != 0
+                let r = base.del(ev, mode: .autoBlock)
+                if r == 0 && wasPending { base.notifyIfNeeded() }
+                return r
+            }
+        }
     }
 
     /// event_pending(ev, what, NULL) on one of our own events (always set

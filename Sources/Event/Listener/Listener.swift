@@ -202,12 +202,18 @@ final class Listener {
             errorCallback = nil
             freed = true
         }
-        if let base { _ = base.locked { base.del(event, mode: .autoBlock) } }
+        // Wake a loop running in another thread: with the accept event gone it
+        // may have nothing left to wait for (a dispatch that must now return).
+        if let base {
+            base.locked {
+                if base.del(event, mode: .autoBlock) == 0 { base.notifyIfNeeded() }
+            }
+        }
     }
 
     deinit {
         if armed {
-            if let base { _ = base.locked { base.del(event, mode: .noBlock) } } else { Log.warnx("event_del_: event has no event_base set.") }
+            if let base { base.locked { if base.del(event, mode: .noBlock) == 0 { base.notifyIfNeeded() } } } else { Log.warnx("event_del_: event has no event_base set.") }
             if flags & ListenerFlag.closeOnFree != 0 { Sys.close(event.fd) }
             Debug.noteTeardown(event)
         }
