@@ -378,7 +378,7 @@ final class DnsBase {
         if h.flags & DnsPacket.flagQR == 0 { return }
         let wantCname = req.cnameSink.map { $0.cname == nil } ?? false
         let reply = DnsPacket.parseReply(p, header: h, question: req.packet, type: req.type,
-                                         exactCase: randomizeCase != 0, wantCname: wantCname)
+                                         exactCase: randomizeCase == 0, wantCname: wantCname)
         if let c = reply.cname, let sink = req.cnameSink, sink.cname == nil { sink.cname = c }
         withExtendedLifetime(req) { handleOutcome(req, reply) }
     }
