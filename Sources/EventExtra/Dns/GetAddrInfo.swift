@@ -90,11 +90,15 @@ final class GetAddrInfoRequest {
     }
 
     func resolved(isV4: Bool, result: Int32, type: CChar, count: Int32, addresses: UnsafeMutableRawPointer?) {
-        base.lock.lock()
+        // DNS_ERR_SHUTDOWN comes from evdns_base_free(base, 1): the base and
+        // its lock may be gone when this deferred callback runs, so it is
+        // not touched (libevent's rule; its regress dns/client_fail_requests_getaddrinfo).
+        let shutdown = result == DNS_ERR_SHUTDOWN
+        if !shutdown { base.lock.lock() }
         let other = isV4 ? v6 : v4
         let canceled = userCanceled
         if other == nil { done = true }
-        base.lock.unlock()
+        if !shutdown { base.lock.unlock() }
         if isV4 { v4 = nil } else { v6 = nil }
 
         if result == DNS_ERR_CANCEL && !canceled {
@@ -110,7 +114,7 @@ final class GetAddrInfoRequest {
         }
         if err != 0 {
             if other != nil {
-                startSkewTimer()
+                if !shutdown { startSkewTimer() }
                 pendingError = err
                 return
             }
