@@ -244,10 +244,15 @@ public func cevtls_op_get_fd(_ p: BevPtr?) -> Int32 {
 }
 
 /// bufferevent_setfd: a socket BIO on the new fd, and the callbacks of the
-/// current state on it.
+/// current state on it. A filter keeps reading its underlying bufferevent
+/// (our BIO over it holds nothing, so it stays): its callbacks are set
+/// again and the call succeeds, as libevent's (regress ssl/*_filter_freed_fd).
 @_cdecl("cevtls_op_set_fd")
 public func cevtls_op_set_fd(_ p: BevPtr?, _ fd: Int32) -> Int32 {
-    guard let t = Tls.of(p), t.under == nil else { return -1 }
+    guard let t = Tls.of(p) else { return -1 }
+    if t.under != nil {
+        return t.state == TlsState.open ? t.setOpenCallbacks(fd) : t.setHandshakeCallbacks(fd)
+    }
     guard let p, let bio = BIO_new_socket(fd, BIO_NOCLOSE) else { return -1 }
     SSL_set_bio(t.ssl, bio, bio)
     t.resetCounts()
