@@ -67,8 +67,6 @@ KNOWN=(
   "ssl/bufferevent_renegotiate_socketpair|TLS 1.2 renegotiation started by SSL_renegotiate under the test's OpenSSL 3 context does not complete (test_is_done 0)"
   "ssl/bufferevent_renegotiate_filter|same, over a filter"
   "ssl/bufferevent_renegotiate_filter_dirty_shutdown|same, over a filter"
-  "ssl/bufferevent_wm_filter|bufferevent_socket_connect on a TLS filter: libevent hands the new fd to the underlying bufferevent (bufferevent_setfd), ours does not, so nothing is sent"
-  "ssl/bufferevent_wm_filter_defer|same, with BEV_OPT_DEFER_CALLBACKS"
 )
 
 for tool in cmake cc python3; do

@@ -266,8 +266,13 @@ public func cevtls_op_get_fd(_ p: BevPtr?) -> Int32 {
 @_cdecl("cevtls_op_set_fd")
 public func cevtls_op_set_fd(_ p: BevPtr?, _ fd: Int32) -> Int32 {
     guard let t = Tls.of(p) else { return -1 }
-    if t.under != nil {
-        return t.state == TlsState.open ? t.setOpenCallbacks(fd) : t.setHandshakeCallbacks(fd)
+    if let u = t.under {
+        if t.state == TlsState.open { return t.setOpenCallbacks(fd) }
+        // During the handshake a new fd is the underlying bufferevent's (what
+        // bufferevent_socket_connect on a filter hands over), as libevent.
+        if fd < 0 { return t.setHandshakeCallbacks(fd, start: false) }
+        if bufferevent_setfd(u, fd) != 0 { return -1 }
+        return t.setHandshakeCallbacks(fd) < 0 ? -1 : 0
     }
     guard let p, let bio = BIO_new_socket(fd, BIO_NOCLOSE) else { return -1 }
     SSL_set_bio(t.ssl, bio, bio)
