@@ -63,7 +63,7 @@ EXPECTED=(
 KNOWN=(
   "http/https_basic|TLS: a read event reads on up to the read maximum and so sees the close in the same callback as the data; libevent sees it one loop later (after the test's loopexit)"
   "http/https_filter_chunk_out|TLS filter: hangs until the test's timeout (not analysed yet)"
-  "http/https_connection|TLS: http connection tests over TLS fail (not analysed yet)"
+  "http/https_connection|evhttp over a program-made TLS bufferevent: after the 'Connection: close' reply the next request finds no bufferevent ('bufferevent_socket_connect_hostname: NULL bufferevent'), where libevent reconnects the same one"
   "ssl/bufferevent_renegotiate_socketpair|TLS 1.2 renegotiation started by SSL_renegotiate under the test's OpenSSL 3 context does not complete (test_is_done 0)"
   "ssl/bufferevent_renegotiate_filter|same, over a filter"
   "ssl/bufferevent_renegotiate_filter_dirty_shutdown|same, over a filter"
