@@ -61,12 +61,9 @@ EXPECTED=(
 # do not fail the run (REGRESS_STRICT=1 makes them fail it). One that starts
 # passing is reported too, so it can leave the list.
 KNOWN=(
-  "http/https_basic|TLS: a read event reads on up to the read maximum and so sees the close in the same callback as the data; libevent sees it one loop later (after the test's loopexit)"
-  "http/https_filter_chunk_out|TLS filter: hangs until the test's timeout (not analysed yet)"
   "http/https_connection|evhttp over a program-made TLS bufferevent: after the 'Connection: close' reply the next request finds no bufferevent ('bufferevent_socket_connect_hostname: NULL bufferevent'), where libevent reconnects the same one"
-  "ssl/bufferevent_renegotiate_socketpair|TLS 1.2 renegotiation started by SSL_renegotiate under the test's OpenSSL 3 context does not complete (test_is_done 0)"
-  "ssl/bufferevent_renegotiate_filter|same, over a filter"
-  "ssl/bufferevent_renegotiate_filter_dirty_shutdown|same, over a filter"
+  "ssl/bufferevent_renegotiate_filter|TLS 1.2 renegotiation (SSL_renegotiate) over a filter does not complete in this test (test_is_done 0); over a socket it does"
+  "ssl/bufferevent_renegotiate_filter_dirty_shutdown|same, with a dirty shutdown"
 )
 
 for tool in cmake cc python3; do
