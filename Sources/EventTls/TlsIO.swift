@@ -188,6 +188,14 @@ extension Tls {
                             stop = true
                             break
                         }
+                        if (got > 0 || total > 0) && socketDrained() {
+                            // Nothing more to read now: wait for the next readable
+                            // event, as libevent, so a close behind the data is
+                            // reported from the next loop iteration, not this one.
+                            result |= Op.blocked
+                            stop = true
+                            break
+                        }
                         // A stale error on this thread's queue (the program's, another
                         // connection's) would turn WANT_READ into SSL_ERROR_SSL: clear it, as libevent.
                         ERR_clear_error()
@@ -234,6 +242,14 @@ extension Tls {
         return result
     }
 
+    /// Over a socket: OpenSSL holds no bytes (decrypted or raw) and the
+    /// kernel none either, so another SSL_read could only block or find the
+    /// end of the connection.
+    func socketDrained() -> Bool {
+        if under != nil || SSL_has_pending(ssl) != 0 { return false }
+        return cevtls_readable_bytes(event_get_fd(&bev.pointee.ev_read)) == 0
+    }
+
     /// How much to read now; 0: not reading.
     func bytesToRead() -> Int {
         if writeBlockedOnRead || enabled & EV.read == 0 || readStopped { return 0 }
@@ -271,6 +287,7 @@ extension Tls {
             let r = doRead(budget, &closing, &got)
             all |= r
             if r & (Op.blocked | Op.error) != 0 || readStopped { break }
+            if r & Op.progress != 0 && socketDrained() { break }
             if under != nil {
                 budget = bytesToRead()
             } else {

@@ -142,8 +142,12 @@ extension Tls {
         var r1: Int32 = 0
         var r2: Int32 = 0
         if fd >= 0 {
-            r1 = bufferevent_add_event_(&bev.pointee.ev_read, &bev.pointee.timeout_read)
-            r2 = bufferevent_add_event_(&bev.pointee.ev_write, &bev.pointee.timeout_write)
+            // Only the enabled directions (a new bufferevent: writing), as
+            // libevent: a bufferevent disabled before its handshake does
+            // not shake hands (regress ssl/bufferevent_socketpair_timeout).
+            // Once started, each step watches what OpenSSL waits for.
+            if enabled & EV.read != 0 { r1 = startReading() }
+            if enabled & EV.write != 0 { r2 = startWriting() }
             fdIsSet = true
         }
         return r1 < 0 || r2 < 0 ? -1 : 0
@@ -157,7 +161,13 @@ public func cevtls_op_enable(_ p: BevPtr?, _ events: Int16) -> Int32 {
     guard let t = Tls.of(p) else { return -1 }
     if events & EV.read != 0 { t.readStopped = false }
     if events & EV.write != 0 { t.writeStopped = false }
-    if t.state != TlsState.open { return 0 }
+    if t.state != TlsState.open {
+        // A socket's handshake goes on only in the enabled directions (libevent).
+        guard t.under == nil, t.fdIsSet else { return 0 }
+        let r1 = events & EV.read != 0 ? t.startReading() : 0
+        let r2 = events & EV.write != 0 ? t.startWriting() : 0
+        return r1 < 0 || r2 < 0 ? -1 : 0
+    }
     var r1: Int32 = 0
     var r2: Int32 = 0
     if events & EV.read != 0 { r1 = t.startReading() }
@@ -180,7 +190,13 @@ public func cevtls_op_disable(_ p: BevPtr?, _ events: Int16) -> Int32 {
     guard let t = Tls.of(p), let p else { return -1 }
     if events & EV.read != 0 { t.readStopped = true }
     if events & EV.write != 0 { t.writeStopped = true }
-    if t.state != TlsState.open { return 0 }
+    if t.state != TlsState.open {
+        if t.under == nil {
+            if events & EV.read != 0 { t.stopReading() }
+            if events & EV.write != 0 { t.stopWriting() }
+        }
+        return 0
+    }
     if events & EV.read != 0 { t.stopReading() }
     if events & EV.write != 0 { t.stopWriting() }
     if t.under != nil {
@@ -244,10 +260,20 @@ public func cevtls_op_get_fd(_ p: BevPtr?) -> Int32 {
 }
 
 /// bufferevent_setfd: a socket BIO on the new fd, and the callbacks of the
-/// current state on it.
+/// current state on it. A filter keeps reading its underlying bufferevent
+/// (our BIO over it holds nothing, so it stays): its callbacks are set
+/// again and the call succeeds, as libevent's (regress ssl/*_filter_freed_fd).
 @_cdecl("cevtls_op_set_fd")
 public func cevtls_op_set_fd(_ p: BevPtr?, _ fd: Int32) -> Int32 {
-    guard let t = Tls.of(p), t.under == nil else { return -1 }
+    guard let t = Tls.of(p) else { return -1 }
+    if let u = t.under {
+        if t.state == TlsState.open { return t.setOpenCallbacks(fd) }
+        // During the handshake a new fd is the underlying bufferevent's (what
+        // bufferevent_socket_connect on a filter hands over), as libevent.
+        if fd < 0 { return t.setHandshakeCallbacks(fd, start: false) }
+        if bufferevent_setfd(u, fd) != 0 { return -1 }
+        return t.setHandshakeCallbacks(fd) < 0 ? -1 : 0
+    }
     guard let p, let bio = BIO_new_socket(fd, BIO_NOCLOSE) else { return -1 }
     SSL_set_bio(t.ssl, bio, bio)
     t.resetCounts()

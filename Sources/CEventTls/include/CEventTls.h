@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -45,6 +46,8 @@ void cevtls_warn(const char *msg);
 void cevtls_warn_code(const char *msg, int code);
 
 static inline int cevtls_errno(void) { return errno; }
+/* Bytes the kernel holds for reading on fd (FIONREAD; ioctl is variadic), -1 if unknown. */
+static inline int cevtls_readable_bytes(int fd) { int n = 0; return ioctl(fd, FIONREAD, &n) < 0 ? -1 : n; }
 static inline void cevtls_set_errno(int e) { errno = e; }
 
 /* OpenSSL macros. */

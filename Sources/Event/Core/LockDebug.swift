@@ -106,6 +106,9 @@ enum LockDebug {
             Threads.programLockCallbacks?.free?(real, d.pointee.type | recursive)
         } else if !standalone.isEmpty {
             standalone[UInt(bitPattern: p)] = nil
+            // The last one gone: give the table's storage back too, so a
+            // program counting its allocator's blocks sees none left.
+            if standalone.isEmpty { standalone = [:] }
         }
         d.pointee.signature = freed
         d.pointee.real = nil

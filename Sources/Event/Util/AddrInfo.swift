@@ -85,11 +85,18 @@ enum AddrInfo {
     }
 
     /// A stream socket means TCP and a datagram socket UDP, when the caller
-    /// named no protocol.
+    /// named no protocol; and the other way round (TCP or SCTP: stream, UDP:
+    /// datagram) when it named no socket type.
     static func inferProtocol(_ h: inout addrinfo) {
-        if h.ai_protocol != 0 { return }
-        if h.ai_socktype == Int32(SOCK_STREAM.rawValue) { h.ai_protocol = Int32(IPPROTO_TCP) }
-        else if h.ai_socktype == Int32(SOCK_DGRAM.rawValue) { h.ai_protocol = Int32(IPPROTO_UDP) }
+        let stream = Int32(SOCK_STREAM.rawValue), dgram = Int32(SOCK_DGRAM.rawValue)
+        if h.ai_protocol == 0 {
+            if h.ai_socktype == stream { h.ai_protocol = Int32(IPPROTO_TCP) }
+            else if h.ai_socktype == dgram { h.ai_protocol = Int32(IPPROTO_UDP) }
+        }
+        if h.ai_socktype == 0 {
+            if h.ai_protocol == Int32(IPPROTO_UDP) { h.ai_socktype = dgram }
+            else if h.ai_protocol == Int32(IPPROTO_TCP) || h.ai_protocol == Int32(IPPROTO_SCTP) { h.ai_socktype = stream }
+        }
     }
 
     /// A port from a decimal service string (the whole string, 0...65535),

@@ -25,9 +25,13 @@ public enum Memory {
     }
 
     static func calloc(_ count: Int, _ size: Int) -> UnsafeMutableRawPointer? {
-        if count <= 0 || size <= 0 { return nil }
-        let (total, overflow) = count.multipliedReportingOverflow(by: size)
-        if overflow { Sys.errno = ENOMEM; return nil }
+        // The C caller's size_t values arrive as Int: read them back unsigned,
+        // so a huge count or size is libevent's overflow (NULL, ENOMEM).
+        let c = UInt(bitPattern: count), z = UInt(bitPattern: size)
+        if c == 0 || z == 0 { return nil }
+        let (t, overflow) = c.multipliedReportingOverflow(by: z)
+        if overflow || t > UInt(Int.max) { Sys.errno = ENOMEM; return nil }
+        let total = Int(t)
         if let f = userMalloc {
             guard let p = f(total) else { return nil }
             memset(p, 0, total)

@@ -169,7 +169,9 @@ enum DnsPacket {
     }
 
     /// Parse the body of a reply to `question` (the query bytes we sent).
-    /// `exactCase`: the 0x20 check, names must match byte for byte.
+    /// `exactCase`: names must match byte for byte. libevent asks for it only
+    /// when randomize-case is off; with it on (the default) the reply may
+    /// carry the name in any case (servers that lowercase it still work).
     static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question: [UInt8],
                            type: UInt16, exactCase: Bool, wantCname: Bool) -> Reply {
         question.withUnsafeBytes { parseReply(p, header: h, question: $0, type: type, exactCase: exactCase, wantCname: wantCname) }

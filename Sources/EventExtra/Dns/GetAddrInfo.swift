@@ -94,12 +94,16 @@ final class GetAddrInfoRequest {
     }
 
     func resolved(isV4: Bool, result: Int32, type: CChar, count: Int32, addresses: UnsafeMutableRawPointer?) {
-        base.lock.lock()
+        // DNS_ERR_SHUTDOWN comes from evdns_base_free(base, 1): the base and
+        // its lock may be gone when this deferred callback runs, so it is
+        // not touched (libevent's rule; its regress dns/client_fail_requests_getaddrinfo).
+        let shutdown = result == DNS_ERR_SHUTDOWN
+        if !shutdown { base.lock.lock() }
         let other = isV4 ? v6 : v4
         let canceled = userCanceled
         if other == nil { done = true }
         if isV4 { v4 = nil } else { v6 = nil }
-        base.lock.unlock()
+        if !shutdown { base.lock.unlock() }
 
         if result == DNS_ERR_CANCEL && !canceled {
             // Cancelled by us (the skew timer): the user already has an answer.
@@ -114,7 +118,7 @@ final class GetAddrInfoRequest {
         }
         if err != 0 {
             if other != nil {
-                startSkewTimer()
+                if !shutdown { startSkewTimer() }
                 pendingError = err
                 return
             }

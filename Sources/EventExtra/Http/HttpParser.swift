@@ -65,11 +65,12 @@ enum HttpParser {
         }
     }
 
-    /// METHOD SP target SP version, single spaces, as libevent splits it.
+    /// METHOD SP target SP version, split as libevent splits it: the method
+    /// ends at the first space, the version starts after the last one, the
+    /// target between may hold spaces (parsed as a nonconformant URI).
     static func parseRequestLine(_ r: HReq, _ line: [UInt8], isKnownHost: (UnsafePointer<CChar>) -> Bool) -> Bool {
         guard let s1 = line.firstIndex(of: 32) else { return false }
-        guard let s2 = line[(s1 + 1)...].firstIndex(of: 32) else { return false }
-        if line[(s2 + 1)...].contains(32) { return false }
+        guard let s2 = line[(s1 + 1)...].lastIndex(of: 32), s2 > s1 + 1 else { return false }
         r.pointee.type = evhttp_cmd_type(rawValue: methodType(line[0..<s1]))
         guard let (maj, min) = parseVersion(line[(s2 + 1)...]) else { return false }
         r.pointee.major = maj

@@ -123,6 +123,11 @@ final class HttpServer {
         c.maxBodySize = maxBodySize
         if flags & 0x0001 != 0 { c.flags |= HttpConnection.lingeringClose }
         c.flags |= HttpConnection.incoming
+        // evhttp_connection_get_addr on a server's connection: the peer.
+        if let sa, len > 0, Int(len) <= MemoryLayout<sockaddr_storage>.size {
+            withUnsafeMutableBytes(of: &c.connectedAddr) { $0.baseAddress?.copyMemory(from: sa, byteCount: Int(len)) }
+            c.connectedAddrLen = socklen_t(len)
+        }
         c.state = .readingFirstLine
         c.fd = fd
         _ = bufferevent_enable(c.bufev, Int16(EV_READ))
