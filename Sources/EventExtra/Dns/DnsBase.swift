@@ -412,7 +412,7 @@ final class DnsBase {
     private static let rcodeErrors: [Int32] = [DNS_ERR_FORMAT, DNS_ERR_SERVERFAILED, DNS_ERR_NOTEXIST, DNS_ERR_NOTIMPL, DNS_ERR_REFUSED]
 
     @_optimize(speed)
-    func handleOutcome(_ req: Request, _ reply: DnsPacket.Reply) {
+    func handleOutcome(_ req: Request, _ reply: __owned DnsPacket.Reply) {
         let flags = reply.flags
         if flags & (DnsPacket.rcodeMask | DnsPacket.flagTC) == 0 && reply.parsed && reply.haveAnswer {
             req.scheduleCallback(DnsOutcome(err: 0, ttl: reply.ttl, reply: reply))

@@ -27,7 +27,7 @@ enum DnsPacket {
             defer { j += 1 }
             return p[j]
         }
-        mutating func u16() -> UInt16? {
+        @inline(__always) mutating func u16() -> UInt16? {
             if j + 2 > p.count { return nil }
             defer { j += 2 }
             return UInt16(p[j]) << 8 | UInt16(p[j + 1])
@@ -59,36 +59,36 @@ enum DnsPacket {
         if n > 255 { return nil }
         b[0] = UInt8(id >> 8); b[1] = UInt8(id & 0xff); b[2] = 1; b[3] = 0
         b[4] = 0; b[5] = 1; b[6] = 0; b[7] = 0; b[8] = 0; b[9] = 0; b[10] = 0; b[11] = 0
-        // The name's bytes go to b[13...] (each '.' is where a length byte
-        // goes), then the lengths are filled in.
-        if n > 0 { UnsafeMutableRawPointer(b + 13).copyMemory(from: name.baseAddress!, byteCount: n) }
-        if let r = randomBits {
-            let bits = r.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            var p = b + 13
-            var k = 0
-            while k < n {
-                let c = p.pointee
+        // One pass over the name: its bytes go to b[13...] (0x20-cased),
+        // and at each '.' (where a length byte goes) the label before it
+        // gets its length.
+        let src = name.baseAddress
+        let bits = randomBits?.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        var lenAt = 12
+        var k = 0
+        while k < n {
+            var c = src.unsafelyUnwrapped[k]
+            if c == 0x2e {
+                let len = k &+ 13 &- lenAt &- 1
+                if len > 63 { return nil }
+                b[lenAt] = UInt8(truncatingIfNeeded: len)
+                lenAt = k &+ 13
+                if k &+ 1 >= n { b[lenAt] = 0; lenAt = -1; break }   // "a." ends with an empty label
+            } else if let bits {
                 let l = c | 0x20
                 if l &- 0x61 < 26 {
-                    p.pointee = (bits[k &>> 3] &>> UInt8(truncatingIfNeeded: k & 7)) & 1 != 0 ? l : c & 0xdf
+                    c = (bits[k &>> 3] &>> UInt8(truncatingIfNeeded: k & 7)) & 1 != 0 ? l : c & 0xdf
                 }
-                p += 1
-                k &+= 1
             }
+            b[k &+ 13] = c
+            k &+= 1
         }
-        var lenAt = 12
-        var j = 13
-        let end = 13 + n
-        while true {
-            while j < end && b[j] != 0x2e { j &+= 1 }
-            let len = j &- lenAt &- 1
+        if lenAt >= 0 {
+            let len = n &+ 13 &- lenAt &- 1
             if len > 63 { return nil }
-            b[lenAt] = UInt8(len)
-            if j >= end { break }
-            lenAt = j
-            j += 1
-            if j >= end { b[lenAt] = 0; break }   // "a." ends with an empty label
+            b[lenAt] = UInt8(truncatingIfNeeded: len)
         }
+        let end = 13 + n
         var e = end
         if b[e - 1] != 0 { b[e] = 0; e += 1 }
         b[e] = UInt8(type >> 8); b[e + 1] = UInt8(type & 0xff); b[e + 2] = 0; b[e + 3] = 1
