@@ -176,16 +176,26 @@ enum DnsPacket {
     }
 
     /// `area`: room for the addresses while they fit (`areaCapacity` bytes).
-    @_optimize(speed)
     static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question q: UnsafeRawBufferPointer,
                            type: UInt16, exactCase: Bool, wantCname: Bool,
                            area: UnsafeMutableRawPointer? = nil, areaCapacity: Int = 0) -> Reply {
         var reply = Reply()
+        parseReply(p, header: h, question: q, type: type, exactCase: exactCase, wantCname: wantCname,
+                   area: area, areaCapacity: areaCapacity, into: &reply)
+        return reply
+    }
+
+    /// The same into `reply` (a fresh `Reply()`): filled in place, never
+    /// copied (each copy would retain its arrays).
+    @_optimize(speed)
+    static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question q: UnsafeRawBufferPointer,
+                           type: UInt16, exactCase: Bool, wantCname: Bool,
+                           area: UnsafeMutableRawPointer?, areaCapacity: Int, into reply: inout Reply) {
         reply.area = area
         reply.areaCapacity = areaCapacity
         reply.flags = h.flags
         let err = h.flags & (rcodeMask | flagTC)
-        if err != 0 && err != 3 { return reply }      // NXDOMAIN is parsed for its SOA TTL
+        if err != 0 && err != 3 { return }      // NXDOMAIN is parsed for its SOA TTL
         var r = Reader(p, at: 12)
         var ttlMin: UInt32 = 0xffff_ffff
         var nameMatches = false
@@ -209,16 +219,16 @@ enum DnsPacket {
             }
             return nameMatches
         }()
-        if !ok { return reply }
+        if !ok { return }
         let unit = type == typeA ? 4 : 16
         for _ in 0..<h.an {
-            guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
+            guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return }
             if (t == typeA || t == typeAAAA) && c == classIN {
                 if t != type { r.j += Int(len); continue }
-                if Int(len) % unit != 0 { return reply }
+                if Int(len) % unit != 0 { return }
                 let n = min(maxAddrs - reply.count, Int(len) / unit)
                 ttlMin = min(ttlMin, ttl)
-                if r.j + unit * n > p.count { return reply }
+                if r.j + unit * n > p.count { return }
                 reply.appendAddresses(UnsafeRawBufferPointer(rebasing: p[r.j..<(r.j + unit * n)]))
                 r.j += unit * n
                 reply.count += n
@@ -226,14 +236,14 @@ enum DnsPacket {
                 if reply.count == maxAddrs { break }
             } else if t == typePTR && c == classIN {
                 if type != typePTR { r.j += Int(len); continue }
-                guard let n = r.name(limit: 255) else { return reply }
+                guard let n = r.name(limit: 255) else { return }
                 reply.ptrName = n
                 ttlMin = min(ttlMin, ttl)
                 reply.haveAnswer = true
                 break
             } else if t == typeCNAME {
                 if !wantCname || reply.cname != nil { r.j += Int(len); continue }
-                guard let n = r.name(limit: 255) else { return reply }
+                guard let n = r.name(limit: 255) else { return }
                 reply.cname = n
             } else {
                 r.j += Int(len)
@@ -241,10 +251,10 @@ enum DnsPacket {
         }
         if !reply.haveAnswer {
             for _ in 0..<h.ns {
-                guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
+                guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return }
                 if t == typeSOA && c == classIN {
                     guard r.skipName(), r.skipName(), r.u32() != nil, r.u32() != nil, r.u32() != nil,
-                          r.u32() != nil, let minimum = r.u32() else { return reply }
+                          r.u32() != nil, let minimum = r.u32() else { return }
                     ttlMin = min(ttlMin, ttl, minimum)
                 } else {
                     r.j += Int(len)
@@ -253,6 +263,5 @@ enum DnsPacket {
         }
         reply.parsed = true
         reply.ttl = ttlMin == 0xffff_ffff ? 0 : ttlMin
-        return reply
     }
 }
