@@ -15,7 +15,8 @@ final class DnsHandle {
     var searchName: [UInt8] = []
     var searchFlags: Int32 = 0
 
-    init(base: DnsBase) { self.base = base }
+    // Borrowed: stored unowned(unsafe), so taking it owned would only add a retain and a release.
+    init(base: __shared DnsBase) { self.base = base }
 
     var opaque: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
     static func from(_ p: OpaquePointer) -> DnsHandle { Unmanaged<DnsHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue() }
@@ -58,7 +59,7 @@ final class Request {
     /// as libevent's put_cname_in_ptr).
     var cnameSink: GetAddrInfoRequest? = nil
 
-    init(base: DnsBase, type: UInt16, callback: DnsCallback?, user: UnsafeMutableRawPointer?, handle: DnsHandle?) {
+    init(base: __shared DnsBase, type: UInt16, callback: DnsCallback?, user: UnsafeMutableRawPointer?, handle: DnsHandle?) {
         self.base = base
         self.type = type
         self.callback = callback
