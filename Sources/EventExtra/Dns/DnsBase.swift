@@ -402,17 +402,21 @@ final class DnsBase {
         let wantCname = req.cnameSink.map { $0.cname == nil } ?? false
         // libevent 2.1.12 compares the names exactly only when randomize-case
         // is off, and ignoring case when it is on (its test is inverted): so do we.
-        let reply = DnsPacket.parseReply(p, header: h, question: req.packet, type: req.type,
-                                         exactCase: randomizeCase == 0, wantCname: wantCname,
-                                         area: req.addressArea, areaCapacity: Request.addressArea)
+        var reply = DnsPacket.Reply()
+        DnsPacket.parseReply(p, header: h, question: req.packet, type: req.type,
+                             exactCase: randomizeCase == 0, wantCname: wantCname,
+                             area: req.addressArea, areaCapacity: Request.addressArea, into: &reply)
         if let c = reply.cname, let sink = req.cnameSink, sink.cname == nil { sink.cname = c }
-        withExtendedLifetime(req) { handleOutcome(req, reply) }
+        // `req` lives through the call (an argument); `reply` moves in (a
+        // closure here would copy it).
+        handleOutcome(req, consume reply)
+        withExtendedLifetime(req) {}
     }
 
     private static let rcodeErrors: [Int32] = [DNS_ERR_FORMAT, DNS_ERR_SERVERFAILED, DNS_ERR_NOTEXIST, DNS_ERR_NOTIMPL, DNS_ERR_REFUSED]
 
     @_optimize(speed)
-    func handleOutcome(_ req: Request, _ reply: DnsPacket.Reply) {
+    func handleOutcome(_ req: Request, _ reply: __owned DnsPacket.Reply) {
         let flags = reply.flags
         if flags & (DnsPacket.rcodeMask | DnsPacket.flagTC) == 0 && reply.parsed && reply.haveAnswer {
             req.scheduleCallback(DnsOutcome(err: 0, ttl: reply.ttl, reply: reply))

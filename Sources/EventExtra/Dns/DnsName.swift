@@ -18,32 +18,34 @@ enum DnsName {
         var j = idx
         var resumeAt = -1
         var jumps = 0
+        // Wrapping sums: j <= length, n < limit and len <= 63 hold at each
+        // one, so none can overflow.
         var n = 0
         while true {
             if j >= length { return nil }
-            let len = Int(p[j]); j += 1
+            let len = Int(p[j]); j &+= 1
             if len == 0 { break }
             if len & 0xc0 != 0 {
                 if j >= length { return nil }
-                let low = Int(p[j]); j += 1
+                let low = Int(p[j]); j &+= 1
                 if resumeAt < 0 { resumeAt = j }
                 j = (len & 0x3f) << 8 | low
                 if j >= length { return nil }
-                jumps += 1
+                jumps &+= 1
                 if jumps > length { return nil }
                 continue
             }
             if len > 63 { return nil }
             if n != 0 {
-                if n + 1 >= limit { return nil }
+                if n &+ 1 >= limit { return nil }
                 out[n] = 0x2e
-                n += 1
+                n &+= 1
             }
-            if n + len >= limit { return nil }
-            if j + len > length { return nil }
+            if n &+ len >= limit { return nil }
+            if j &+ len > length { return nil }
             UnsafeMutableRawPointer(out + n).copyMemory(from: p.baseAddress! + j, byteCount: len)
-            n += len
-            j += len
+            n &+= len
+            j &+= len
         }
         if n >= limit { return nil }
         idx = resumeAt < 0 ? j : resumeAt

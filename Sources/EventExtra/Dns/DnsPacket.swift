@@ -27,7 +27,7 @@ enum DnsPacket {
             defer { j += 1 }
             return p[j]
         }
-        mutating func u16() -> UInt16? {
+        @inline(__always) mutating func u16() -> UInt16? {
             if j + 2 > p.count { return nil }
             defer { j += 2 }
             return UInt16(p[j]) << 8 | UInt16(p[j + 1])
@@ -59,36 +59,36 @@ enum DnsPacket {
         if n > 255 { return nil }
         b[0] = UInt8(id >> 8); b[1] = UInt8(id & 0xff); b[2] = 1; b[3] = 0
         b[4] = 0; b[5] = 1; b[6] = 0; b[7] = 0; b[8] = 0; b[9] = 0; b[10] = 0; b[11] = 0
-        // The name's bytes go to b[13...] (each '.' is where a length byte
-        // goes), then the lengths are filled in.
-        if n > 0 { UnsafeMutableRawPointer(b + 13).copyMemory(from: name.baseAddress!, byteCount: n) }
-        if let r = randomBits {
-            let bits = r.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            var p = b + 13
-            var k = 0
-            while k < n {
-                let c = p.pointee
+        // One pass over the name: its bytes go to b[13...] (0x20-cased),
+        // and at each '.' (where a length byte goes) the label before it
+        // gets its length.
+        let src = name.baseAddress
+        let bits = randomBits?.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        var lenAt = 12
+        var k = 0
+        while k < n {
+            var c = src.unsafelyUnwrapped[k]
+            if c == 0x2e {
+                let len = k &+ 13 &- lenAt &- 1
+                if len > 63 { return nil }
+                b[lenAt] = UInt8(truncatingIfNeeded: len)
+                lenAt = k &+ 13
+                if k &+ 1 >= n { b[lenAt] = 0; lenAt = -1; break }   // "a." ends with an empty label
+            } else if let bits {
                 let l = c | 0x20
                 if l &- 0x61 < 26 {
-                    p.pointee = (bits[k &>> 3] &>> UInt8(truncatingIfNeeded: k & 7)) & 1 != 0 ? l : c & 0xdf
+                    c = (bits[k &>> 3] &>> UInt8(truncatingIfNeeded: k & 7)) & 1 != 0 ? l : c & 0xdf
                 }
-                p += 1
-                k &+= 1
             }
+            b[k &+ 13] = c
+            k &+= 1
         }
-        var lenAt = 12
-        var j = 13
-        let end = 13 + n
-        while true {
-            while j < end && b[j] != 0x2e { j &+= 1 }
-            let len = j &- lenAt &- 1
+        if lenAt >= 0 {
+            let len = n &+ 13 &- lenAt &- 1
             if len > 63 { return nil }
-            b[lenAt] = UInt8(len)
-            if j >= end { break }
-            lenAt = j
-            j += 1
-            if j >= end { b[lenAt] = 0; break }   // "a." ends with an empty label
+            b[lenAt] = UInt8(truncatingIfNeeded: len)
         }
+        let end = 13 + n
         var e = end
         if b[e - 1] != 0 { b[e] = 0; e += 1 }
         b[e] = UInt8(type >> 8); b[e + 1] = UInt8(type & 0xff); b[e + 2] = 0; b[e + 3] = 1
@@ -113,10 +113,15 @@ enum DnsPacket {
         var id: UInt16 = 0, flags: UInt16 = 0, qd: UInt16 = 0, an: UInt16 = 0, ns: UInt16 = 0, ar: UInt16 = 0
     }
 
+    /// The 12 header bytes at the reader, checked once.
+    @_optimize(speed)
     static func header(_ r: inout Reader) -> Header? {
-        guard let id = r.u16(), let flags = r.u16(), let qd = r.u16(), let an = r.u16(),
-              let ns = r.u16(), let ar = r.u16() else { return nil }
-        return Header(id: id, flags: flags, qd: qd, an: an, ns: ns, ar: ar)
+        let j = r.j
+        if j < 0 || r.p.count &- j < 12 { return nil }
+        let b = (r.p.baseAddress.unsafelyUnwrapped + j).assumingMemoryBound(to: UInt8.self)
+        @inline(__always) func be16(_ i: Int) -> UInt16 { UInt16(b[i]) << 8 | UInt16(b[i &+ 1]) }
+        r.j = j &+ 12
+        return Header(id: be16(0), flags: be16(2), qd: be16(4), an: be16(6), ns: be16(8), ar: be16(10))
     }
 
     /// What a reply says about one request.
@@ -178,16 +183,26 @@ enum DnsPacket {
     }
 
     /// `area`: room for the addresses while they fit (`areaCapacity` bytes).
-    @_optimize(speed)
     static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question q: UnsafeRawBufferPointer,
                            type: UInt16, exactCase: Bool, wantCname: Bool,
                            area: UnsafeMutableRawPointer? = nil, areaCapacity: Int = 0) -> Reply {
         var reply = Reply()
+        parseReply(p, header: h, question: q, type: type, exactCase: exactCase, wantCname: wantCname,
+                   area: area, areaCapacity: areaCapacity, into: &reply)
+        return reply
+    }
+
+    /// The same into `reply` (a fresh `Reply()`): filled in place, never
+    /// copied (each copy would retain its arrays).
+    @_optimize(speed)
+    static func parseReply(_ p: UnsafeRawBufferPointer, header h: Header, question q: UnsafeRawBufferPointer,
+                           type: UInt16, exactCase: Bool, wantCname: Bool,
+                           area: UnsafeMutableRawPointer?, areaCapacity: Int, into reply: inout Reply) {
         reply.area = area
         reply.areaCapacity = areaCapacity
         reply.flags = h.flags
         let err = h.flags & (rcodeMask | flagTC)
-        if err != 0 && err != 3 { return reply }      // NXDOMAIN is parsed for its SOA TTL
+        if err != 0 && err != 3 { return }      // NXDOMAIN is parsed for its SOA TTL
         var r = Reader(p, at: 12)
         var ttlMin: UInt32 = 0xffff_ffff
         var nameMatches = false
@@ -211,16 +226,16 @@ enum DnsPacket {
             }
             return nameMatches
         }()
-        if !ok { return reply }
+        if !ok { return }
         let unit = type == typeA ? 4 : 16
         for _ in 0..<h.an {
-            guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
+            guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return }
             if (t == typeA || t == typeAAAA) && c == classIN {
                 if t != type { r.j += Int(len); continue }
-                if Int(len) % unit != 0 { return reply }
+                if Int(len) % unit != 0 { return }
                 let n = min(maxAddrs - reply.count, Int(len) / unit)
                 ttlMin = min(ttlMin, ttl)
-                if r.j + unit * n > p.count { return reply }
+                if r.j + unit * n > p.count { return }
                 reply.appendAddresses(UnsafeRawBufferPointer(rebasing: p[r.j..<(r.j + unit * n)]))
                 r.j += unit * n
                 reply.count += n
@@ -228,14 +243,14 @@ enum DnsPacket {
                 if reply.count == maxAddrs { break }
             } else if t == typePTR && c == classIN {
                 if type != typePTR { r.j += Int(len); continue }
-                guard let n = r.name(limit: 255) else { return reply }
+                guard let n = r.name(limit: 255) else { return }
                 reply.ptrName = n
                 ttlMin = min(ttlMin, ttl)
                 reply.haveAnswer = true
                 break
             } else if t == typeCNAME {
                 if !wantCname || reply.cname != nil { r.j += Int(len); continue }
-                guard let n = r.name(limit: 255) else { return reply }
+                guard let n = r.name(limit: 255) else { return }
                 reply.cname = n
             } else {
                 r.j += Int(len)
@@ -243,10 +258,10 @@ enum DnsPacket {
         }
         if !reply.haveAnswer {
             for _ in 0..<h.ns {
-                guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return reply }
+                guard r.skipName(), let t = r.u16(), let c = r.u16(), let ttl = r.u32(), let len = r.u16() else { return }
                 if t == typeSOA && c == classIN {
                     guard r.skipName(), r.skipName(), r.u32() != nil, r.u32() != nil, r.u32() != nil,
-                          r.u32() != nil, let minimum = r.u32() else { return reply }
+                          r.u32() != nil, let minimum = r.u32() else { return }
                     ttlMin = min(ttlMin, ttl, minimum)
                 } else {
                     r.j += Int(len)
@@ -255,6 +270,5 @@ enum DnsPacket {
         }
         reply.parsed = true
         reply.ttl = ttlMin == 0xffff_ffff ? 0 : ttlMin
-        return reply
     }
 }

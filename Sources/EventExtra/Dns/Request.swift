@@ -15,7 +15,8 @@ final class DnsHandle {
     var searchName: [UInt8] = []
     var searchFlags: Int32 = 0
 
-    init(base: DnsBase) { self.base = base }
+    // Borrowed: stored unowned(unsafe), so taking it owned would only add a retain and a release.
+    init(base: __shared DnsBase) { self.base = base }
 
     var opaque: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
     static func from(_ p: OpaquePointer) -> DnsHandle { Unmanaged<DnsHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue() }
@@ -58,7 +59,7 @@ final class Request {
     /// as libevent's put_cname_in_ptr).
     var cnameSink: GetAddrInfoRequest? = nil
 
-    init(base: DnsBase, type: UInt16, callback: DnsCallback?, user: UnsafeMutableRawPointer?, handle: DnsHandle?) {
+    init(base: __shared DnsBase, type: UInt16, callback: DnsCallback?, user: UnsafeMutableRawPointer?, handle: DnsHandle?) {
         self.base = base
         self.type = type
         self.callback = callback
@@ -100,7 +101,10 @@ extension Request {
     /// Deliver `outcome` through the loop (libevent's reply_schedule_callback):
     /// the request, about to finish, lives on until then and its timer event
     /// carries the callback (its block holds the reply's addresses).
-    func scheduleCallback(_ outcome: DnsOutcome) {
+    /// `outcome` is consumed: stored, not copied (no retains of its arrays).
+    /// Speed: for size the compiler moves the outcome with `rep movsb`.
+    @_optimize(speed)
+    func scheduleCallback(_ outcome: __owned DnsOutcome) {
         handle?.pendingCallback = true
         if let t = timer {
             event_del(t)
@@ -124,10 +128,13 @@ extension Request {
         d.schedule(base.eventBase, reusing: nil)
     }
 
-    static let deliver: event_callback_fn = { _, _, arg in
+    static let deliver: event_callback_fn = { _, _, arg in deliverNow(arg) }
+
+    @_optimize(speed)
+    static func deliverNow(_ arg: UnsafeMutableRawPointer?) {
         let req = Unmanaged<Request>.fromOpaque(arg!).takeRetainedValue()
-        if let o = req.outcome {
-            req.outcome = nil
+        // Moved out, not copied.
+        if let o = req.outcome.take() {
             DnsHandleCallback.run(req.callback, req.userPointer, req.type, o)
         }
         req.delivering = false
@@ -139,14 +146,15 @@ extension Request {
 enum DnsHandleCallback {
     static func run(_ cb: DnsCallback?, _ user: UnsafeMutableRawPointer?, _ type: UInt16, _ o: DnsOutcome) {
         guard let cb else { return }
-        guard let r = o.reply, r.haveAnswer, o.err == 0 else {
+        // The reply is read in place (binding it would copy, retaining its arrays).
+        guard o.err == 0, o.reply?.haveAnswer == true else {
             cb(o.err, 0, 0, Int32(bitPattern: o.ttl), nil, user)
             return
         }
         let ttl = Int32(bitPattern: o.ttl)
         switch type {
         case DnsPacket.typePTR:
-            var name = r.ptrName
+            var name = o.reply.unsafelyUnwrapped.ptrName
             name.append(0)
             name.withUnsafeMutableBytes { nb in
                 var p: UnsafeMutableRawPointer? = nb.baseAddress
@@ -157,7 +165,8 @@ enum DnsHandleCallback {
         default:
             // The callback gets a pointer even for no address, as libevent's.
             let t = CChar(type == DnsPacket.typeAAAA ? DNS_IPv6_AAAA : DNS_IPv4_A)
-            r.withAddressBytes { cb(0, t, Int32(r.count), ttl, UnsafeMutableRawPointer(mutating: $0), user) }
+            let count = Int32(o.reply.unsafelyUnwrapped.count)
+            o.reply.unsafelyUnwrapped.withAddressBytes { cb(0, t, count, ttl, UnsafeMutableRawPointer(mutating: $0), user) }
         }
     }
 }
