@@ -66,8 +66,6 @@ KNOWN=(
   "http/https_connection|evhttp over a program-made TLS bufferevent: after the 'Connection: close' reply the next request finds no bufferevent ('bufferevent_socket_connect_hostname: NULL bufferevent'), where libevent reconnects the same one"
   "ssl/bufferevent_renegotiate_filter|TLS 1.2 renegotiation (SSL_renegotiate) over a filter does not complete in this test (test_is_done 0); over a socket it does"
   "ssl/bufferevent_renegotiate_filter_dirty_shutdown|same, with a dirty shutdown"
-  "http/terminate_chunked_oneshot|a client closing while a chunked reply is under way: libevent sees the close on the read side and calls the close callback; ours stops reading while a request is answered, so the close goes unseen until the next write"
-  "dns/leak_resume|after a resumed lookup on a base without nameservers and evdns_base_free(base, 0), one more block goes back through the program's free than came from its malloc (allocated_chunks -1); came with this session's last merges, cause not found yet"
 )
 
 for tool in cmake cc python3; do

@@ -72,8 +72,11 @@ final class Request {
 
     func releaseBlock() {
         if delivering { return }   // its event carries the callback; freed after it
+        // Once only: a program's free function also sees NULL (event_mm_free_
+        // passes it on, as libevent's), and counting allocators count it.
+        guard let b = block else { return }
         if let t = timer { event_del(t) }
-        Memory.free(block)
+        Memory.free(b)
         block = nil
     }
 

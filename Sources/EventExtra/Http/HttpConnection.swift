@@ -195,12 +195,14 @@ final class HttpConnection {
         writeBuffer(.requestWritten)
     }
 
-    /// Output queued: run `then` once it has all gone out. Reading stays
-    /// on (for close detection) but nothing is parsed meanwhile.
-    func writeBuffer(_ then: AfterWrite) {
+    /// Output queued: run `then` once it has all gone out; nothing is parsed
+    /// meanwhile. With `detectClose` (a chunked reply under way) reading is
+    /// on as in libevent, so a peer closing under it fails the connection
+    /// (close callback) instead of going unseen until the next write.
+    func writeBuffer(_ then: AfterWrite, detectClose: Bool = false) {
         afterWrite = then
         setCallbacks(read: false, write: true)
-        _ = bufferevent_enable(bufev, Int16(EV_WRITE))
+        _ = bufferevent_enable(bufev, Int16(detectClose ? EV_READ | EV_WRITE : EV_WRITE))
     }
 
     func onWrite() {

@@ -156,7 +156,7 @@ enum HttpReply {
             req.pointee.chunked = 0
         }
         makeHeader(c, req)
-        c.writeBuffer(.nothing)
+        c.writeBuffer(.nothing, detectClose: req.pointee.chunked != 0)
     }
 
     static func replyChunk(_ req: HReq, _ data: OpaquePointer?, _ then: HttpConnection.AfterWrite) {
@@ -172,7 +172,7 @@ enum HttpReply {
         }
         evbuffer_add_buffer(output, data)
         if req.pointee.chunked != 0 { _ = evbuffer_add(output, HttpBytes.cstr("\r\n"), 2) }
-        c.writeBuffer(then)
+        c.writeBuffer(then, detectClose: req.pointee.chunked != 0)
     }
 
     static func replyEnd(_ req: HReq) {

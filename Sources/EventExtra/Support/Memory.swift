@@ -17,8 +17,10 @@ enum Memory {
         event_mm_realloc_(p, size)
     }
 
+    /// NULL is not handed on: event_mm_free_ would pass it to the program's
+    /// free, which a counting allocator (libevent's own leak tests) counts.
     static func free(_ p: UnsafeMutableRawPointer?) {
-        event_mm_free_(p)
+        if let p { event_mm_free_(p) }
     }
 
     /// A NUL-terminated copy of `bytes`, from the program's allocator.
