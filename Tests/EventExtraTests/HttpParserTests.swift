@@ -96,8 +96,11 @@ final class HttpParserTests: XCTestCase {
         XCTAssertEqual(b, .corrupted); HttpRequest.free(r)
         (a, b, r) = parse("GET /x HTTP/1.1\r\nX: a\0b\r\n\r\n")
         XCTAssertEqual(b, .corrupted); HttpRequest.free(r)
+        // libevent splits the request line at its first and last space, so a
+        // target may hold spaces (its regress http/simple_nonconformant).
         (a, b, r) = parse("GET  /x HTTP/1.1\r\n\r\n")
-        XCTAssertEqual(a, .corrupted); HttpRequest.free(r)
+        XCTAssertEqual(a, .done)
+        XCTAssertEqual(String(cString: r.pointee.uri!), " /x"); HttpRequest.free(r)
         (a, b, r) = parse("GET /x HTTP/1.1\r\nHost: h\r\n")
         XCTAssertEqual(b, .more); HttpRequest.free(r)
         (a, b, r) = parse("HTTP/1.1 200 Fine thanks\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", kind: EVHTTP_RESPONSE)
